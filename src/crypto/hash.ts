@@ -1,0 +1,56 @@
+/**
+ * Hashing and key derivation: SHA-256 through Web Crypto (hardware-accelerated, async; used
+ * for content addressing of bulk data), and HMAC-SHA-256 and HKDF-SHA-256 (RFC 2104, RFC 5869)
+ * through @noble/hashes, which are synchronous and only ever see short inputs. Every HKDF call
+ * in Obscura passes an `obscura/v1/...` label as `info` so that no two derivations can
+ * produce the same key (see docs/FORMAT.md, "Labels").
+ */
+import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js'
+import { hmac } from '@noble/hashes/hmac.js'
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
+import { assertBytes, assertInteger, utf8 } from './bytes.ts'
+
+/**
+ * Web Crypto's TypeScript types demand an ArrayBuffer-backed view (not SharedArrayBuffer);
+ * every buffer in Obscura is an ordinary one, so this only narrows the type.
+ */
+export function bufferSource (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes as Uint8Array<ArrayBuffer>
+}
+
+/** SHA-256 through Web Crypto. */
+export async function sha256 (data: Uint8Array): Promise<Uint8Array> {
+  assertBytes(data, undefined, 'sha256 data')
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bufferSource(data)))
+}
+
+/** SHA-256 in JavaScript, for the few short inputs that must be hashed synchronously. */
+export function sha256Sync (data: Uint8Array): Uint8Array {
+  return nobleSha256(data)
+}
+
+/** HMAC-SHA-256 (RFC 2104). */
+export function hmacSha256 (key: Uint8Array, message: Uint8Array): Uint8Array {
+  assertBytes(key, undefined, 'hmac key')
+  assertBytes(message, undefined, 'hmac message')
+  return hmac(nobleSha256, key, message)
+}
+
+export interface HkdfOptions {
+  /** Optional salt; absent means HashLen zero bytes (RFC 5869, 2.2). */
+  salt?: Uint8Array
+  /** ASCII label, e.g. `obscura/v1/kek`, or raw info bytes. */
+  info: string | Uint8Array
+  /** Output length in bytes; 32 unless said otherwise. */
+  length?: number
+}
+
+/** HKDF-SHA-256 (RFC 5869) extract-then-expand. */
+export function hkdf (ikm: Uint8Array, options: HkdfOptions): Uint8Array {
+  assertBytes(ikm, undefined, 'hkdf ikm')
+  if (options.salt !== undefined) assertBytes(options.salt, undefined, 'hkdf salt')
+  const length = options.length ?? 32
+  assertInteger(length, 1, 255 * 32, 'hkdf length')
+  const info = typeof options.info === 'string' ? utf8(options.info) : options.info
+  return nobleHkdf(nobleSha256, ikm, options.salt, info, length)
+}
