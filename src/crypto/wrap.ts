@@ -1,0 +1,45 @@
+/**
+ * The named key wraps below the account level (docs/FORMAT.md, "Keys"): a collection key boxed
+ * under the owner's master key or sealed to a member's X25519 key, and a file key boxed under
+ * its collection key. Each box is bound to the id of what the key belongs to, so a node cannot
+ * make a client use one album's key for another album, or one item's key for another item.
+ */
+import { boxOpen, boxSeal, openSealed, sealTo } from './box.ts'
+import { LABELS } from './labels.ts'
+import { defaultRandom, randomBytes, type RandomSource } from './random.ts'
+import { idBytes } from '../format/ids.ts'
+
+/** A fresh 32-byte symmetric key (collection key or file key). */
+export function newKey (random: RandomSource = defaultRandom): Uint8Array {
+  return randomBytes(32, random)
+}
+
+/** Collection key under the master key; context = collection id. Draws 24 bytes. */
+export function wrapCollectionKey (masterKey: Uint8Array, collectionId: string, collectionKey: Uint8Array, random?: RandomSource): Uint8Array {
+  return boxSeal(masterKey, collectionKey, { label: LABELS.boxCollectionKey, context: idBytes(collectionId), random })
+}
+
+export function unwrapCollectionKey (masterKey: Uint8Array, collectionId: string, wrapped: Uint8Array): Uint8Array {
+  return boxOpen(masterKey, wrapped, { label: LABELS.boxCollectionKey, context: idBytes(collectionId) })
+}
+
+/**
+ * Collection key sealed to a member's X25519 public key. The sealed box itself is anonymous;
+ * it travels inside an owner-signed `member` record, which gives it an author. Draws 32 + 24.
+ */
+export function sealCollectionKey (memberBoxPublicKey: Uint8Array, collectionKey: Uint8Array, random?: RandomSource): Uint8Array {
+  return sealTo(memberBoxPublicKey, collectionKey, { label: LABELS.sealCollectionKey, random })
+}
+
+export function openCollectionKey (boxSecretKey: Uint8Array, sealed: Uint8Array): Uint8Array {
+  return openSealed(boxSecretKey, sealed, { label: LABELS.sealCollectionKey })
+}
+
+/** File key under the collection key; context = item id. Draws 24 bytes. */
+export function wrapFileKey (collectionKey: Uint8Array, itemId: string, fileKey: Uint8Array, random?: RandomSource): Uint8Array {
+  return boxSeal(collectionKey, fileKey, { label: LABELS.boxFileKey, context: idBytes(itemId), random })
+}
+
+export function unwrapFileKey (collectionKey: Uint8Array, itemId: string, wrapped: Uint8Array): Uint8Array {
+  return boxOpen(collectionKey, wrapped, { label: LABELS.boxFileKey, context: idBytes(itemId) })
+}
