@@ -1,0 +1,81 @@
+/**
+ * Signup, login (challenge, then signed proof), logout and password change. See docs/API.md.
+ */
+import Router from '@koa/router'
+import { z } from 'zod'
+import { readJson } from '../body.ts'
+import { requireUser, type GatewayState } from '../middleware/auth.ts'
+import { FailureLimiter } from '../middleware/rate-limit.ts'
+import { b64Bytes, CollectionId, KdfParams, Username } from '../schemas.ts'
+import { publicUser } from './me.ts'
+import type { ObscuraNode } from '../../node/node.ts'
+
+const SignupBody = z.strictObject({
+  username: Username,
+  invite: z.string().max(200).optional(),
+  authPublicKey: b64Bytes(32, 32),
+  kdf: KdfParams,
+  keyBundle: b64Bytes(32, 64 * 1024),
+  signingPublicKey: b64Bytes(32, 32),
+  boxPublicKey: b64Bytes(32, 32),
+  rootCollection: CollectionId
+})
+const ChallengeBody = z.strictObject({ username: Username })
+const ProofBody = z.strictObject({ challengeId: z.string().regex(/^[0-9a-f]{32}$/), signature: b64Bytes(64, 64) })
+const PasswordBody = ProofBody.extend({ authPublicKey: b64Bytes(32, 32), kdf: KdfParams, keyBundle: b64Bytes(32, 64 * 1024) })
+
+export function authRoutes (node: ObscuraNode): Router {
+  const router = new Router({ prefix: '/api/v1/auth' })
+  const limiter = new FailureLimiter({ limit: 10, windowMs: 60_000 })
+  const challenges = new Map<string, string>()
+
+  router.post('/signup', async (ctx) => {
+    const body = await readJson(ctx, SignupBody, 128 * 1024)
+    const user = await node.accounts.signup(body)
+    const session = await node.accounts.createSession(user)
+    ctx.status = 201
+    ctx.body = { token: session.token, expiresAt: session.expiresAt, user: publicUser(user) }
+  })
+
+  router.post('/challenge', async (ctx) => {
+    const { username } = await readJson(ctx, ChallengeBody)
+    limiter.check(`${ctx.ip}|${username}`)
+    const { challengeId, challenge, kdf } = await node.accounts.startLogin(username)
+    challenges.set(challengeId, username)
+    setTimeout(() => challenges.delete(challengeId), 120_000).unref()
+    ctx.body = { challengeId, challenge: Buffer.from(challenge).toString('base64'), kdf }
+  })
+
+  router.post('/login', async (ctx) => {
+    const { challengeId, signature } = await readJson(ctx, ProofBody)
+    const key = `${ctx.ip}|${challenges.get(challengeId) ?? ''}`
+    limiter.check(key)
+    try {
+      const session = await node.accounts.finishLogin(challengeId, signature)
+      ctx.body = {
+        token: session.token,
+        expiresAt: session.expiresAt,
+        user: publicUser(session.user),
+        keyBundle: session.user.keyBundle
+      }
+    } catch (err) {
+      limiter.fail(key)
+      throw err
+    }
+  })
+
+  router.post('/logout', async (ctx) => {
+    requireUser(ctx)
+    await node.accounts.logout((ctx.state as GatewayState).token as string)
+    ctx.status = 204
+  })
+
+  router.post('/password', async (ctx) => {
+    const user = requireUser(ctx)
+    const body = await readJson(ctx, PasswordBody, 128 * 1024)
+    await node.accounts.changePassword(user, body, body)
+    ctx.status = 204
+  })
+
+  return router
+}

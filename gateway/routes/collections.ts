@@ -1,0 +1,73 @@
+/**
+ * Collections: list, current head, the commit log after a cursor (sync), and head updates by
+ * compare-and-swap. Heads and commits travel as base64 dag-cbor inside JSON.
+ */
+import Router from '@koa/router'
+import { z } from 'zod'
+import { parseWith, readJson } from '../body.ts'
+import { requireUser, type GatewayState } from '../middleware/auth.ts'
+import { b64Bytes, CollectionId } from '../schemas.ts'
+import type { CollectionRecord } from '../../node/db.ts'
+import type { ObscuraNode } from '../../node/node.ts'
+
+/** A commit holds up to a few thousand records; its size is bounded so one request stays small. */
+const MAX_COMMIT_BYTES = 4 * 1024 * 1024
+const HeadBody = z.strictObject({ head: b64Bytes(1, 4096), commit: b64Bytes(1, MAX_COMMIT_BYTES) })
+const LogQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000)
+})
+const SyncBody = z.strictObject({ cursors: z.record(CollectionId, z.number().int().min(0)) })
+
+export function describeCollection (c: CollectionRecord) {
+  return { id: c.id, seq: c.seq, head: c.head, headCid: c.headCid, ownerKey: c.ownerKey }
+}
+
+export function collectionRoutes (node: ObscuraNode): Router {
+  const router = new Router({ prefix: '/api/v1' })
+
+  router.get('/collections', async (ctx) => {
+    const owned = await node.collections.owned(requireUser(ctx))
+    ctx.body = { collections: owned.map(describeCollection) }
+  })
+
+  router.get('/collections/:id', async (ctx) => {
+    const collection = await node.collections.get((ctx.state as GatewayState).user, parseWith(CollectionId, ctx.params.id))
+    ctx.body = describeCollection(collection)
+  })
+
+  router.get('/collections/:id/log', async (ctx) => {
+    const id = parseWith(CollectionId, ctx.params.id)
+    const { after, limit } = parseWith(LogQuery, ctx.query)
+    const page = await node.collections.log((ctx.state as GatewayState).user, id, after, limit)
+    ctx.body = {
+      ...describeCollection(page.collection),
+      commits: page.commits.map((c) => ({ seq: c.seq, cid: c.cid, bytes: Buffer.from(c.bytes).toString('base64') })),
+      more: page.more
+    }
+  })
+
+  router.put('/collections/:id/head', async (ctx) => {
+    const user = requireUser(ctx)
+    const id = parseWith(CollectionId, ctx.params.id)
+    const { head, commit } = await readJson(ctx, HeadBody, Math.ceil(MAX_COMMIT_BYTES * 1.4))
+    const updated = await node.collections.updateHead(user, id, head, commit)
+    ctx.body = describeCollection(updated)
+  })
+
+  /** One round trip for many collections: which ones moved past the client's cursors. */
+  router.post('/sync', async (ctx) => {
+    const user = requireUser(ctx)
+    const { cursors } = await readJson(ctx, SyncBody, 1024 * 1024)
+    const changed: ReturnType<typeof describeCollection>[] = []
+    const gone: string[] = []
+    for (const [id, seq] of Object.entries(cursors)) {
+      const collection = await node.collections.get(user, id).catch(() => undefined)
+      if (collection == null) gone.push(id)
+      else if (collection.seq !== seq) changed.push(describeCollection(collection))
+    }
+    ctx.body = { changed, gone }
+  })
+
+  return router
+}

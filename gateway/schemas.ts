@@ -1,0 +1,33 @@
+/**
+ * Shapes shared by the gateway's request schemas: base64 byte strings of bounded size, ids,
+ * usernames. Binary values travel as standard base64 inside JSON.
+ */
+import { z } from 'zod'
+
+/** Base64 that decodes to between `min` and `max` bytes, returned as bytes. */
+export function b64Bytes (min: number, max: number) {
+  return z.string()
+    .max(Math.ceil(max / 3) * 4 + 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')
+    .transform((text, ctx) => {
+      const bytes = new Uint8Array(Buffer.from(text, 'base64'))
+      if (bytes.byteLength < min || bytes.byteLength > max) {
+        ctx.addIssue({ code: 'custom', message: `expected ${min === max ? min : `${min}-${max}`} bytes, got ${bytes.byteLength}` })
+        return z.NEVER
+      }
+      return bytes
+    })
+}
+
+/** Collection and item ids: 16 random bytes as 32 lowercase hex characters. */
+export const CollectionId = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-character hex id')
+
+export const Username = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'a username is 2-32 characters: a-z, 0-9, ".", "_", "-"')
+
+export const KdfParams = z.strictObject({
+  algorithm: z.literal('argon2id'),
+  memoryKiB: z.number().int().min(65536).max(4 * 1024 * 1024),
+  iterations: z.number().int().min(1).max(64),
+  parallelism: z.number().int().min(1).max(16),
+  salt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/, 'expected a base64 16-byte salt')
+})

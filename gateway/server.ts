@@ -1,0 +1,70 @@
+/**
+ * The Koa gateway in front of a node: error mapping first, then session resolution, then the
+ * API, block and health routes, then the web UI. `startGateway` listens on the configured
+ * address and returns its URL and a `close()` that waits for open connections to end.
+ */
+import { once } from 'node:events'
+import { createServer, type Server } from 'node:http'
+import Koa from 'koa'
+import { authenticate } from './middleware/auth.ts'
+import { errorHandler } from './middleware/errors.ts'
+import { adminRoutes } from './routes/admin.ts'
+import { authRoutes } from './routes/auth.ts'
+import { blockRoutes } from './routes/blocks.ts'
+import { collectionRoutes } from './routes/collections.ts'
+import { meRoutes } from './routes/me.ts'
+import { serveWebUi } from './routes/static.ts'
+import type { ObscuraNode } from '../node/node.ts'
+import type Router from '@koa/router'
+
+export interface GatewayOptions {
+  /** Folder with the built web UI (webui/dist); a placeholder page is served without it. */
+  webuiDir?: string
+  /** Receives one line per server-side failure; nothing secret is ever in it. */
+  log?: (line: string) => void
+}
+
+export interface Gateway {
+  url: string
+  server: Server
+  close: () => Promise<void>
+}
+
+export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {}): Koa {
+  const app = new Koa({ proxy: false })
+  app.use(errorHandler({ log: options.log }))
+  app.use(async function health (ctx, next) {
+    if (ctx.path !== '/healthz') return next()
+    ctx.body = { ok: true }
+  })
+  app.use(authenticate(node.accounts))
+  const routers: Router[] = [authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node)]
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods())
+  app.use(serveWebUi(options.webuiDir))
+  app.use(async function notFound (ctx) {
+    ctx.status = 404
+    ctx.body = { error: { code: 'NOT_FOUND', message: `No route for ${ctx.method} ${ctx.path}` } }
+  })
+  return app
+}
+
+export async function startGateway (node: ObscuraNode, host: string, port: number, options: GatewayOptions = {}): Promise<Gateway> {
+  const app = createGatewayApp(node, options)
+  const server = createServer(app.callback())
+  server.keepAliveTimeout = 5_000
+  server.listen(port, host)
+  await once(server, 'listening')
+  const address = server.address()
+  const boundPort = typeof address === 'object' && address != null ? address.port : port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  return {
+    url: `http://${shownHost}:${boundPort}`,
+    server,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))
+      server.closeIdleConnections()
+      setTimeout(() => server.closeAllConnections(), 2_000).unref()
+      await closed
+    }
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * Accounts, sessions and invites. The node never sees a password or a key: at signup the client
+ * registers the public half of its password-derived auth key and an encrypted key bundle. A
+ * login is a challenge signed with the auth key; only after that proof does the node release
+ * the bundle, so a network attacker cannot collect bundles to guess passwords offline.
+ * Unknown usernames get stable fake KDF parameters so that the login start does not reveal
+ * which accounts exist.
+ */
+import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { LABELS } from '../src/crypto/labels.ts'
+import { verifyDetached } from '../src/crypto/sign.ts'
+import { loginProofMessage } from '../src/format/login.ts'
+import {
+  ForbiddenError, InvalidRequestError, InviteRequiredError, LoginFailedError, NotFoundError,
+  UnauthenticatedError, UsernameTakenError
+} from './errors.ts'
+import { KeyedMutex } from './lock.ts'
+import type { NodeConfig } from './config.ts'
+import type { NodeDatabase, UserRecord } from './db.ts'
+
+const CHALLENGE_TTL_MS = 2 * 60 * 1000
+const INVITE_TTL_MS = 7 * 24 * 3600 * 1000
+
+export interface KdfParamsJson {
+  algorithm: 'argon2id'
+  memoryKiB: number
+  iterations: number
+  parallelism: number
+  /** base64 */
+  salt: string
+}
+
+export interface SignupInput {
+  username: string
+  invite?: string
+  authPublicKey: Uint8Array
+  kdf: KdfParamsJson
+  keyBundle: Uint8Array
+  signingPublicKey: Uint8Array
+  boxPublicKey: Uint8Array
+  rootCollection: string
+}
+
+export interface LoginChallenge { challengeId: string, challenge: Uint8Array, kdf: KdfParamsJson }
+export interface Session { token: string, expiresAt: number, user: UserRecord }
+
+const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex')
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
+
+export class Accounts {
+  private readonly db: NodeDatabase
+  private readonly config: NodeConfig['accounts']
+  private readonly lock = new KeyedMutex()
+  private nodeSecret?: Buffer
+
+  constructor (db: NodeDatabase, config: NodeConfig['accounts']) {
+    this.db = db
+    this.config = config
+  }
+
+  async signup (input: SignupInput): Promise<UserRecord> {
+    return this.lock.run('signup', async () => {
+      if (await this.db.usernames.get(input.username) != null) throw new UsernameTakenError(input.username)
+      const first = await this.isEmpty()
+      if (!first && !this.config.openSignup) await this.consumeInvite(input.invite)
+      const user: UserRecord = {
+        id: randomUUID(),
+        username: input.username,
+        admin: first,
+        createdAt: Date.now(),
+        quotaBytes: this.config.defaultQuotaBytes,
+        usedBytes: 0,
+        authPublicKey: b64(input.authPublicKey),
+        kdf: input.kdf,
+        keyBundle: b64(input.keyBundle),
+        signingPublicKey: b64(input.signingPublicKey),
+        boxPublicKey: b64(input.boxPublicKey),
+        rootCollection: input.rootCollection
+      }
+      // The id record first: a crash in between leaves an unreachable record, never a name
+      // that points nowhere.
+      await this.db.users.put(user.id, user)
+      await this.db.usernames.put(user.username, user.id)
+      return user
+    })
+  }
+
+  async startLogin (username: string): Promise<LoginChallenge> {
+    const user = await this.findByUsername(username)
+    const challenge = new Uint8Array(randomBytes(32))
+    const challengeId = randomBytes(16).toString('hex')
+    await this.db.challenges.put(challengeId, { username, challenge: b64(challenge), expiresAt: Date.now() + CHALLENGE_TTL_MS })
+    return { challengeId, challenge, kdf: user != null ? user.kdf as KdfParamsJson : await this.decoyKdf(username) }
+  }
+
+  /** Checks a signed challenge (single use) and returns the user it proves. */
+  async verifyProof (challengeId: string, signature: Uint8Array): Promise<UserRecord> {
+    const entry = await this.db.challenges.get(challengeId)
+    if (entry == null) throw new LoginFailedError()
+    await this.db.challenges.del(challengeId)
+    if (entry.expiresAt < Date.now()) throw new LoginFailedError()
+    const user = await this.findByUsername(entry.username)
+    if (user == null) throw new LoginFailedError()
+    const message = loginProofMessage(Buffer.from(entry.challenge, 'base64'), user.username)
+    const ok = await verifyDetached(Buffer.from(user.authPublicKey, 'base64'), LABELS.login, message, signature)
+    if (!ok) throw new LoginFailedError()
+    return user
+  }
+
+  async finishLogin (challengeId: string, signature: Uint8Array): Promise<Session> {
+    return this.createSession(await this.verifyProof(challengeId, signature))
+  }
+
+  /** A new session for a user who just proved who they are (login) or just signed up. */
+  async createSession (user: UserRecord): Promise<Session> {
+    const token = randomBytes(32).toString('base64url')
+    const expiresAt = Date.now() + this.config.sessionTtlSeconds * 1000
+    await this.db.sessions.put(sha256Hex(token), { userId: user.id, expiresAt, createdAt: Date.now() })
+    return { token, expiresAt, user }
+  }
+
+  /** Resolves a bearer token to its user; expired or unknown tokens are refused. */
+  async authenticate (token: string): Promise<UserRecord> {
+    const session = await this.db.sessions.get(sha256Hex(token))
+    if (session == null) throw new UnauthenticatedError()
+    if (session.expiresAt < Date.now()) {
+      await this.db.sessions.del(sha256Hex(token))
+      throw new UnauthenticatedError('Your session expired: log in again')
+    }
+    const user = await this.db.users.get(session.userId)
+    if (user == null) throw new UnauthenticatedError()
+    return user
+  }
+
+  async logout (token: string): Promise<void> {
+    await this.db.sessions.del(sha256Hex(token))
+  }
+
+  /**
+   * Replaces the auth key and key bundle after a fresh proof with the current password. Media
+   * is untouched: only the master key's wrapping changes.
+   */
+  async changePassword (user: UserRecord, proof: { challengeId: string, signature: Uint8Array }, next: { authPublicKey: Uint8Array, kdf: KdfParamsJson, keyBundle: Uint8Array }): Promise<void> {
+    const proven = await this.verifyProof(proof.challengeId, proof.signature)
+    if (proven.id !== user.id) throw new ForbiddenError('The password proof is for another account')
+    await this.update(user.id, (u) => ({ ...u, authPublicKey: b64(next.authPublicKey), kdf: next.kdf, keyBundle: b64(next.keyBundle) }))
+  }
+
+  async createInvite (admin: UserRecord): Promise<{ code: string, expiresAt: number }> {
+    this.requireAdmin(admin)
+    const code = randomBytes(18).toString('base64url')
+    const expiresAt = Date.now() + INVITE_TTL_MS
+    await this.db.invites.put(sha256Hex(code), { createdBy: admin.id, createdAt: Date.now(), expiresAt })
+    return { code, expiresAt }
+  }
+
+  async setQuota (admin: UserRecord, username: string, quotaBytes: number): Promise<UserRecord> {
+    this.requireAdmin(admin)
+    const user = await this.findByUsername(username)
+    if (user == null) throw new NotFoundError(`No user named "${username}"`)
+    return this.update(user.id, (u) => ({ ...u, quotaBytes }))
+  }
+
+  async listUsers (admin: UserRecord): Promise<UserRecord[]> {
+    this.requireAdmin(admin)
+    const users: UserRecord[] = []
+    for await (const user of this.db.users.values()) users.push(user)
+    return users
+  }
+
+  async findByUsername (username: string): Promise<UserRecord | undefined> {
+    const id = await this.db.usernames.get(username)
+    return id == null ? undefined : this.db.users.get(id)
+  }
+
+  async get (userId: string): Promise<UserRecord | undefined> {
+    return this.db.users.get(userId)
+  }
+
+  /** Read-modify-write of one user record, serialised per user (quota counters depend on it). */
+  async update (userId: string, change: (user: UserRecord) => UserRecord): Promise<UserRecord> {
+    return this.lock.run(`user:${userId}`, async () => {
+      const user = await this.db.users.get(userId)
+      if (user == null) throw new NotFoundError('No such user')
+      const next = change(user)
+      await this.db.users.put(userId, next)
+      return next
+    })
+  }
+
+  private requireAdmin (user: UserRecord): void {
+    if (!user.admin) throw new ForbiddenError('Only the node admin can do this')
+  }
+
+  private async isEmpty (): Promise<boolean> {
+    for await (const _ of this.db.usernames.keys({ limit: 1 })) return false
+    return true
+  }
+
+  private async consumeInvite (code: string | undefined): Promise<void> {
+    if (code == null || code === '') throw new InviteRequiredError()
+    const key = sha256Hex(code)
+    const invite = await this.db.invites.get(key)
+    if (invite == null || invite.expiresAt < Date.now()) throw new InviteRequiredError('This invite is unknown, used or expired')
+    await this.db.invites.del(key)
+  }
+
+  private async decoyKdf (username: string): Promise<KdfParamsJson> {
+    if (this.nodeSecret == null) {
+      let secret = await this.db.settings.get('node-secret') as string | undefined
+      if (secret == null) {
+        secret = randomBytes(32).toString('base64')
+        await this.db.settings.put('node-secret', secret)
+      }
+      this.nodeSecret = Buffer.from(secret, 'base64')
+    }
+    const salt = createHmac('sha256', this.nodeSecret).update(username).digest().subarray(0, 16)
+    return { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1, salt: salt.toString('base64') }
+  }
+}
+
+export function assertUsername (username: string): void {
+  if (!/^[a-z0-9][a-z0-9._-]{1,31}$/.test(username)) {
+    throw new InvalidRequestError('A username is 2-32 characters: lowercase letters, digits, ".", "_" or "-", starting with a letter or digit')
+  }
+}

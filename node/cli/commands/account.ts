@@ -1,0 +1,64 @@
+/**
+ * Account commands: signup, login, logout, passwd. The password comes from $OBSCURA_PASSWORD or
+ * a prompt; it is used here to derive keys and never sent anywhere.
+ */
+import { changePassword, login, signup } from '../../../src/client/session.ts'
+import { parseFlags } from '../args.ts'
+import { forgetAccount, loadAccount, nodeUrl, readPassword, saveAccount } from '../context.ts'
+import { UsageError } from '../errors.ts'
+
+function oneUsername (command: string, positionals: string[]): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one USER`)
+  return (positionals[0] as string).toLowerCase()
+}
+
+export async function runSignup (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('signup', args, { node: { type: 'string' }, invite: { type: 'string' } })
+  const username = oneUsername('signup', positionals)
+  const password = await readPassword('Choose a password: ')
+  if (password.length < 8) throw new UsageError('choose a password of at least 8 characters')
+  const { account, recoveryKey } = await signup(nodeUrl(values.node), username, password, { invite: values.invite })
+  await saveAccount(account)
+  process.stdout.write([
+    `Signed up and logged in as ${account.user.username}${account.user.admin ? ' (admin of this node)' : ''}.`,
+    '',
+    'Your recovery key — the only way back in if you forget your password. Write it down now;',
+    'it is shown once and the node cannot recover it for you:',
+    '',
+    `  ${recoveryKey}`,
+    ''
+  ].join('\n'))
+  return 0
+}
+
+export async function runLogin (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('login', args, { node: { type: 'string' } })
+  const username = oneUsername('login', positionals)
+  const account = await login(nodeUrl(values.node), username, await readPassword())
+  await saveAccount(account)
+  process.stdout.write(`Logged in as ${account.user.username} on ${account.api.url}\n`)
+  return 0
+}
+
+export async function runLogout (args: string[]): Promise<number> {
+  parseFlags('logout', args, {})
+  try {
+    const account = await loadAccount()
+    await account.api.logout().catch(() => {})
+  } catch {}
+  await forgetAccount()
+  process.stdout.write('Logged out; the keys on this device are deleted.\n')
+  return 0
+}
+
+export async function runPasswd (args: string[]): Promise<number> {
+  parseFlags('passwd', args, {})
+  const account = await loadAccount()
+  const current = await readPassword('Current password: ')
+  const next = process.env.OBSCURA_NEW_PASSWORD ?? await readPassword('New password: ')
+  if (next.length < 8) throw new UsageError('choose a password of at least 8 characters')
+  await changePassword(account, current, next)
+  await saveAccount(account)
+  process.stdout.write('Password changed. Your photos were not re-encrypted; your recovery key still works.\n')
+  return 0
+}

@@ -1,0 +1,64 @@
+/**
+ * Read-only commands: `albums` (albums and folders with their item counts) and `ls` (the items
+ * of one album or folder, or the whole timeline), as tables or JSON.
+ */
+import { parseFlags } from '../args.ts'
+import { openLibrary } from '../library.ts'
+import { formatBytes } from '../progress.ts'
+import type { CollectionState, ItemEntry } from '../../../src/client/collection.ts'
+import type { Library } from '../../../src/client/library.ts'
+
+function live (collection: CollectionState): ItemEntry[] {
+  return [...collection.items.values()].filter((i) => i.trashedAt == null)
+}
+
+export async function runAlbums (args: string[]): Promise<number> {
+  const { values } = parseFlags('albums', args, { node: { type: 'string' }, json: { type: 'boolean' } })
+  const library = await openLibrary(values.node)
+  const rows = [...library.albums(), ...library.folders()].map((c) => ({
+    id: c.id,
+    kind: c.kind,
+    name: c.kind === 'folder' ? library.folderPath(c) : c.name,
+    items: live(c).length,
+    shared: false,
+    role: 'owner'
+  })).sort((a, b) => (a.kind ?? '').localeCompare(b.kind ?? '') || (a.name ?? '').localeCompare(b.name ?? ''))
+  if (values.json === true) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+  } else if (rows.length === 0) {
+    process.stdout.write('No albums or folders yet: `obscura upload PATH --album NAME` makes one.\n')
+  } else {
+    for (const row of rows) process.stdout.write(`${(row.kind ?? '').padEnd(6)}  ${String(row.items).padStart(6)} items  ${row.name ?? ''}\n`)
+  }
+  return 0
+}
+
+function itemRow (library: Library, item: ItemEntry) {
+  return {
+    id: item.id,
+    name: item.name,
+    size: item.size,
+    mime: item.mime,
+    kind: item.kind,
+    takenAt: new Date(item.takenAt).toISOString(),
+    favorite: item.favorite === true,
+    archived: item.archived === true,
+    ...(item.trashedAt != null ? { trashedAt: new Date(item.trashedAt).toISOString() } : {})
+  }
+}
+
+export async function runLs (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('ls', args, { node: { type: 'string' }, json: { type: 'boolean' } })
+  const library = await openLibrary(values.node)
+  const items = positionals.length === 0
+    ? library.timeline().map((r) => r.item)
+    : positionals.flatMap((name) => live(library.resolve(name)).sort((a, b) => b.takenAt - a.takenAt))
+  const rows = items.map((item) => itemRow(library, item))
+  if (values.json === true) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+  } else {
+    for (const row of rows) process.stdout.write(`${row.takenAt.slice(0, 19).replace('T', ' ')}  ${formatBytes(row.size).padStart(9)}  ${row.name}\n`)
+    if (rows.length === 0) process.stdout.write('No items.\n')
+  }
+  return 0
+}

@@ -1,0 +1,43 @@
+/**
+ * The table of `obscura` subcommands, in the order `--help` lists them. Each command's module is
+ * loaded only when it runs, so `obscura --help` does not pay for loading Helia.
+ */
+
+export interface Command {
+  /** One line for `obscura --help`. */
+  summary: string
+  /** Options and arguments, shown by `obscura <command> --help`. */
+  usage: string
+  /** Runs the command; the resolved number is the exit code. */
+  run: (args: string[]) => Promise<number | undefined>
+}
+
+type Runner = Command['run']
+
+function lazy (summary: string, usage: string, load: () => Promise<Runner>): Command {
+  return { summary, usage, run: async (args) => (await load())(args) }
+}
+
+const NODE = '[--node URL]'
+
+export const commands: Record<string, Command> = {
+  node: lazy('Start a storage node with its gateway and web UI (foreground)',
+    '[--data DIR] [--host H] [--port N] [--config FILE]', async () => (await import('./node.ts')).runNode),
+  signup: lazy('Create an account (the first one on a node becomes its admin)', `USER [--invite CODE] ${NODE}`,
+    async () => (await import('./account.ts')).runSignup),
+  login: lazy('Log in and keep the unlocked keys on this device', `USER ${NODE}`, async () => (await import('./account.ts')).runLogin),
+  logout: lazy('Log out and delete the keys kept on this device', '', async () => (await import('./account.ts')).runLogout),
+  passwd: lazy('Change your password (photos are not re-encrypted)', '', async () => (await import('./account.ts')).runPasswd),
+  upload: lazy('Encrypt and upload files and folders; skips duplicates, resumes', `PATH... [--album NAME]... [--folder PATH] ${NODE}`,
+    async () => (await import('./transfer.ts')).runUpload),
+  albums: lazy('List your albums and folders', `[--json] ${NODE}`, async () => (await import('./browse.ts')).runAlbums),
+  ls: lazy('List the items of an album or folder, or your whole timeline', `[ALBUM|FOLDER] [--json] ${NODE}`,
+    async () => (await import('./browse.ts')).runLs),
+  download: lazy('Download and decrypt an album or folder, verifying every block', `ALBUM|FOLDER [--out DIR] ${NODE}`,
+    async () => (await import('./transfer.ts')).runDownload),
+  rm: lazy('Move items to the trash (or delete them for good)', `ALBUM|FOLDER NAME... [--permanent] ${NODE}`,
+    async () => (await import('./trash.ts')).runRm),
+  trash: lazy('List the trash (kept 30 days), or empty it', `[--json] [--empty] ${NODE}`, async () => (await import('./trash.ts')).runTrash),
+  restore: lazy('Bring items back from the trash', `ALBUM|FOLDER NAME... ${NODE}`, async () => (await import('./trash.ts')).runRestore),
+  admin: lazy('Node administration: invites, users, quotas', 'invite | users | quota USER BYTES', async () => (await import('./admin.ts')).runAdmin)
+}

@@ -1,0 +1,91 @@
+/**
+ * `upload` and `download`. Upload shows a progress bar on a terminal, can be cancelled with
+ * Ctrl-C and resumes where it stopped when run again; download verifies every block and writes
+ * each original byte-identical under its original name.
+ */
+import { resolve } from 'node:path'
+import { openItem, readPart } from '../../../src/client/download.ts'
+import { uploadFiles } from '../../../src/client/upload.ts'
+import { parseFlags } from '../args.ts'
+import { fileJournal } from '../context.ts'
+import { UsageError } from '../errors.ts'
+import { collectFiles, freeName, safeFileName, writeAtomically } from '../files.ts'
+import { openLibrary } from '../library.ts'
+import { formatBytes, ProgressBar } from '../progress.ts'
+import type { CollectionState } from '../../../src/client/collection.ts'
+
+/** An AbortSignal that fires on the first Ctrl-C or SIGTERM. */
+function cancelOnSignal (): AbortSignal {
+  const controller = new AbortController()
+  const cancel = (): void => { controller.abort(new UsageError('cancelled; run the same command again to resume')) }
+  process.once('SIGINT', cancel)
+  process.once('SIGTERM', cancel)
+  return controller.signal
+}
+
+export async function runUpload (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('upload', args, {
+    node: { type: 'string' }, album: { type: 'string', multiple: true }, folder: { type: 'string' }
+  })
+  if (positionals.length === 0) throw new UsageError('upload needs at least one file or folder')
+  const files = await collectFiles(positionals)
+  if (files.length === 0) throw new UsageError('no files found to upload')
+  const signal = cancelOnSignal()
+  const library = await openLibrary(values.node, signal)
+  const targets: CollectionState[] = []
+  if (values.folder != null) targets.push(await library.ensureFolder(values.folder))
+  for (const album of values.album ?? []) targets.push(await library.ensureAlbum(album))
+
+  const total = files.reduce((sum, f) => sum + f.size, 0)
+  const bar = new ProgressBar('upload', total)
+  let finished = 0
+  try {
+    const result = await uploadFiles(library, files, {
+      targets,
+      journal: fileJournal(),
+      signal,
+      onProgress: (event) => {
+        if (event.type === 'obscura:upload:bytes') bar.update(finished + event.fileBytes, event.name)
+        if (event.type === 'obscura:upload:file-done') {
+          finished += event.size
+          bar.update(finished)
+        }
+      }
+    })
+    bar.finish()
+    const where = targets.map((t) => `${t.kind} "${t.kind === 'folder' ? library.folderPath(t) : t.name ?? ''}"`).join(' and ')
+    process.stdout.write(`Uploaded ${result.uploaded} file${result.uploaded === 1 ? '' : 's'} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${result.skipped} already uploaded.\n`)
+    return 0
+  } finally {
+    bar.finish()
+  }
+}
+
+export async function runDownload (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('download', args, { node: { type: 'string' }, out: { type: 'string' } })
+  if (positionals.length !== 1) throw new UsageError('download takes one ALBUM or FOLDER')
+  const signal = cancelOnSignal()
+  const library = await openLibrary(values.node, signal)
+  const collection = library.resolve(positionals[0] as string)
+  const items = [...collection.items.values()].filter((i) => i.trashedAt == null)
+  const out = resolve(values.out ?? safeFileName(collection.name ?? collection.id))
+  const total = items.reduce((sum, i) => sum + i.size, 0)
+  const bar = new ProgressBar('download', total)
+  const taken = new Set<string>()
+  let done = 0
+  try {
+    for (const item of items) {
+      const opened = await openItem(library.account.api, collection, item, signal)
+      const name = await freeName(out, safeFileName(opened.manifest.name), taken)
+      const base = done
+      await writeAtomically(resolve(out, name), readPart(library.account.api, opened, 'original', {
+        signal, onProgress: (bytes) => { bar.update(base + bytes, name) }
+      }))
+      done += item.size
+    }
+  } finally {
+    bar.finish()
+  }
+  process.stdout.write(`Downloaded ${items.length} item${items.length === 1 ? '' : 's'} (${formatBytes(total)}) to ${out}\n`)
+  return 0
+}

@@ -1,0 +1,64 @@
+/**
+ * `rm` (to the trash, or for good with --permanent), `trash` (list, or --empty) and `restore`.
+ * Trash older than 30 days is deleted for good whenever one of these runs.
+ */
+import { deleteForGood, purgeExpiredTrash, restoreItems, trashed, trashItems } from '../../../src/client/trash.ts'
+import { parseFlags } from '../args.ts'
+import { UsageError } from '../errors.ts'
+import { findItems, openLibrary } from '../library.ts'
+import { formatBytes } from '../progress.ts'
+
+export async function runRm (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('rm', args, { node: { type: 'string' }, permanent: { type: 'boolean' } })
+  if (positionals.length < 2) throw new UsageError('rm takes an ALBUM or FOLDER and one or more item names')
+  const library = await openLibrary(values.node)
+  const [where, ...names] = positionals as [string, ...string[]]
+  const collection = library.resolve(where)
+  const items = findItems(collection, names, { trashed: false })
+  if (values.permanent === true) {
+    await deleteForGood(library, collection, items)
+    process.stdout.write(`Deleted ${items.length} item${items.length === 1 ? '' : 's'} for good.\n`)
+  } else {
+    await trashItems(library, collection, items)
+    process.stdout.write(`Moved ${items.length} item${items.length === 1 ? '' : 's'} to the trash (kept 30 days; \`obscura restore\` brings them back).\n`)
+  }
+  await purgeExpiredTrash(library)
+  return 0
+}
+
+export async function runTrash (args: string[]): Promise<number> {
+  const { values } = parseFlags('trash', args, { node: { type: 'string' }, json: { type: 'boolean' }, empty: { type: 'boolean' } })
+  const library = await openLibrary(values.node)
+  await purgeExpiredTrash(library)
+  const entries = trashed(library)
+  if (values.empty === true) {
+    for (const collection of new Set(entries.map((e) => e.collection))) {
+      await deleteForGood(library, collection, entries.filter((e) => e.collection === collection).map((e) => e.item))
+    }
+    process.stdout.write(`Deleted ${entries.length} item${entries.length === 1 ? '' : 's'} for good.\n`)
+    return 0
+  }
+  const rows = entries.map(({ collection, item }) => ({
+    collection: collection.kind === 'folder' ? library.folderPath(collection) : collection.name,
+    id: item.id,
+    name: item.name,
+    size: item.size,
+    trashedAt: new Date(item.trashedAt ?? 0).toISOString()
+  }))
+  if (values.json === true) process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+  else if (rows.length === 0) process.stdout.write('The trash is empty.\n')
+  else for (const row of rows) process.stdout.write(`${row.trashedAt.slice(0, 10)}  ${formatBytes(row.size).padStart(9)}  ${row.collection ?? ''}/${row.name}\n`)
+  return 0
+}
+
+export async function runRestore (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('restore', args, { node: { type: 'string' } })
+  if (positionals.length < 2) throw new UsageError('restore takes an ALBUM or FOLDER and one or more item names')
+  const library = await openLibrary(values.node)
+  const [where, ...names] = positionals as [string, ...string[]]
+  const collection = library.resolve(where)
+  const items = findItems(collection, names, { trashed: true })
+  await restoreItems(library, collection, items)
+  process.stdout.write(`Restored ${items.length} item${items.length === 1 ? '' : 's'}.\n`)
+  return 0
+}

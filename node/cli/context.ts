@@ -1,0 +1,115 @@
+/**
+ * What client commands share: where their state lives ($OBSCURA_HOME, default ~/.obscura), which
+ * node they talk to (--node, $OBSCURA_NODE, the logged-in node, or the local default), the saved
+ * session, the password prompt, and the on-disk upload journal.
+ *
+ * [Note: keys at rest on the CLI] session.json holds the unlocked account keys so that each
+ * command does not re-run Argon2id; it is written with mode 0600 and deleted by `logout`, the
+ * same trust a user gives an SSH private key without a passphrase (docs/SECURITY.md).
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { restoreAccount, serialiseAccount, type Account, type SavedAccount } from '../../src/client/session.ts'
+import { UploadJournal, type StoredJournalEntry } from '../../src/client/journal.ts'
+import { UsageError } from './errors.ts'
+import { ObscuraError } from '../../src/errors.ts'
+
+export const DEFAULT_NODE = 'http://127.0.0.1:8080'
+
+export class NotLoggedInError extends ObscuraError {
+  constructor () { super('NOT_LOGGED_IN', 'not logged in: run `obscura login USER` first') }
+}
+
+export function obscuraHome (): string {
+  return process.env.OBSCURA_HOME ?? join(homedir(), '.obscura')
+}
+
+export function nodeUrl (flag: string | undefined, saved?: string): string {
+  const url = flag ?? process.env.OBSCURA_NODE ?? saved ?? DEFAULT_NODE
+  if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--node must be an http(s) URL, got "${url}"`)
+  return url
+}
+
+const sessionFile = (): string => join(obscuraHome(), 'session.json')
+
+export async function saveAccount (account: Account): Promise<void> {
+  await mkdir(obscuraHome(), { recursive: true, mode: 0o700 })
+  await writeFile(sessionFile(), JSON.stringify(serialiseAccount(account)), { mode: 0o600 })
+}
+
+export async function loadAccount (nodeFlag?: string): Promise<Account> {
+  let saved: SavedAccount
+  try {
+    saved = JSON.parse(await readFile(sessionFile(), 'utf8'))
+  } catch {
+    throw new NotLoggedInError()
+  }
+  const account = await restoreAccount(saved)
+  if (nodeFlag != null && nodeUrl(nodeFlag) !== account.api.url) {
+    throw new UsageError(`logged in to ${account.api.url}, not ${nodeFlag}: log in to that node first`)
+  }
+  return account
+}
+
+export async function forgetAccount (): Promise<void> {
+  await rm(sessionFile(), { force: true })
+}
+
+/** The password from $OBSCURA_PASSWORD, else a prompt on the terminal without echo. */
+export async function readPassword (prompt = 'Password: '): Promise<string> {
+  const fromEnv = process.env.OBSCURA_PASSWORD
+  if (fromEnv != null && fromEnv !== '') return fromEnv
+  if (!process.stdin.isTTY) throw new UsageError('no terminal to ask for the password: set OBSCURA_PASSWORD')
+  process.stderr.write(prompt)
+  const stdin = process.stdin
+  stdin.setRawMode(true)
+  stdin.resume()
+  stdin.setEncoding('utf8')
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let value = ''
+      const onData = (text: string): void => {
+        for (const ch of text) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.off('data', onData)
+            process.stderr.write('\n')
+            resolve(value)
+            return
+          }
+          if (ch === '\u0003') {
+            stdin.off('data', onData)
+            reject(new UsageError('cancelled'))
+            return
+          }
+          if (ch === '\u007f') value = value.slice(0, -1)
+          else value += ch
+        }
+      }
+      stdin.on('data', onData)
+    })
+  } finally {
+    stdin.setRawMode(false)
+    stdin.pause()
+  }
+}
+
+/** The upload journal as one small JSON file per in-progress file under $OBSCURA_HOME/uploads. */
+export function fileJournal (): UploadJournal {
+  const dir = join(obscuraHome(), 'uploads')
+  const path = (key: string): string => join(dir, `${key.replace(/[^0-9a-f]/g, '')}.json`)
+  return new UploadJournal({
+    read: async (key) => {
+      try {
+        return JSON.parse(await readFile(path(key), 'utf8')) as StoredJournalEntry
+      } catch {
+        return undefined
+      }
+    },
+    write: async (key, entry) => {
+      await mkdir(dir, { recursive: true, mode: 0o700 })
+      await writeFile(path(key), JSON.stringify(entry), { mode: 0o600 })
+    },
+    remove: async (key) => { await rm(path(key), { force: true }) }
+  })
+}

@@ -1,0 +1,167 @@
+/**
+ * Collection heads and their commit logs. A head moves only by compare-and-swap: the update must
+ * carry seq + 1, name the current head as `prev`, be signed by the owner's identity key (or a
+ * writer the access policy admits), and come with the commit it points to. Accepted commits are
+ * kept in seq order, so a client syncs by asking for the commits after its cursor: the cost is
+ * the number of changes, not the size of the collection.
+ */
+import { CID } from 'multiformats/cid'
+import { cborCid } from '../src/format/cid.ts'
+import { decodeCommit, type Commit } from '../src/format/commit.ts'
+import { decodeHead, verifyHeadSignature, type Head } from '../src/format/head.ts'
+import { ForbiddenError, InvalidHeadError, NotFoundError, StaleHeadError } from './errors.ts'
+import { KeyedMutex } from './lock.ts'
+import { seqKey, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
+import type { Blocks } from './blocks.ts'
+
+export interface LogPage {
+  collection: CollectionRecord
+  commits: Array<{ seq: number, cid: string, bytes: Uint8Array }>
+  /** True when more commits follow this page; ask again with `after` = the last seq. */
+  more: boolean
+}
+
+/** Decides who may read or write a collection besides its owner (shared albums). */
+export interface CollectionPolicy {
+  canRead: (user: UserRecord | undefined, collection: CollectionRecord) => Promise<boolean>
+  canWrite: (user: UserRecord, collection: CollectionRecord, head: Head) => Promise<boolean>
+}
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
+const sameCid = (a: CID | null, b: string | null): boolean => (a == null ? b == null : b != null && a.toString() === b)
+
+export class Collections {
+  private readonly db: NodeDatabase
+  private readonly blocks: Blocks
+  private readonly lock = new KeyedMutex()
+  policy?: CollectionPolicy
+
+  constructor (db: NodeDatabase, blocks: Blocks) {
+    this.db = db
+    this.blocks = blocks
+  }
+
+  /**
+   * Applies a signed head and its commit. Refuses a forged or malformed head (422), a head that
+   * is not the next one (409 STALE_HEAD: the client syncs and retries), and links to blocks the
+   * writer cannot read (403).
+   */
+  async updateHead (user: UserRecord, id: string, headBytes: Uint8Array, commitBytes: Uint8Array): Promise<CollectionRecord> {
+    const head = decodeOrRefuse(() => decodeHead(headBytes), 'head')
+    const commit = decodeOrRefuse(() => decodeCommit(commitBytes), 'commit')
+    if (head.collection !== id || commit.collection !== id) throw new InvalidHeadError('The head or commit names another collection')
+    try {
+      await verifyHeadSignature(head)
+    } catch {
+      throw new InvalidHeadError('The head signature does not verify')
+    }
+    const commitCid = await cborCid(commitBytes)
+    if (!head.root.equals(commitCid)) throw new InvalidHeadError('The head does not point at the commit sent with it')
+    if (commit.seq !== head.seq) throw new InvalidHeadError('The commit and the head disagree on seq')
+    const headCid = await cborCid(headBytes)
+
+    return this.lock.run(id, async () => {
+      const current = await this.db.collections.get(id)
+      await this.checkWriter(user, head, current)
+      const expectedSeq = (current?.seq ?? 0) + 1
+      if (head.seq !== expectedSeq || !sameCid(head.prev, current?.headCid ?? null)) throw new StaleHeadError(expectedSeq, head.seq)
+      if (!sameCid(commit.prev, current?.root ?? null)) throw new InvalidHeadError('The commit does not follow the current one')
+      for (const link of commit.links) {
+        if (!await this.blocks.canRead(user, link)) throw new ForbiddenError(`The commit links block ${link}, which you cannot read`)
+      }
+      const next: CollectionRecord = {
+        id,
+        ownerId: current?.ownerId ?? user.id,
+        ownerKey: current?.ownerKey ?? b64(head.owner),
+        seq: head.seq,
+        headCid: headCid.toString(),
+        head: b64(headBytes),
+        root: commitCid.toString(),
+        createdAt: current?.createdAt ?? Date.now()
+      }
+      await this.db.commits.put(`${id}!${seqKey(head.seq)}`, { cid: commitCid.toString(), bytes: b64(commitBytes) })
+      await this.db.collections.put(id, next)
+      if (current == null) await this.db.userCollections.put(`${user.id}!${id}`, id)
+      await this.applyLinks(id, commit)
+      return next
+    })
+  }
+
+  /** Commits after `after` (exclusive), at most `limit` of them, with the current head. */
+  async log (user: UserRecord | undefined, id: string, after: number, limit: number): Promise<LogPage> {
+    const collection = await this.readable(user, id)
+    const commits: LogPage['commits'] = []
+    const range = { gt: `${id}!${seqKey(after)}`, lte: `${id}!${seqKey(collection.seq)}`, limit: limit + 1 }
+    for await (const [key, entry] of this.db.commits.iterator(range)) {
+      commits.push({ seq: Number(key.slice(id.length + 1)), cid: entry.cid, bytes: new Uint8Array(Buffer.from(entry.bytes, 'base64')) })
+    }
+    const more = commits.length > limit
+    return { collection, commits: commits.slice(0, limit), more }
+  }
+
+  async get (user: UserRecord | undefined, id: string): Promise<CollectionRecord> {
+    return this.readable(user, id)
+  }
+
+  /** The collections a user owns, with their current seq. */
+  async owned (user: UserRecord): Promise<CollectionRecord[]> {
+    const result: CollectionRecord[] = []
+    for await (const id of this.db.userCollections.values({ gt: `${user.id}!`, lt: `${user.id}!\xff` })) {
+      const collection = await this.db.collections.get(id)
+      if (collection != null) result.push(collection)
+    }
+    return result
+  }
+
+  private async readable (user: UserRecord | undefined, id: string): Promise<CollectionRecord> {
+    const collection = await this.db.collections.get(id)
+    if (collection == null) throw new NotFoundError(`No collection ${id}`)
+    if (user?.id === collection.ownerId) return collection
+    if (await this.policy?.canRead(user, collection) === true) return collection
+    throw new ForbiddenError('You have no access to this collection')
+  }
+
+  private async checkWriter (user: UserRecord, head: Head, current: CollectionRecord | undefined): Promise<void> {
+    const signerIsUser = b64(head.signer) === user.signingPublicKey
+    if (!signerIsUser) throw new ForbiddenError('The head is not signed by your identity key')
+    if (current == null) {
+      if (b64(head.owner) !== user.signingPublicKey) throw new ForbiddenError('A new collection must be owned by its creator')
+      return
+    }
+    if (b64(head.owner) !== current.ownerKey) throw new InvalidHeadError('The head names another owner')
+    if (current.ownerId === user.id) return
+    if (await this.policy?.canWrite(user, current, head) === true) return
+    throw new ForbiddenError('You cannot write to this collection')
+  }
+
+  /**
+   * Each collection holds at most one reference to a block, whatever its records say, so a
+   * writer can only ever release what this collection itself linked.
+   */
+  private async applyLinks (id: string, commit: Commit): Promise<void> {
+    const added: CID[] = []
+    for (const cid of commit.links) {
+      const key = `${id}!${cid}`
+      if (await this.db.links.get(key) != null) continue
+      await this.db.links.put(key, 1)
+      added.push(cid)
+    }
+    await this.blocks.link(added)
+    const dropped: CID[] = []
+    for (const cid of commit.unlinks ?? []) {
+      const key = `${id}!${cid}`
+      if (await this.db.links.get(key) == null) continue
+      await this.db.links.del(key)
+      dropped.push(cid)
+    }
+    await this.blocks.unlink(dropped)
+  }
+}
+
+function decodeOrRefuse<T> (decode: () => T, what: string): T {
+  try {
+    return decode()
+  } catch (err) {
+    throw new InvalidHeadError(`The ${what} is malformed: ${(err as Error).message}`)
+  }
+}

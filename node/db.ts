@@ -1,0 +1,110 @@
+/**
+ * The node's metadata database: one LevelDB (under `<data>/meta`) split into typed sublevels.
+ * It holds what the node itself must know — accounts, sessions, collection heads and their
+ * commit logs, block ownership and reference counts — never a key or a plaintext name.
+ * Values are JSON; binary fields are base64 strings.
+ */
+import { join } from 'node:path'
+import { Level } from 'level'
+
+/** An account as the node stores it. Everything secret is inside `keyBundle`, encrypted client-side. */
+export interface UserRecord {
+  id: string
+  username: string
+  admin: boolean
+  createdAt: number
+  quotaBytes: number
+  usedBytes: number
+  /** Ed25519 public key derived from the password; login proofs are checked against it. */
+  authPublicKey: string
+  /** Argon2id parameters and salt, handed to whoever starts a login (needed to derive keys). */
+  kdf: unknown
+  /** The encrypted key bundle, released only after a valid login proof. */
+  keyBundle: string
+  /** The user's Ed25519 identity key (signs heads and records) and X25519 key (receives shares). */
+  signingPublicKey: string
+  boxPublicKey: string
+  /** Id of the user's root collection, which lists their albums and folders. */
+  rootCollection: string
+}
+
+export interface SessionRecord { userId: string, expiresAt: number, createdAt: number }
+export interface ChallengeRecord { username: string, challenge: string, expiresAt: number }
+export interface InviteRecord { createdBy: string, createdAt: number, expiresAt: number }
+
+export interface CollectionRecord {
+  id: string
+  ownerId: string
+  /** Owner's Ed25519 public key, base64; every head must name it. */
+  ownerKey: string
+  seq: number
+  headCid: string
+  head: string
+  root: string
+  createdAt: number
+}
+
+export interface CommitEntry { cid: string, bytes: string }
+
+export interface BlockRecord {
+  size: number
+  /** Users who uploaded this block; each one is charged its size. */
+  owners: string[]
+  /** Live references from collections (manifests) or manifests (chunks). 0 = not yet linked. */
+  refs: number
+  /** Blocks a manifest links to, so dropping the manifest can release them. */
+  links?: string[]
+  createdAt: number
+}
+
+interface RangeOptions { gt?: string, gte?: string, lt?: string, lte?: string, limit?: number, reverse?: boolean }
+
+/** The typed view of one sublevel that the services use. */
+export interface Sub<V> {
+  get: (key: string) => Promise<V | undefined>
+  put: (key: string, value: V) => Promise<void>
+  del: (key: string) => Promise<void>
+  iterator: (options?: RangeOptions) => AsyncIterable<[string, V]>
+  keys: (options?: RangeOptions) => AsyncIterable<string>
+  values: (options?: RangeOptions) => AsyncIterable<V>
+}
+
+export class NodeDatabase {
+  readonly level: Level<string, unknown>
+  readonly users: Sub<UserRecord>
+  readonly usernames: Sub<string>
+  readonly sessions: Sub<SessionRecord>
+  readonly challenges: Sub<ChallengeRecord>
+  readonly invites: Sub<InviteRecord>
+  readonly collections: Sub<CollectionRecord>
+  readonly commits: Sub<CommitEntry>
+  readonly userCollections: Sub<string>
+  readonly blocks: Sub<BlockRecord>
+  /** `<collection>!<cid>` for every block a collection currently links: its share of the refs. */
+  readonly links: Sub<number>
+  readonly settings: Sub<unknown>
+
+  constructor (dataDir: string) {
+    this.level = new Level<string, unknown>(join(dataDir, 'meta'), { valueEncoding: 'json' })
+    const sub = <V>(name: string): Sub<V> => this.level.sublevel<string, V>(name, { valueEncoding: 'json' }) as unknown as Sub<V>
+    this.users = sub('users')
+    this.usernames = sub('usernames')
+    this.sessions = sub('sessions')
+    this.challenges = sub('challenges')
+    this.invites = sub('invites')
+    this.collections = sub('collections')
+    this.commits = sub('commits')
+    this.userCollections = sub('user-collections')
+    this.blocks = sub('blocks')
+    this.links = sub('links')
+    this.settings = sub('settings')
+  }
+
+  async open (): Promise<void> { await this.level.open() }
+  async close (): Promise<void> { await this.level.close() }
+}
+
+/** Fixed-width decimal so that LevelDB's byte order is numeric order. */
+export function seqKey (seq: number): string {
+  return seq.toString().padStart(12, '0')
+}

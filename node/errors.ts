@@ -1,0 +1,80 @@
+/**
+ * Errors raised by the storage node. Each carries a stable `code` and the HTTP status the
+ * gateway answers with, so that one error middleware can map every domain failure to a
+ * `{ error: { code, message } }` body without knowing each service.
+ */
+import { ObscuraError } from '../src/errors.ts'
+
+export class NodeError extends ObscuraError {
+  /** HTTP status the gateway uses for this error. */
+  readonly status: number
+
+  constructor (code: string, message: string, status: number, options?: ErrorOptions) {
+    super(code, message, options)
+    this.status = status
+  }
+}
+
+export class InvalidRequestError extends NodeError {
+  constructor (message = 'The request is malformed') { super('INVALID_REQUEST', message, 400) }
+}
+
+export class UnauthenticatedError extends NodeError {
+  constructor (message = 'Log in first: no valid session') { super('UNAUTHENTICATED', message, 401) }
+}
+
+export class ForbiddenError extends NodeError {
+  constructor (message = 'You do not have access to this resource') { super('FORBIDDEN', message, 403) }
+}
+
+export class NotFoundError extends NodeError {
+  constructor (message = 'Not found') { super('NOT_FOUND', message, 404) }
+}
+
+export class ConflictError extends NodeError {
+  constructor (code: string, message: string) { super(code, message, 409) }
+}
+
+export class UsernameTakenError extends ConflictError {
+  constructor (username: string) { super('USERNAME_TAKEN', `The username "${username}" is already taken`) }
+}
+
+export class InviteRequiredError extends NodeError {
+  constructor (message = 'Signing up on this node needs a valid invite from its admin') { super('INVITE_REQUIRED', message, 403) }
+}
+
+export class LoginFailedError extends NodeError {
+  constructor () { super('LOGIN_FAILED', 'Wrong username or password', 401) }
+}
+
+export class RateLimitedError extends NodeError {
+  constructor (retryAfterSeconds: number) { super('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds} s`, 429) }
+}
+
+export class QuotaExceededError extends NodeError {
+  constructor (usedBytes: number, quotaBytes: number, requestedBytes: number) {
+    super('QUOTA_EXCEEDED', `Storage quota exceeded: ${usedBytes} of ${quotaBytes} bytes used, ${requestedBytes} more requested`, 413)
+  }
+}
+
+export class BlockTooLargeError extends NodeError {
+  constructor (size: number, max: number) { super('BLOCK_TOO_LARGE', `A block may hold at most ${max} bytes, got ${size}`, 413) }
+}
+
+export class BlockMismatchError extends NodeError {
+  constructor (cid: string) { super('CID_MISMATCH', `The uploaded bytes do not hash to ${cid}`, 422) }
+}
+
+export class StaleHeadError extends ConflictError {
+  constructor (expectedSeq: number, gotSeq: number) {
+    super('STALE_HEAD', `The head moved on: expected seq ${expectedSeq}, got ${gotSeq}; sync and retry`)
+  }
+}
+
+export class InvalidHeadError extends NodeError {
+  constructor (message: string) { super('INVALID_HEAD', message, 422) }
+}
+
+export class PayloadTooLargeError extends NodeError {
+  constructor (max: number) { super('PAYLOAD_TOO_LARGE', `The request body is larger than ${max} bytes`, 413) }
+}

@@ -1,0 +1,46 @@
+/**
+ * Composes the node's Helia instance explicitly, for offline-safe operation: a persistent
+ * blockstore and LevelDB datastore under the data folder, a libp2p peer with TCP, Noise, Yamux
+ * and Identify (Identify is required by bitswap), and bitswap for exchanging blocks with known
+ * peers. Nothing here dials the public network: no bootstrap list, DHT, delegated routing,
+ * UPnP or autoTLS — `createHelia()`'s defaults do all of those and must not be used.
+ * The libp2p key is created once and kept in the datastore, so the peer id survives restarts.
+ */
+import { join } from 'node:path'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
+import { identify } from '@libp2p/identify'
+import { tcp } from '@libp2p/tcp'
+import { LevelDatastore } from 'datastore-level'
+import { createHeliaLight } from 'helia'
+import type { Blockstore } from 'interface-blockstore'
+
+export interface HeliaNodeOptions {
+  /** Folder holding the datastore (and, by default, the blockstore). */
+  dataDir: string
+  /** Where blocks live: the local filesystem or an S3 bucket. */
+  blockstore: Blockstore
+  /** libp2p listen multiaddrs. */
+  listen: string[]
+}
+
+export type HeliaNode = HeliaWithLibp2p<{ identify: ReturnType<ReturnType<typeof identify>> }>
+
+/** Creates and starts Helia with libp2p on the given stores. */
+export async function startHelia (options: HeliaNodeOptions): Promise<{ helia: HeliaNode, datastore: LevelDatastore }> {
+  const datastore = new LevelDatastore(join(options.dataDir, 'datastore'))
+  await datastore.open()
+  const base = createHeliaLight({ blockstore: options.blockstore, datastore })
+  const withNet = withLibp2pLight(base, {
+    addresses: { listen: options.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify() }
+  })
+  const helia = withBitswap(withNet) as unknown as HeliaNode
+  await helia.start()
+  return { helia, datastore }
+}

@@ -1,0 +1,194 @@
+/**
+ * The HTTP client for a node's /api/v1. Every response is checked against a schema before the
+ * rest of the client sees it (the node is not trusted to send well-formed data), every request
+ * can be cancelled with an AbortSignal, and the node's `{ error: { code, message } }` answers
+ * become ApiErrors carrying that code.
+ */
+import { z } from 'zod'
+import { fromBase64, toBase64 } from './encoding.ts'
+import { ApiError, BadResponseError, NodeUnreachableError } from './errors.ts'
+
+const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
+
+export const UserSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  admin: z.boolean(),
+  quotaBytes: z.number(),
+  usedBytes: z.number(),
+  rootCollection: z.string().regex(/^[0-9a-f]{32}$/),
+  signingPublicKey: b64,
+  boxPublicKey: b64,
+  createdAt: z.number()
+})
+export type ApiUser = z.infer<typeof UserSchema>
+
+export const KdfSchema = z.object({
+  algorithm: z.literal('argon2id'),
+  memoryKiB: z.number().int(),
+  iterations: z.number().int(),
+  parallelism: z.number().int(),
+  salt: b64
+})
+export type ApiKdf = z.infer<typeof KdfSchema>
+
+const CollectionSchema = z.object({ id: z.string(), seq: z.number().int(), head: b64, headCid: z.string(), ownerKey: b64 })
+export type ApiCollection = z.infer<typeof CollectionSchema>
+
+const LogSchema = CollectionSchema.extend({
+  commits: z.array(z.object({ seq: z.number().int(), cid: z.string(), bytes: b64 })),
+  more: z.boolean()
+})
+export type ApiLog = z.infer<typeof LogSchema>
+
+const LoginSchema = z.object({ token: z.string(), expiresAt: z.number(), user: UserSchema, keyBundle: b64 })
+const ChallengeSchema = z.object({ challengeId: z.string(), challenge: b64, kdf: KdfSchema })
+const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
+
+export interface SignupRequest {
+  username: string
+  invite?: string
+  authPublicKey: Uint8Array
+  kdf: ApiKdf
+  keyBundle: Uint8Array
+  signingPublicKey: Uint8Array
+  boxPublicKey: Uint8Array
+  rootCollection: string
+}
+
+export interface RequestOptions { signal?: AbortSignal }
+
+export class NodeApi {
+  /** Base URL of the node, without a trailing slash. */
+  readonly url: string
+  /** Session token sent as a bearer token once logged in. */
+  token?: string
+
+  constructor (url: string, token?: string) {
+    this.url = url.replace(/\/+$/, '')
+    this.token = token
+  }
+
+  async signup (request: SignupRequest, options?: RequestOptions): Promise<{ token: string, expiresAt: number, user: ApiUser }> {
+    const body = {
+      ...request,
+      authPublicKey: toBase64(request.authPublicKey),
+      keyBundle: toBase64(request.keyBundle),
+      signingPublicKey: toBase64(request.signingPublicKey),
+      boxPublicKey: toBase64(request.boxPublicKey)
+    }
+    return this.json('POST', '/api/v1/auth/signup', z.object({ token: z.string(), expiresAt: z.number(), user: UserSchema }), body, options)
+  }
+
+  async challenge (username: string, options?: RequestOptions): Promise<{ challengeId: string, challenge: Uint8Array, kdf: ApiKdf }> {
+    const res = await this.json('POST', '/api/v1/auth/challenge', ChallengeSchema, { username }, options)
+    return { ...res, challenge: fromBase64(res.challenge) }
+  }
+
+  async login (challengeId: string, signature: Uint8Array, options?: RequestOptions): Promise<{ token: string, expiresAt: number, user: ApiUser, keyBundle: Uint8Array }> {
+    const res = await this.json('POST', '/api/v1/auth/login', LoginSchema, { challengeId, signature: toBase64(signature) }, options)
+    return { ...res, keyBundle: fromBase64(res.keyBundle) }
+  }
+
+  async logout (options?: RequestOptions): Promise<void> {
+    await this.request('POST', '/api/v1/auth/logout', undefined, options)
+  }
+
+  async changePassword (body: { challengeId: string, signature: Uint8Array, authPublicKey: Uint8Array, kdf: ApiKdf, keyBundle: Uint8Array }, options?: RequestOptions): Promise<void> {
+    await this.request('POST', '/api/v1/auth/password', {
+      ...body,
+      signature: toBase64(body.signature),
+      authPublicKey: toBase64(body.authPublicKey),
+      keyBundle: toBase64(body.keyBundle)
+    }, options)
+  }
+
+  async me (options?: RequestOptions): Promise<ApiUser> {
+    return (await this.json('GET', '/api/v1/me', z.object({ user: UserSchema }), undefined, options)).user
+  }
+
+  async createInvite (options?: RequestOptions): Promise<{ code: string, expiresAt: number }> {
+    return this.json('POST', '/api/v1/admin/invites', z.object({ code: z.string(), expiresAt: z.number() }), undefined, options)
+  }
+
+  async setQuota (username: string, quotaBytes: number, options?: RequestOptions): Promise<ApiUser> {
+    return (await this.json('PUT', `/api/v1/admin/users/${encodeURIComponent(username)}/quota`, z.object({ user: UserSchema }), { quotaBytes }, options)).user
+  }
+
+  async putBlock (cid: string, bytes: Uint8Array, options?: RequestOptions): Promise<{ stored: boolean }> {
+    return this.json('PUT', `/api/v1/blocks/${cid}`, z.object({ stored: z.boolean() }), bytes, options)
+  }
+
+  async haveBlocks (cids: string[], options?: RequestOptions): Promise<boolean[]> {
+    const res = await this.json('POST', '/api/v1/blocks/have', z.object({ have: z.array(z.boolean()) }), { cids }, options)
+    if (res.have.length !== cids.length) throw new BadResponseError('have[] length differs from the request')
+    return res.have
+  }
+
+  /** The block's bytes exactly as the node sent them; callers verify them against the CID. */
+  async getBlock (cid: string, options?: RequestOptions): Promise<Uint8Array> {
+    const res = await this.request('GET', `/api/v1/blocks/${cid}`, undefined, options)
+    return new Uint8Array(await res.arrayBuffer())
+  }
+
+  async collections (options?: RequestOptions): Promise<ApiCollection[]> {
+    return (await this.json('GET', '/api/v1/collections', z.object({ collections: z.array(CollectionSchema) }), undefined, options)).collections
+  }
+
+  async collection (id: string, options?: RequestOptions): Promise<ApiCollection> {
+    return this.json('GET', `/api/v1/collections/${id}`, CollectionSchema, undefined, options)
+  }
+
+  async log (id: string, after: number, limit: number, options?: RequestOptions): Promise<ApiLog> {
+    return this.json('GET', `/api/v1/collections/${id}/log?after=${after}&limit=${limit}`, LogSchema, undefined, options)
+  }
+
+  async putHead (id: string, head: Uint8Array, commit: Uint8Array, options?: RequestOptions): Promise<ApiCollection> {
+    return this.json('PUT', `/api/v1/collections/${id}/head`, CollectionSchema, { head: toBase64(head), commit: toBase64(commit) }, options)
+  }
+
+  async sync (cursors: Record<string, number>, options?: RequestOptions): Promise<{ changed: ApiCollection[], gone: string[] }> {
+    return this.json('POST', '/api/v1/sync', z.object({ changed: z.array(CollectionSchema), gone: z.array(z.string()) }), { cursors }, options)
+  }
+
+  private async json<S extends z.ZodType> (method: string, path: string, schema: S, body?: unknown, options?: RequestOptions): Promise<z.infer<S>> {
+    const res = await this.request(method, path, body, options)
+    let value: unknown
+    try {
+      value = await res.json()
+    } catch {
+      throw new BadResponseError(`${method} ${path} did not return JSON`)
+    }
+    const parsed = schema.safeParse(value)
+    if (!parsed.success) throw new BadResponseError(`${method} ${path}: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}`)
+    return parsed.data
+  }
+
+  /** Sends one request; bodies are JSON unless they are bytes. Non-2xx answers throw ApiError. */
+  async request (method: string, path: string, body?: unknown, options?: RequestOptions): Promise<Response> {
+    const headers: Record<string, string> = {}
+    if (this.token != null) headers.authorization = `Bearer ${this.token}`
+    let payload: BodyInit | undefined
+    if (body instanceof Uint8Array) {
+      headers['content-type'] = 'application/octet-stream'
+      payload = body as Uint8Array<ArrayBuffer>
+    } else if (body !== undefined) {
+      headers['content-type'] = 'application/json'
+      payload = JSON.stringify(body)
+    }
+    let res: Response
+    try {
+      res = await fetch(this.url + path, { method, headers, body: payload, signal: options?.signal })
+    } catch (err) {
+      if ((err as Error).name === 'AbortError' || options?.signal?.aborted === true) throw err
+      throw new NodeUnreachableError(this.url, { cause: err })
+    }
+    if (res.ok) return res
+    let error: { code: string, message: string } = { code: `HTTP_${res.status}`, message: `${method} ${path} failed with HTTP ${res.status}` }
+    try {
+      const parsed = ErrorSchema.safeParse(await res.json())
+      if (parsed.success) error = parsed.data.error
+    } catch {}
+    throw new ApiError(res.status, error.code, error.message)
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The upload pipeline: for each file, a content tag (to skip duplicates), then streaming
+ * encryption into ~1 MiB blocks uploaded a few at a time, then the encrypted manifest, then one
+ * `add` op per target collection, committed in batches. An upload journal remembers each file's
+ * key, salt and finished blocks, so an interrupted upload resumes by re-encrypting to the same
+ * blocks and sending only the missing ones.
+ */
+import { contentTag } from '../crypto/content-tag.ts'
+import { toHex } from '../crypto/bytes.ts'
+import { createStreamEncryptor } from '../crypto/stream.ts'
+import { newId } from '../format/ids.ts'
+import { sealManifest, type Manifest } from '../format/manifest.ts'
+import { BlockUploader } from './blocks.ts'
+import { newKey, unwrapFileKey, wrapFileKey } from './keys.ts'
+import { kindFromMime, mimeFromName } from './mime.ts'
+import type { CollectionState } from './collection.ts'
+import type { UploadJournal } from './journal.ts'
+import type { ItemRef, Library } from './library.ts'
+import type { AddOp } from './ops.ts'
+import type { CID } from '../format/cid.ts'
+
+/** One file to upload; `open()` returns a fresh stream of its bytes each time it is called. */
+export interface UploadSource {
+  name: string
+  size: number
+  /** Modification time, ms since the epoch. */
+  mtime: number
+  mime?: string
+  open: () => AsyncIterable<Uint8Array>
+}
+
+export type UploadProgressEvent =
+  | { type: 'obscura:upload:file-start', name: string, size: number, index: number, count: number }
+  | { type: 'obscura:upload:bytes', name: string, fileBytes: number, size: number }
+  | { type: 'obscura:upload:file-done', name: string, size: number, skipped: false | 'duplicate' }
+  | { type: 'obscura:upload:committed', items: number }
+
+export interface UploadOptions {
+  /** Albums and folders that receive the items (the root collection when empty). */
+  targets: CollectionState[]
+  journal?: UploadJournal
+  signal?: AbortSignal
+  onProgress?: (event: UploadProgressEvent) => void
+  /** Blocks in flight at once. */
+  concurrency?: number
+  /** Items per commit. */
+  batchSize?: number
+}
+
+export interface UploadResult {
+  uploaded: number
+  skipped: number
+  items: string[]
+}
+
+export async function uploadFiles (library: Library, sources: UploadSource[], options: UploadOptions): Promise<UploadResult> {
+  const { api, keys } = library.account
+  const targets = options.targets.length > 0 ? options.targets : [library.root]
+  const tags = library.contentTagIndex()
+  const uploader = new BlockUploader(api, { concurrency: options.concurrency, signal: options.signal })
+  const batch = new Batch(library, targets, options)
+  const result: UploadResult = { uploaded: 0, skipped: 0, items: [] }
+  const thisRun = new Map<string, { itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }>()
+
+  for (const [index, source] of sources.entries()) {
+    options.signal?.throwIfAborted()
+    options.onProgress?.({ type: 'obscura:upload:file-start', name: source.name, size: source.size, index, count: sources.length })
+    const tag = await contentTag(keys.dedupKey, source.open(), options.signal)
+    const tagHex = toHex(tag)
+    const existing = tags.get(tagHex)
+    const earlier = thisRun.get(tagHex)
+    if (existing != null || earlier != null) {
+      if (existing != null) {
+        const fileKey = unwrapFileKey(existing.collection.key, existing.item.id, existing.item.fileKeyBox)
+        await batch.add(existing.item.id, fileKey, existing.item.manifest, { ...summaryOf(existing), contentTag: tag }, tagHex)
+      } else if (earlier != null) {
+        await batch.add(earlier.itemId, earlier.fileKey, earlier.manifestCid, earlier.summary, tagHex)
+      }
+      result.skipped++
+      options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size: source.size, skipped: 'duplicate' })
+      continue
+    }
+    const sent = await encryptAndSend(library, source, tag, tagHex, uploader, options)
+    thisRun.set(tagHex, sent)
+    const { itemId, fileKey, manifestCid, summary } = sent
+    await batch.add(itemId, fileKey, manifestCid, summary, tagHex)
+    result.uploaded++
+    result.items.push(itemId)
+    options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size: source.size, skipped: false })
+  }
+  await batch.flush()
+  return result
+}
+
+type Summary = Pick<AddOp, 'name' | 'size' | 'mime' | 'kind' | 'takenAt' | 'addedAt'> & { contentTag: Uint8Array }
+
+function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
+  const { name, size, mime, kind, takenAt } = ref.item
+  return { name, size, mime, kind, takenAt, addedAt: Date.now() }
+}
+
+async function encryptAndSend (library: Library, source: UploadSource, tag: Uint8Array, tagHex: string, uploader: BlockUploader, options: UploadOptions): Promise<{ itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }> {
+  const { keys } = library.account
+  const journal = options.journal
+  const resumed = await journal?.get(tagHex, keys.masterKey)
+  const itemId = resumed?.itemId ?? newId()
+  const fileKey = resumed?.fileKey ?? newKey()
+  const encryptor = createStreamEncryptor(fileKey, { salt: resumed?.salt, signal: options.signal })
+  const done = new Set(resumed?.uploaded ?? [])
+  await journal?.put(tagHex, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
+
+  let fileBytes = 0
+  for await (const chunk of encryptor.encrypt(source.open())) {
+    const cid = chunk.cid.toString()
+    fileBytes += chunk.plaintextBytes
+    const progress = fileBytes
+    const report = (): void => { options.onProgress?.({ type: 'obscura:upload:bytes', name: source.name, fileBytes: progress, size: source.size }) }
+    if (done.has(cid)) {
+      report()
+      continue
+    }
+    await uploader.put(chunk.cid, chunk.bytes, () => {
+      done.add(cid)
+      report()
+    })
+    if (journal != null && chunk.index % 16 === 15) await journal.put(tagHex, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
+  }
+  await uploader.flush()
+
+  const mime = source.mime ?? mimeFromName(source.name)
+  const summary: Summary = { name: source.name, size: source.size, mime, kind: kindFromMime(mime), takenAt: source.mtime, addedAt: Date.now(), contentTag: tag }
+  const manifest: Manifest = {
+    v: 1,
+    kind: summary.kind,
+    name: source.name,
+    mime,
+    size: source.size,
+    mtime: source.mtime,
+    contentTag: tag,
+    parts: { original: encryptor.descriptor() }
+  }
+  const sealed = await sealManifest(fileKey, itemId, manifest)
+  await uploader.put(sealed.cid, sealed.bytes)
+  await uploader.flush()
+  return { itemId, fileKey, manifestCid: sealed.cid, summary }
+}
+
+/** Collects add ops per target and commits them every `batchSize` items. */
+class Batch {
+  private readonly library: Library
+  private readonly targets: CollectionState[]
+  private readonly options: UploadOptions
+  private ops: Array<{ op: AddOp, target: CollectionState }> = []
+  private readonly journalKeys: string[] = []
+  private links = new Map<CollectionState, CID[]>()
+
+  constructor (library: Library, targets: CollectionState[], options: UploadOptions) {
+    this.library = library
+    this.targets = targets
+    this.options = options
+  }
+
+  async add (itemId: string, fileKey: Uint8Array, manifest: CID, summary: Summary, tagHex: string): Promise<void> {
+    for (const target of this.targets) {
+      if (target.items.has(itemId)) continue
+      const op: AddOp = { op: 'add', item: itemId, manifest, fileKey: wrapFileKey(target.key, itemId, fileKey), ...summary }
+      this.ops.push({ op, target })
+      this.links.set(target, [...(this.links.get(target) ?? []), manifest])
+    }
+    this.journalKeys.push(tagHex)
+    if (this.journalKeys.length >= (this.options.batchSize ?? 100)) await this.flush()
+  }
+
+  async flush (): Promise<void> {
+    for (const target of this.targets) {
+      const ops = this.ops.filter((o) => o.target === target).map((o) => o.op)
+      if (ops.length === 0) continue
+      await this.library.commit(target, ops, { links: this.links.get(target) ?? [] })
+    }
+    const count = this.journalKeys.length
+    for (const key of this.journalKeys.splice(0)) await this.options.journal?.delete(key)
+    this.ops = []
+    this.links = new Map()
+    if (count > 0) this.options.onProgress?.({ type: 'obscura:upload:committed', items: count })
+  }
+}
