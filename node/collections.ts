@@ -148,7 +148,7 @@ export class Collections {
     }
     await this.blocks.link(added)
     const dropped: CID[] = []
-    for (const cid of commit.unlinks ?? []) {
+    for (const cid of commit.unlinks) {
       const key = `${id}!${cid}`
       if (await this.db.links.get(key) == null) continue
       await this.db.links.del(key)

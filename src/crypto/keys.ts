@@ -130,6 +130,27 @@ export async function unlockAccountKeys (bundle: KeyBundle, password: string): P
 }
 
 /**
+ * Unlocks with a KEK the caller already derived (login derives it together with the auth key,
+ * so the bundle opens without a second Argon2id run). WrongPasswordError when it does not fit.
+ */
+export async function unlockWithKek (bundle: KeyBundle, kek: Uint8Array): Promise<AccountKeys> {
+  const checked = parseKeyBundle(bundle)
+  let masterKey: Uint8Array
+  try {
+    masterKey = boxOpen(kek, checked.wrappedMasterKey, { label: LABELS.boxMasterKey })
+  } catch (err) {
+    if (err instanceof BoxAuthenticationError) throw new WrongPasswordError()
+    throw err
+  }
+  return await openIdentity(masterKey, checked)
+}
+
+/** Rebuilds the account keys from a master key kept on a trusted device (the CLI's session). */
+export async function unlockWithMasterKey (bundle: KeyBundle, masterKey: Uint8Array): Promise<AccountKeys> {
+  return await openIdentity(masterKey, parseKeyBundle(bundle))
+}
+
+/**
  * Unlocks with the recovery key (as the user typed it). RecoveryKeyFormatError for a typo,
  * WrongRecoveryKeyError for a well-formed key of another account. Follow with
  * `rewrapAccountKeys` to set a new password.

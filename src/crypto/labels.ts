@@ -46,6 +46,10 @@ export const LABELS = {
   boxRecord: 'obscura/v1/box/record',
   /** Box: manifest under the file key (context = item id). */
   boxManifest: 'obscura/v1/box/manifest',
+  /** HKDF info: key of the user's root collection (the list of their albums and folders). */
+  rootCollectionKey: 'obscura/v1/root-collection-key',
+  /** Box: a file key kept in the client's upload journal, under the master key. */
+  boxJournalFileKey: 'obscura/v1/box/journal-file-key',
   /** Sealed-box suffix: a collection key sealed to a member (full label obscura/v1/seal/collection-key). */
   sealCollectionKey: 'collection-key'
 } as const

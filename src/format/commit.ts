@@ -24,8 +24,10 @@ export interface Commit {
   seq: number
   /** CID of the previous commit; null when seq is 1. */
   prev: CID | null
-  /** Every block the records reference, sorted by CID bytes and without duplicates. */
+  /** Blocks this commit starts referencing (manifests of added items), sorted and unique. */
   links: CID[]
+  /** Blocks this commit stops referencing (manifests of items deleted for good), sorted and unique. */
+  unlinks: CID[]
   /** The changes, in the order they apply. */
   records: SignedRecord[]
 }
@@ -36,6 +38,7 @@ const commitSchema = z.strictObject({
   seq: z.int().min(1),
   prev: cidSchema.nullable(),
   links: z.array(cidSchema),
+  unlinks: z.array(cidSchema),
   records: z.array(signedRecordSchema)
 }).refine((c) => (c.seq === 1) === (c.prev === null), { message: 'prev must be null exactly when seq is 1' })
 
@@ -43,8 +46,10 @@ const commitSchema = z.strictObject({
  * Validates and encodes a commit. `links` is put in canonical order (sorted, deduplicated), so
  * callers may pass links in any order.
  */
-export async function encodeCommit (commit: Omit<Commit, 'v'> & { v?: 1 }): Promise<{ commit: Commit, bytes: Uint8Array, cid: CID }> {
-  const normalised = parseStructure(commitSchema, { ...commit, v: 1, links: sortLinks(commit.links) }, 'commit') as Commit
+export async function encodeCommit (commit: Omit<Commit, 'v' | 'unlinks'> & { v?: 1, unlinks?: CID[] }): Promise<{ commit: Commit, bytes: Uint8Array, cid: CID }> {
+  const normalised = parseStructure(commitSchema, {
+    ...commit, v: 1, links: sortLinks(commit.links), unlinks: sortLinks(commit.unlinks ?? [])
+  }, 'commit') as Commit
   const bytes = encodeCanonical(normalised)
   return { commit: normalised, bytes, cid: await cborCid(bytes) }
 }
@@ -52,6 +57,6 @@ export async function encodeCommit (commit: Omit<Commit, 'v'> & { v?: 1 }): Prom
 /** Decodes a commit block; rejects unsorted or duplicated links as non-canonical. */
 export function decodeCommit (bytes: Uint8Array): Commit {
   const commit = parseStructure(commitSchema, decodeCanonical(bytes), 'commit') as Commit
-  if (!isSortedLinks(commit.links)) throw new NonCanonicalEncodingError('commit links are not sorted and unique')
+  if (!isSortedLinks(commit.links) || !isSortedLinks(commit.unlinks)) throw new NonCanonicalEncodingError('commit links are not sorted and unique')
   return commit
 }
