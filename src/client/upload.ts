@@ -23,7 +23,7 @@ import type { CID } from '../format/cid.ts'
 export interface UploadSource {
   name: string
   size: number
-  /** Modification time, ms since the epoch. */
+  /** Modification time, ms since the epoch (fractions are dropped: the manifest stores whole ms). */
   mtime: number
   mime?: string
   open: () => AsyncIterable<Uint8Array>
@@ -128,14 +128,16 @@ async function encryptAndSend (library: Library, source: UploadSource, tag: Uint
   await uploader.flush()
 
   const mime = source.mime ?? mimeFromName(source.name)
-  const summary: Summary = { name: source.name, size: source.size, mime, kind: kindFromMime(mime), takenAt: source.mtime, addedAt: Date.now(), contentTag: tag }
+  // fs.stat's mtimeMs has sub-millisecond digits; the manifest's mtime is an integer.
+  const mtime = Math.floor(source.mtime)
+  const summary: Summary = { name: source.name, size: source.size, mime, kind: kindFromMime(mime), takenAt: mtime, addedAt: Date.now(), contentTag: tag }
   const manifest: Manifest = {
     v: 1,
     kind: summary.kind,
     name: source.name,
     mime,
     size: source.size,
-    mtime: source.mtime,
+    mtime,
     contentTag: tag,
     parts: { original: encryptor.descriptor() }
   }
