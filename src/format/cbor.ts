@@ -46,7 +46,11 @@ export function decodeCanonical (bytes: Uint8Array): unknown {
   try {
     value = dagCbor.decode(bytes)
   } catch (err) {
-    throw new MalformedEncodingError(`malformed dag-cbor: ${(err as Error).message}`, { cause: err })
+    const message = (err as Error).message
+    // cborg's strict mode already refuses some non-canonical forms (non-minimal integers and
+    // lengths) and marks them "(strict decode)"; report those as what they are.
+    if (message.includes('strict')) throw new NonCanonicalEncodingError(`encoding is not canonical dag-cbor: ${message}`)
+    throw new MalformedEncodingError(`malformed dag-cbor: ${message}`, { cause: err })
   }
   if (!bytesEqual(dagCbor.encode(value), bytes)) throw new NonCanonicalEncodingError()
   return value
