@@ -36,7 +36,7 @@ export async function collectFiles (paths: string[]): Promise<Array<UploadSource
     if (info.isDirectory()) {
       for (const entry of (await readdir(path)).sort()) await visit(join(path, entry), false)
     } else if (info.isFile()) {
-      found.push({ ...fileSource(path, info.size, info.mtimeMs), path })
+      found.push({ ...fileSource(path, info.size, Math.floor(info.mtimeMs)), path })
     }
   }
   for (const path of paths) await visit(path, true)
