@@ -9,7 +9,7 @@ import { uploadFiles } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
 import { UsageError } from '../errors.ts'
-import { collectFiles, freeName, safeFileName, writeAtomically } from '../files.ts'
+import { collectFiles, freeName, nodeSha256Stream, safeFileName, writeAtomically } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import { formatBytes, ProgressBar } from '../progress.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
@@ -43,6 +43,7 @@ export async function runUpload (args: string[]): Promise<number> {
     const result = await uploadFiles(library, files, {
       targets,
       journal: fileJournal(),
+      sha256Stream: nodeSha256Stream,
       signal,
       onProgress: (event) => {
         if (event.type === 'obscura:upload:bytes') bar.update(finished + event.fileBytes, event.name)
