@@ -3,6 +3,7 @@
  */
 import Router from '@koa/router'
 import { z } from 'zod'
+import { LoginFailedError } from '../../node/errors.ts'
 import { readJson } from '../body.ts'
 import { requireUser, type GatewayState } from '../middleware/auth.ts'
 import { FailureLimiter } from '../middleware/rate-limit.ts'
@@ -70,10 +71,19 @@ export function authRoutes (node: ObscuraNode): Router {
     ctx.status = 204
   })
 
+  // A stolen session must not turn this route into an unthrottled password oracle: a wrong
+  // current password counts against the same brake as a failed login.
   router.post('/password', async (ctx) => {
     const user = requireUser(ctx)
     const body = await readJson(ctx, PasswordBody, 128 * 1024)
-    await node.accounts.changePassword(user, body, body)
+    const key = `${ctx.ip}|${user.username}`
+    limiter.check(key)
+    try {
+      await node.accounts.changePassword(user, body, body)
+    } catch (err) {
+      if (err instanceof LoginFailedError) limiter.fail(key)
+      throw err
+    }
     ctx.status = 204
   })
 

@@ -1,0 +1,84 @@
+/**
+ * Runs the real `obscura` command as a child process, the way a user does: under the Node 22
+ * binary the tests run on (so no re-exec launcher sits between the test and the CLI and a kill
+ * reaches the CLI itself), with its own $OBSCURA_HOME, $OBSCURA_NODE and $OBSCURA_PASSWORD.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const OBSCURA_BIN = fileURLToPath(new URL('../../bin/obscura.mjs', import.meta.url))
+
+export interface CliResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** One user's CLI: a home folder, a node URL and a password, reused across commands. */
+export interface CliUser {
+  home: string
+  node: string
+  password: string
+}
+
+export async function newCliUser (node: string, password: string): Promise<CliUser> {
+  return { home: await mkdtemp(join(tmpdir(), 'obscura-cli-')), node, password }
+}
+
+function cliEnv (user: CliUser, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env }
+  for (const key of Object.keys(env)) if (key.startsWith('OBSCURA_')) delete env[key]
+  return { ...env, OBSCURA_HOME: user.home, OBSCURA_NODE: user.node, OBSCURA_PASSWORD: user.password, ...extra }
+}
+
+/** Starts `obscura ...args`; the caller waits for it with `finished`. */
+export function spawnCli (user: CliUser, args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [OBSCURA_BIN, ...args], { env: cliEnv(user, extraEnv), stdio: ['ignore', 'pipe', 'pipe'] })
+}
+
+export async function finished (child: ChildProcess): Promise<CliResult> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => { stdout += text })
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => { stderr += text })
+  return await new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => { resolve({ code, signal, stdout, stderr }) })
+  })
+}
+
+export async function runCli (user: CliUser, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return await finished(spawnCli(user, args, extraEnv))
+}
+
+/** Runs a command that must succeed; throws with its output otherwise. */
+export async function cliOk (user: CliUser, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  const result = await runCli(user, args, extraEnv)
+  if (result.code !== 0) {
+    throw new Error(`obscura ${args.join(' ')} exited ${result.code ?? result.signal}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`)
+  }
+  return result
+}
+
+/** Runs a command with --json and parses what it printed. */
+export async function cliJson<T = any> (user: CliUser, args: string[]): Promise<T> { // eslint-disable-line @typescript-eslint/no-explicit-any -- shapes are asserted by the caller
+  return JSON.parse((await cliOk(user, [...args, '--json'])).stdout) as T
+}
+
+/**
+ * What a user-caused failure must look like: non-zero exit, exactly one line on stderr starting
+ * with "obscura: ", and no stack trace anywhere.
+ */
+export function assertOneLineError (result: CliResult): string {
+  const lines = result.stderr.split('\n').filter((l) => l.trim() !== '')
+  if (result.code === 0 || result.code == null) throw new Error(`expected a non-zero exit, got ${result.code ?? result.signal}; stderr: ${result.stderr}`)
+  if (lines.length !== 1) throw new Error(`expected one line on stderr, got ${lines.length}:\n${result.stderr}`)
+  const line = lines[0] as string
+  if (!line.startsWith('obscura: ')) throw new Error(`expected "obscura: ..." on stderr, got: ${line}`)
+  if (/\n\s+at |\bat .*:\d+:\d+\)?$/m.test(result.stderr + result.stdout)) throw new Error(`stack trace printed:\n${result.stderr}`)
+  return line
+}

@@ -1,0 +1,50 @@
+/**
+ * Small conveniences for tests that drive the client library in-process: upload sources from
+ * bytes in memory, reading an item back whole, a logged-in Library, and signup bodies with
+ * throwaway keys for tests that exercise the signup route without paying for Argon2id.
+ */
+import { randomBytes } from 'node:crypto'
+import { openItem, readPart } from '../../src/client/download.ts'
+import { Library } from '../../src/client/library.ts'
+import { newId } from '../../src/format/ids.ts'
+import type { Account } from '../../src/client/session.ts'
+import type { CollectionState, ItemEntry } from '../../src/client/collection.ts'
+import type { UploadSource } from '../../src/client/upload.ts'
+
+export function bytesSource (name: string, bytes: Uint8Array, mtime = Date.UTC(2023, 4, 1)): UploadSource {
+  return {
+    name,
+    size: bytes.byteLength,
+    mtime,
+    open: async function * () { yield bytes }
+  }
+}
+
+export async function readItem (library: Library, collection: CollectionState, item: ItemEntry): Promise<Uint8Array> {
+  const { api } = library.account
+  const opened = await openItem(api, collection, item)
+  const parts: Uint8Array[] = []
+  for await (const part of readPart(api, opened)) parts.push(part)
+  return new Uint8Array(Buffer.concat(parts))
+}
+
+export async function openLibrary (account: Account): Promise<Library> {
+  const library = new Library(account)
+  await library.sync()
+  return library
+}
+
+/** A signup request body that the node accepts structurally; its keys are random and unusable. */
+export function throwawaySignupBody (username: string, invite?: string): Record<string, unknown> {
+  const b64 = (n: number): string => randomBytes(n).toString('base64')
+  return {
+    username,
+    ...(invite != null ? { invite } : {}),
+    authPublicKey: b64(32),
+    kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1, salt: b64(16) },
+    keyBundle: b64(64),
+    signingPublicKey: b64(32),
+    boxPublicKey: b64(32),
+    rootCollection: newId()
+  }
+}

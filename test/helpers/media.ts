@@ -1,0 +1,73 @@
+/**
+ * Media fixtures made on the fly: a JPEG with EXIF camera and GPS tags (sharp, then exiftool), a
+ * PNG, a short MP4 (ffmpeg's lavfi test source) and files of random bytes of any size. Each call
+ * makes fresh content, so two fixtures never deduplicate by accident.
+ */
+import { execFile } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { open } from 'node:fs/promises'
+import { promisify } from 'node:util'
+import sharp from 'sharp'
+
+const run = promisify(execFile)
+
+/** A noisy image, so that each fixture has different bytes. */
+function noise (width: number, height: number): { data: Buffer, info: { width: number, height: number, channels: 3 } } {
+  return { data: randomBytes(width * height * 3), info: { width, height, channels: 3 } }
+}
+
+export interface ExifTags {
+  make?: string
+  model?: string
+  description?: string
+  /** Decimal degrees; south and west are negative. */
+  gps?: { latitude: number, longitude: number }
+}
+
+export async function makeJpeg (path: string, tags: ExifTags = {}): Promise<void> {
+  const { data, info } = noise(96, 64)
+  await sharp(data, { raw: info }).jpeg({ quality: 80 }).toFile(path)
+  const args: string[] = []
+  if (tags.make != null) args.push(`-Make=${tags.make}`)
+  if (tags.model != null) args.push(`-Model=${tags.model}`)
+  if (tags.description != null) args.push(`-ImageDescription=${tags.description}`)
+  if (tags.gps != null) {
+    const { latitude, longitude } = tags.gps
+    args.push(`-GPSLatitude=${Math.abs(latitude)}`, `-GPSLatitudeRef=${latitude < 0 ? 'S' : 'N'}`,
+      `-GPSLongitude=${Math.abs(longitude)}`, `-GPSLongitudeRef=${longitude < 0 ? 'W' : 'E'}`)
+  }
+  if (args.length > 0) await run('exiftool', ['-q', '-overwrite_original', ...args, path])
+}
+
+/** Reads back tags with exiftool (checks that a fixture really carries what the test relies on). */
+export async function readExif (path: string): Promise<Record<string, unknown>> {
+  const { stdout } = await run('exiftool', ['-json', '-n', path])
+  return (JSON.parse(stdout) as Array<Record<string, unknown>>)[0] ?? {}
+}
+
+export async function makePng (path: string): Promise<void> {
+  const { data, info } = noise(80, 60)
+  await sharp(data, { raw: info }).png().toFile(path)
+}
+
+/** About a second of ffmpeg's test pattern, H.264 in MP4, optionally with a title tag. */
+export async function makeMp4 (path: string, title?: string): Promise<void> {
+  await run('ffmpeg', [
+    '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=160x120:rate=10',
+    '-pix_fmt', 'yuv420p', ...(title != null ? ['-metadata', `title=${title}`] : []), path
+  ])
+}
+
+/** `size` random bytes, written 1 MiB at a time. */
+export async function makeRandomFile (path: string, size: number): Promise<void> {
+  const file = await open(path, 'w')
+  try {
+    for (let written = 0; written < size;) {
+      const piece = randomBytes(Math.min(1024 * 1024, size - written))
+      await file.write(piece)
+      written += piece.byteLength
+    }
+  } finally {
+    await file.close()
+  }
+}
