@@ -1,0 +1,40 @@
+/**
+ * Rearranging items without re-uploading: add existing items to another album or folder (their
+ * file keys re-wrapped under the target's collection key, the same manifest and blocks linked
+ * once more), move them (add to the target, then delete from the source), and rename them.
+ */
+import { unwrapFileKey, wrapFileKey } from './keys.ts'
+import type { CollectionState, ItemEntry } from './collection.ts'
+import type { Library } from './library.ts'
+import type { AddOp } from './ops.ts'
+
+export async function addItemsTo (library: Library, from: CollectionState, items: ItemEntry[], to: CollectionState): Promise<number> {
+  const fresh = items.filter((item) => !to.items.has(item.id))
+  if (fresh.length === 0) return 0
+  const ops: AddOp[] = fresh.map((item) => ({
+    op: 'add',
+    item: item.id,
+    manifest: item.manifest,
+    fileKey: wrapFileKey(to.key, item.id, unwrapFileKey(from.key, item.id, item.fileKeyBox)),
+    name: item.name,
+    size: item.size,
+    mime: item.mime,
+    kind: item.kind,
+    takenAt: item.takenAt,
+    contentTag: item.contentTag,
+    addedAt: Date.now()
+  }))
+  await library.commit(to, ops, { links: fresh.map((item) => item.manifest) })
+  return fresh.length
+}
+
+/** Adds to `to` first, so the blocks stay referenced while the source lets go of them. */
+export async function moveItems (library: Library, from: CollectionState, items: ItemEntry[], to: CollectionState): Promise<void> {
+  if (from.id === to.id) return
+  await addItemsTo(library, from, items, to)
+  await library.commit(from, items.map((item) => ({ op: 'remove' as const, item: item.id })), { unlinks: items.map((i) => i.manifest) })
+}
+
+export async function renameItem (library: Library, collection: CollectionState, item: ItemEntry, name: string): Promise<void> {
+  await library.commit(collection, [{ op: 'rename', item: item.id, name }])
+}
