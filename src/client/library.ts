@@ -51,6 +51,14 @@ export class Library {
     await this.commit(this.root, [{ op: 'meta', name: 'Library', kind: 'root', parent: null, createdAt: Date.now() }])
   }
 
+  /**
+   * The root collection and every album and folder. Items uploaded without a target live in the
+   * root, so anything that looks at all items (timeline, duplicates, trash) starts here.
+   */
+  allCollections (): CollectionState[] {
+    return [this.root, ...this.collections.values()]
+  }
+
   albums (): CollectionState[] {
     return [...this.collections.values()].filter((c) => c.kind === 'album')
   }
@@ -79,8 +87,9 @@ export class Library {
     return this.folders().find((f) => this.folderPath(f) === wanted)
   }
 
-  /** Finds an album by name or a folder by path; albums win when both match. */
+  /** Finds an album by name or a folder by path ("/" is the root); albums win when both match. */
   resolve (nameOrPath: string): CollectionState {
+    if (nameOrPath.trim() !== '' && normalisePath(nameOrPath) === '') return this.root
     const found = this.findAlbum(nameOrPath) ?? this.findFolder(nameOrPath)
     if (found == null) throw new NotFoundInLibraryError(`no album or folder named "${nameOrPath}"`)
     return found
@@ -120,7 +129,7 @@ export class Library {
   /** Every item in the library once (an item in a folder and two albums appears once). */
   items (options: { includeTrashed?: boolean } = {}): ItemRef[] {
     const seen = new Map<string, ItemRef>()
-    for (const collection of this.collections.values()) {
+    for (const collection of this.allCollections()) {
       for (const item of collection.items.values()) {
         if (item.trashedAt != null && options.includeTrashed !== true) continue
         if (!seen.has(item.id)) seen.set(item.id, { collection, item })
@@ -137,7 +146,7 @@ export class Library {
   /** Items by content tag (hex), for duplicate skipping: built once per upload, not per file. */
   contentTagIndex (): Map<string, ItemRef> {
     const index = new Map<string, ItemRef>()
-    for (const collection of this.collections.values()) {
+    for (const collection of this.allCollections()) {
       for (const item of collection.items.values()) {
         const key = toHex(item.contentTag)
         if (!index.has(key)) index.set(key, { collection, item })

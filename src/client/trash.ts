@@ -28,14 +28,14 @@ export async function deleteForGood (library: Library, collection: CollectionSta
 
 /** Every trashed item of the library, with its collection. */
 export function trashed (library: Library): Array<{ collection: CollectionState, item: ItemEntry }> {
-  return [...library.collections.values()].flatMap((collection) =>
+  return library.allCollections().flatMap((collection) =>
     [...collection.items.values()].filter((item) => item.trashedAt != null).map((item) => ({ collection, item })))
 }
 
 /** Deletes for good what has been in the trash longer than the retention period. */
 export async function purgeExpiredTrash (library: Library, now = Date.now()): Promise<number> {
   let count = 0
-  for (const collection of library.collections.values()) {
+  for (const collection of library.allCollections()) {
     const expired = [...collection.items.values()].filter((i) => i.trashedAt != null && now - i.trashedAt > TRASH_RETENTION_MS)
     await deleteForGood(library, collection, expired)
     count += expired.length

@@ -1,0 +1,130 @@
+/**
+ * The client library against a real node: where uploads land, what the timeline shows, duplicate
+ * skipping, and two devices of one account writing to the same album at the same moment.
+ */
+import { randomBytes } from 'node:crypto'
+import { expect } from 'chai'
+import { ApiError } from '../../src/client/errors.ts'
+import { Library } from '../../src/client/library.ts'
+import { restoreAccount, serialiseAccount, signup, type Account } from '../../src/client/session.ts'
+import { uploadFiles } from '../../src/client/upload.ts'
+import { bytesSource, openLibrary, readItem } from '../helpers/client.ts'
+import { startTestNode, type TestNode } from '../helpers/node.ts'
+
+const random = (n: number): Uint8Array => new Uint8Array(randomBytes(n))
+
+/** A second device: the same account restored from its saved form, with its own API client. */
+async function secondDevice (account: Account): Promise<Account> {
+  return restoreAccount(JSON.parse(JSON.stringify(serialiseAccount(account))))
+}
+
+describe('client library', function () {
+  let node: TestNode
+  let account: Account
+
+  before(async function () {
+    node = await startTestNode()
+    account = (await signup(node.url, 'alice', 'alice-password-1')).account
+  })
+
+  after(async function () {
+    await node?.stop()
+  })
+
+  it('shows items uploaded without an album in the timeline, and skips them as duplicates', async function () {
+    const library = await openLibrary(account)
+    const bytes = random(70_000)
+    const first = await uploadFiles(library, [bytesSource('loose.bin', bytes)], { targets: [] })
+    expect(first).to.include({ uploaded: 1, skipped: 0 })
+
+    const fresh = await openLibrary(account)
+    const names = fresh.timeline().map((r) => r.item.name)
+    expect(names).to.include('loose.bin')
+    const again = await uploadFiles(fresh, [bytesSource('loose-copy.bin', bytes)], { targets: [] })
+    expect(again).to.include({ uploaded: 0, skipped: 1 })
+    expect(fresh.items().filter((r) => r.item.name.startsWith('loose'))).to.have.length(1)
+    expect(fresh.resolve('/').id).to.equal(fresh.root.id)
+  })
+
+  it('lists an item that is in a folder and two albums once, and links its blocks, not copies', async function () {
+    const library = await openLibrary(account)
+    const targets = [await library.ensureFolder('Trips/2023'), await library.ensureAlbum('Best'), await library.ensureAlbum('Family')]
+    const before = (await node.node.accounts.get(account.user.id))!.usedBytes
+    const result = await uploadFiles(library, [bytesSource('everywhere.bin', random(50_000))], { targets })
+    expect(result.uploaded).to.equal(1)
+    const fresh = await openLibrary(account)
+    for (const where of ['Trips/2023', 'Best', 'Family']) {
+      expect([...fresh.resolve(where).items.values()].map((i) => i.name)).to.deep.equal(['everywhere.bin'])
+    }
+    expect(fresh.items().filter((r) => r.item.name === 'everywhere.bin')).to.have.length(1)
+    expect(fresh.folders().map((f) => fresh.folderPath(f)).sort()).to.deep.equal(['Trips', 'Trips/2023'])
+    // Stored once: used bytes grew by one copy (chunk + manifest), not three.
+    const grown = (await node.node.accounts.get(account.user.id))!.usedBytes - before
+    expect(grown).to.be.greaterThan(50_000).and.lessThan(2 * 50_000)
+  })
+
+  it('lands both of two devices committing to one album at once (one retries on STALE_HEAD)', async function () {
+    const setup = await openLibrary(account)
+    await setup.ensureAlbum('Shared moment')
+    const devices = [new Library(account), new Library(await secondDevice(account))]
+    for (const device of devices) await device.sync()
+    const albums = devices.map((d) => d.resolve('Shared moment'))
+    expect(albums[0]!.seq).to.equal(albums[1]!.seq)
+
+    // Hold each device's first head update until both have sent theirs: a guaranteed race.
+    const stale: string[] = []
+    let waiting = 0
+    let release!: () => void
+    const bothReady = new Promise<void>((resolve) => { release = resolve })
+    devices.forEach((device, n) => {
+      const api = device.account.api
+      const original = api.putHead.bind(api)
+      let first = true
+      api.putHead = async (...args) => {
+        if (first) {
+          first = false
+          if (++waiting === 2) release()
+          await bothReady
+        }
+        try {
+          return await original(...args)
+        } catch (err) {
+          if (err instanceof ApiError && err.code === 'STALE_HEAD') stale.push(`device ${n}`)
+          throw err
+        }
+      }
+    })
+
+    const contents = [random(40_000), random(40_000)]
+    const results = await Promise.all(devices.map(async (device, n) =>
+      await uploadFiles(device, [bytesSource(`device-${n}.bin`, contents[n]!)], { targets: [albums[n]!] })))
+    expect(results.map((r) => r.uploaded)).to.deep.equal([1, 1])
+    expect(stale).to.have.length(1)
+
+    const check = await openLibrary(account)
+    const album = check.resolve('Shared moment')
+    const items = [...album.items.values()].sort((a, b) => a.name.localeCompare(b.name))
+    expect(items.map((i) => i.name)).to.deep.equal(['device-0.bin', 'device-1.bin'])
+    for (const [n, item] of items.entries()) {
+      expect(Buffer.from(await readItem(check, album, item))).to.deep.equal(Buffer.from(contents[n]!))
+    }
+  })
+
+  it('loses nothing when several devices commit many times concurrently', async function () {
+    const setup = await openLibrary(account)
+    const album = await setup.ensureAlbum('Busy')
+    const devices = await Promise.all([0, 1, 2, 3].map(async () => {
+      const device = new Library(await secondDevice(account))
+      await device.sync()
+      return device
+    }))
+    await Promise.all(devices.map(async (device, n) => {
+      const state = device.resolve('Busy')
+      for (let k = 0; k < 5; k++) {
+        await device.commit(state, [{ op: 'meta', name: 'Busy', kind: 'album', parent: null, createdAt: n * 100 + k }], { attempts: 50 })
+      }
+    }))
+    const check = await openLibrary(account)
+    expect(check.resolve('Busy').seq).to.equal(album.seq + 20)
+  })
+})
