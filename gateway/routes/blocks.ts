@@ -23,7 +23,10 @@ export function blockRoutes (node: ObscuraNode): Router {
   router.put('/api/v1/blocks/:cid', async (ctx) => {
     const user = requireUser(ctx)
     const cid = parseBlockCid(ctx.params.cid as string)
-    const declared = Number(ctx.get('content-length'))
+    // An absent header reads as '' and Number('') is 0: without this check a chunked upload
+    // would pass the quota check as an empty block.
+    const lengthHeader = ctx.get('content-length')
+    const declared = /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : NaN
     if (!Number.isSafeInteger(declared) || declared < 0) throw new NodeError('LENGTH_REQUIRED', 'Send Content-Length with a block upload', 411)
     node.blocks.checkQuota(user, declared)
     const bytes = await readRawBody(ctx, MAX_BLOCK_BYTES)
