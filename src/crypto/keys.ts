@@ -117,16 +117,11 @@ export async function createAccountKeys (password: string, options: KeyOptions =
 export async function unlockAccountKeys (bundle: KeyBundle, password: string): Promise<AccountKeys> {
   const checked = parseKeyBundle(bundle)
   const { kek } = await derivePasswordKeys(password, checked.kdf)
-  let masterKey: Uint8Array
   try {
-    masterKey = boxOpen(kek, checked.wrappedMasterKey, { label: LABELS.boxMasterKey })
-  } catch (err) {
-    if (err instanceof BoxAuthenticationError) throw new WrongPasswordError()
-    throw err
+    return await unlockWithKek(checked, kek)
   } finally {
     wipe(kek)
   }
-  return await openIdentity(masterKey, checked)
 }
 
 /**

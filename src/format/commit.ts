@@ -49,14 +49,14 @@ const commitSchema = z.strictObject({
 export async function encodeCommit (commit: Omit<Commit, 'v' | 'unlinks'> & { v?: 1, unlinks?: CID[] }): Promise<{ commit: Commit, bytes: Uint8Array, cid: CID }> {
   const normalised = parseStructure(commitSchema, {
     ...commit, v: 1, links: sortLinks(commit.links), unlinks: sortLinks(commit.unlinks ?? [])
-  }, 'commit') as Commit
+  }, 'commit')
   const bytes = encodeCanonical(normalised)
   return { commit: normalised, bytes, cid: await cborCid(bytes) }
 }
 
 /** Decodes a commit block; rejects unsorted or duplicated links as non-canonical. */
 export function decodeCommit (bytes: Uint8Array): Commit {
-  const commit = parseStructure(commitSchema, decodeCanonical(bytes), 'commit') as Commit
+  const commit = parseStructure(commitSchema, decodeCanonical(bytes), 'commit')
   if (!isSortedLinks(commit.links) || !isSortedLinks(commit.unlinks)) throw new NonCanonicalEncodingError('commit links are not sorted and unique')
   return commit
 }

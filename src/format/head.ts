@@ -60,14 +60,14 @@ export async function createHead (fields: HeadFields, signingKey: SigningKey): P
   if (!bytesEqual(signer, signingKey.publicKey)) throw new InvalidInputError('head signer is not the signing key')
   const unsigned = { v: 1 as const, collection: fields.collection, owner: fields.owner, signer, seq: fields.seq, root: fields.root, prev: fields.prev }
   const sig = await signDetached(signingKey, LABELS.head, signedBytes(unsigned))
-  const head = parseStructure(headSchema, { ...unsigned, sig }, 'head') as Head
+  const head = parseStructure(headSchema, { ...unsigned, sig }, 'head')
   const bytes = encodeCanonical(head)
   return { head, bytes, cid: await cborCid(bytes) }
 }
 
 /** Decodes a head block: canonical dag-cbor, version 1, schema. Does not check the signature. */
 export function decodeHead (bytes: Uint8Array): Head {
-  return parseStructure(headSchema, decodeCanonical(bytes), 'head') as Head
+  return parseStructure(headSchema, decodeCanonical(bytes), 'head')
 }
 
 /** Throws SignatureError unless `head.sig` is `head.signer`'s signature over the head. */

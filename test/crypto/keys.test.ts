@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { createAccountKeys, decodeKeyBundle, encodeKeyBundle, recoverAccountKeys, rewrapAccountKeys, unlockAccountKeys, type CreatedAccount } from '../../src/crypto/keys.ts'
+import { createAccountKeys, decodeKeyBundle, derivePasswordKeys, encodeKeyBundle, recoverAccountKeys, rewrapAccountKeys, unlockAccountKeys, unlockWithKek, unlockWithMasterKey, type CreatedAccount } from '../../src/crypto/keys.ts'
 import { KeyBundleMismatchError, RecoveryKeyFormatError, WrongPasswordError, WrongRecoveryKeyError, UnsupportedVersionError } from '../../src/crypto/errors.ts'
 import { boxSeal } from '../../src/crypto/box.ts'
 import { decodeRecoveryKey, encodeRecoveryKey } from '../../src/crypto/recovery-key.ts'
@@ -39,6 +39,18 @@ describe('crypto/keys', function () {
     expect(toHex(keys.box.secretKey)).to.equal(toHex(account.keys.box.secretKey))
     const message = new Uint8Array([1, 2, 3])
     expect(toHex(await keys.signing.sign(message))).to.equal(toHex(await account.keys.signing.sign(message)))
+  })
+
+  it('unlocks with the KEK derived at login, without a second Argon2id run', async () => {
+    const { kek } = await derivePasswordKeys('correct horse battery staple', account.bundle.kdf)
+    expect(toHex((await unlockWithKek(account.bundle, kek)).masterKey)).to.equal(toHex(account.keys.masterKey))
+    await expectError(async () => await unlockWithKek(account.bundle, new Uint8Array(32)), WrongPasswordError)
+  })
+
+  it('rebuilds the keys from a kept master key, and refuses a master key of another account', async () => {
+    const keys = await unlockWithMasterKey(account.bundle, account.keys.masterKey)
+    expect(toHex(keys.signing.publicKey)).to.equal(toHex(account.keys.signing.publicKey))
+    await expectError(async () => await unlockWithMasterKey(account.bundle, new Uint8Array(32)), KeyBundleMismatchError)
   })
 
   it('rejects the wrong password with WrongPasswordError', async () => {

@@ -67,6 +67,14 @@ describe('format/commit', () => {
       expect(decodeCommit(next.bytes).prev?.equals(cid)).to.equal(true)
     })
 
+    it('carries unlinks (blocks no longer referenced) sorted and deduplicated, empty by default', async () => {
+      const [a, b] = [await rawCid(new Uint8Array([1])), await rawCid(new Uint8Array([2]))]
+      const plain = await encodeCommit({ collection, seq: 1, prev: null, links: [], records: [] })
+      expect(decodeCommit(plain.bytes).unlinks).to.deep.equal([])
+      const { bytes } = await encodeCommit({ collection, seq: 1, prev: null, links: [], unlinks: [b, a, a], records: [] })
+      expect(decodeCommit(bytes).unlinks.map(String)).to.deep.equal([a, b].sort((x, y) => Buffer.compare(x.bytes, y.bytes)).map(String))
+    })
+
     it('rejects unsorted links on decode with NonCanonicalEncodingError', async () => {
       const [a, b] = [await rawCid(new Uint8Array([1])), await rawCid(new Uint8Array([2]))]
       const { commit } = await encodeCommit({ collection, seq: 1, prev: null, links: [a, b], records: [] })
