@@ -7,7 +7,7 @@
  * command does not re-run Argon2id; it is written with mode 0600 and deleted by `logout`, the
  * same trust a user gives an SSH private key without a passphrase (docs/SECURITY.md).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { restoreAccount, serialiseAccount, type Account, type SavedAccount } from '../../src/client/session.ts'
@@ -106,9 +106,14 @@ export function fileJournal (): UploadJournal {
         return undefined
       }
     },
+    // Written to a temporary name and renamed: an upload killed mid-write must leave the last
+    // complete entry, not a truncated file that reads as no entry (and a fresh key, so every
+    // block already sent would be orphaned and sent again).
     write: async (key, entry) => {
       await mkdir(dir, { recursive: true, mode: 0o700 })
-      await writeFile(path(key), JSON.stringify(entry), { mode: 0o600 })
+      const temporary = `${path(key)}.${process.pid}.tmp`
+      await writeFile(temporary, JSON.stringify(entry), { mode: 0o600 })
+      await rename(temporary, path(key))
     },
     remove: async (key) => { await rm(path(key), { force: true }) }
   })

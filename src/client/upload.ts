@@ -29,6 +29,9 @@ export interface UploadSource {
   open: () => AsyncIterable<Uint8Array>
 }
 
+/** Chunks (~1 MiB each) a resumed upload asks the node about in one request. */
+const RESUME_CHECK_BATCH = 8
+
 export type UploadProgressEvent =
   | { type: 'obscura:upload:file-start', name: string, size: number, index: number, count: number }
   | { type: 'obscura:upload:bytes', name: string, fileBytes: number, size: number }
@@ -111,6 +114,27 @@ async function encryptAndSend (library: Library, source: UploadSource, tag: Uint
   const done = new Set(resumed?.uploaded ?? [])
   await journal?.put(tagHex, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
 
+  // The journal lists confirmed blocks only every 16 chunks, so after a crash the node holds
+  // blocks the journal does not name. A resumed upload asks the node about those (a few
+  // chunks per request) instead of sending them again.
+  const unconfirmed: Array<{ cid: CID, bytes: Uint8Array, report: () => void }> = []
+  const send = async (pending: Array<{ cid: CID, bytes: Uint8Array, report: () => void }>): Promise<void> => {
+    const have = resumed != null && pending.length > 0
+      ? await library.account.api.haveBlocks(pending.map((p) => p.cid.toString()), { signal: options.signal })
+      : []
+    for (const [i, { cid, bytes, report }] of pending.entries()) {
+      if (have[i] === true) {
+        done.add(cid.toString())
+        report()
+        continue
+      }
+      await uploader.put(cid, bytes, () => {
+        done.add(cid.toString())
+        report()
+      })
+    }
+  }
+
   let fileBytes = 0
   for await (const chunk of encryptor.encrypt(source.open())) {
     const cid = chunk.cid.toString()
@@ -121,12 +145,11 @@ async function encryptAndSend (library: Library, source: UploadSource, tag: Uint
       report()
       continue
     }
-    await uploader.put(chunk.cid, chunk.bytes, () => {
-      done.add(cid)
-      report()
-    })
+    unconfirmed.push({ cid: chunk.cid, bytes: chunk.bytes, report })
+    if (resumed == null || unconfirmed.length >= RESUME_CHECK_BATCH) await send(unconfirmed.splice(0))
     if (journal != null && chunk.index % 16 === 15) await journal.put(tagHex, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
   }
+  await send(unconfirmed.splice(0))
   await uploader.flush()
 
   const mime = source.mime ?? mimeFromName(source.name)

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { expect } from 'chai'
+import { commitOps } from '../../src/client/collection.ts'
 import { ApiError } from '../../src/client/errors.ts'
 import { Library } from '../../src/client/library.ts'
 import { restoreAccount, serialiseAccount, signup, type Account } from '../../src/client/session.ts'
@@ -121,7 +122,7 @@ describe('client library', function () {
     await Promise.all(devices.map(async (device, n) => {
       const state = device.resolve('Busy')
       for (let k = 0; k < 5; k++) {
-        await device.commit(state, [{ op: 'meta', name: 'Busy', kind: 'album', parent: null, createdAt: n * 100 + k }], { attempts: 50 })
+        await commitOps(device.account.api, state, device.account.keys.signing, [{ op: 'meta', name: 'Busy', kind: 'album', parent: null, createdAt: n * 100 + k }], { attempts: 50 })
       }
     }))
     const check = await openLibrary(account)

@@ -93,7 +93,7 @@ describe('gateway blocks', function () {
     it('refuses CIDs it does not store: v0, other hashes, other codecs, garbage (400)', async function () {
       const bytes = new Uint8Array(randomBytes(100))
       const sha256 = (await rawCid(bytes)).multihash
-      const v0 = CID.createV0(sha256)
+      const v0 = CID.createV0(sha256 as Parameters<typeof CID.createV0>[0])
       const dagPb = CID.createV1(0x70, sha256)
       const identity = CID.createV1(0x55, Digest.create(0x00, bytes.subarray(0, 20)))
       for (const cid of [v0.toString(), dagPb.toString(), identity.toString(), 'not-a-cid']) {

@@ -4,10 +4,11 @@
  * reaches the CLI itself), with its own $OBSCURA_HOME, $OBSCURA_NODE and $OBSCURA_PASSWORD.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp } from 'node:fs/promises'
+import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { restoreAccount, type Account } from '../../src/client/session.ts'
 
 export const OBSCURA_BIN = fileURLToPath(new URL('../../bin/obscura.mjs', import.meta.url))
 
@@ -81,4 +82,9 @@ export function assertOneLineError (result: CliResult): string {
   if (!line.startsWith('obscura: ')) throw new Error(`expected "obscura: ..." on stderr, got: ${line}`)
   if (/\n\s+at |\bat .*:\d+:\d+\)?$/m.test(result.stderr + result.stdout)) throw new Error(`stack trace printed:\n${result.stderr}`)
   return line
+}
+
+/** The account a CLI user is logged in as, restored in-process from its saved session. */
+export async function cliAccount (user: CliUser): Promise<Account> {
+  return await restoreAccount(JSON.parse(await readFile(join(user.home, 'session.json'), 'utf8')))
 }

@@ -1,0 +1,194 @@
+/**
+ * `obscura upload` and `obscura download` end to end, as child processes against a real node: a
+ * mixed folder (JPEG with EXIF, PNG, MP4, a 50 MiB file), listings, duplicate skipping, and an
+ * upload killed half-way that resumes without sending again what the node already stored.
+ */
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'chai'
+import { openItem } from '../../src/client/download.ts'
+import { cliAccount, cliJson, cliOk, finished, newCliUser, runCli, spawnCli, type CliUser } from '../helpers/cli.ts'
+import { openLibrary } from '../helpers/client.ts'
+import { makeJpeg, makeMp4, makePng, makeRandomFile, readExif } from '../helpers/media.ts'
+import { startTestNode, type TestNode } from '../helpers/node.ts'
+import type { IncomingMessage } from 'node:http'
+
+const MiB = 1024 * 1024
+const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex')
+
+describe('cli upload and download', function () {
+  let node: TestNode
+  let alice: CliUser
+  let work: string
+  let photos: string
+  const files: Record<string, { size: number, hash: string }> = {}
+
+  const usedBytes = async (): Promise<number> => (await node.node.accounts.findByUsername('alice'))!.usedBytes
+
+  before(async function () {
+    node = await startTestNode()
+    alice = await newCliUser(node.url, 'alice-cli-password')
+    await cliOk(alice, ['signup', 'alice'])
+    work = await mkdtemp(join(tmpdir(), 'obscura-transfer-'))
+    photos = join(work, 'Holiday')
+    await mkdir(join(photos, 'day 2'), { recursive: true })
+    await makeJpeg(join(photos, 'IMG_0001.JPG'), { make: 'Obscura Test Camera', model: 'OT-1', gps: { latitude: 31.2304, longitude: 121.4737 } })
+    await makePng(join(photos, 'screenshot.png'))
+    await makeMp4(join(photos, 'day 2', 'clip.mp4'))
+    await makeRandomFile(join(photos, 'day 2', 'big.bin'), 50 * MiB)
+    await writeFile(join(photos, '.DS_Store'), 'finder clutter')
+    for (const [rel, name] of [['IMG_0001.JPG', 'IMG_0001.JPG'], ['screenshot.png', 'screenshot.png'], ['day 2/clip.mp4', 'clip.mp4'], ['day 2/big.bin', 'big.bin']]) {
+      const data = await readFile(join(photos, rel as string))
+      files[name as string] = { size: data.byteLength, hash: createHash('sha256').update(data).digest('hex') }
+    }
+  })
+
+  after(async function () {
+    await node?.stop()
+    if (work != null) await rm(work, { recursive: true, force: true })
+  })
+
+  it('has fixtures with real EXIF camera and GPS tags', async function () {
+    const exif = await readExif(join(photos, 'IMG_0001.JPG'))
+    expect(exif.Make).to.equal('Obscura Test Camera')
+    expect(exif.GPSLatitude).to.be.closeTo(31.2304, 0.001)
+  })
+
+  it('uploads a mixed folder to an album and says what it did', async function () {
+    const result = await cliOk(alice, ['upload', photos, '--album', 'Holiday 2023'])
+    expect(result.stdout).to.match(/^Uploaded 4 files \(.*\) to album "Holiday 2023"; skipped 0 already uploaded\.\n$/)
+    expect(result.stderr).to.equal('')
+  })
+
+  it('lists the album with ls --json: one row per file, with the documented fields', async function () {
+    const rows = await cliJson<Array<Record<string, unknown>>>(alice, ['ls', 'Holiday 2023'])
+    expect(rows).to.have.length(4)
+    for (const row of rows) {
+      expect(row).to.have.all.keys('id', 'name', 'size', 'mime', 'kind', 'takenAt', 'favorite', 'archived')
+      expect(row.id).to.match(/^[0-9a-f]{32}$/)
+      expect(new Date(row.takenAt as string).toISOString()).to.equal(row.takenAt)
+    }
+    const byName = Object.fromEntries(rows.map((r) => [r.name, r]))
+    expect(Object.keys(byName).sort()).to.deep.equal(['IMG_0001.JPG', 'big.bin', 'clip.mp4', 'screenshot.png'])
+    expect(byName['IMG_0001.JPG']).to.include({ mime: 'image/jpeg', kind: 'photo', size: files['IMG_0001.JPG']!.size })
+    expect(byName['screenshot.png']).to.include({ mime: 'image/png', kind: 'photo' })
+    expect(byName['clip.mp4']).to.include({ mime: 'video/mp4', kind: 'video' })
+    expect(byName['big.bin']).to.include({ mime: 'application/octet-stream', kind: 'other', size: 50 * MiB })
+    const timeline = await cliJson<unknown[]>(alice, ['ls'])
+    expect(timeline).to.have.length(4)
+  })
+
+  it('lists albums with albums --json', async function () {
+    const rows = await cliJson<Array<Record<string, unknown>>>(alice, ['albums'])
+    expect(rows).to.have.length(1)
+    expect(rows[0]).to.have.all.keys('id', 'kind', 'name', 'items', 'shared', 'role')
+    expect(rows[0]).to.include({ kind: 'album', name: 'Holiday 2023', items: 4, shared: false, role: 'owner' })
+  })
+
+  it('downloads every file byte-identical under its original name', async function () {
+    const out = join(work, 'restored')
+    const result = await cliOk(alice, ['download', 'Holiday 2023', '--out', out])
+    expect(result.stdout).to.match(/^Downloaded 4 items/)
+    expect((await readdir(out)).sort()).to.deep.equal(['IMG_0001.JPG', 'big.bin', 'clip.mp4', 'screenshot.png'])
+    for (const [name, { hash }] of Object.entries(files)) expect(await sha256(join(out, name)), name).to.equal(hash)
+  })
+
+  it('skips files already uploaded on a second run, storing nothing more', async function () {
+    const before = await usedBytes()
+    const result = await cliOk(alice, ['upload', photos, '--album', 'Holiday 2023'])
+    expect(result.stdout).to.match(/Uploaded 0 files .*; skipped 4 already uploaded\./)
+    expect(await usedBytes()).to.equal(before)
+    expect(await cliJson<unknown[]>(alice, ['ls', 'Holiday 2023'])).to.have.length(4)
+  })
+
+  it('adds already uploaded files to another album without uploading them again', async function () {
+    const before = await usedBytes()
+    const result = await cliOk(alice, ['upload', join(photos, 'IMG_0001.JPG'), '--album', 'Best of'])
+    expect(result.stdout).to.match(/Uploaded 0 files .*; skipped 1 already uploaded\./)
+    expect(await usedBytes()).to.equal(before)
+    const albums = await cliJson<Array<{ name: string, items: number }>>(alice, ['albums'])
+    expect(albums.find((a) => a.name === 'Best of')?.items).to.equal(1)
+  })
+
+  describe('resume', function () {
+    it('resumes a killed upload without re-sending blocks the node already stored', async function () {
+      const big = join(work, 'resume.bin')
+      await makeRandomFile(big, 40 * MiB)
+
+      // Watch the node: every block PUT that reaches it, and every block it stored.
+      const requested: string[] = []
+      const stored = new Set<string>()
+      let inFlight = 0
+      let delayMs = 60
+      const onRequest = (req: IncomingMessage): void => {
+        if (req.method === 'PUT' && req.url?.startsWith('/api/v1/blocks/') === true) requested.push(req.url.slice('/api/v1/blocks/'.length))
+      }
+      node.gateway.server.on('request', onRequest)
+      const blocks = node.node.blocks
+      const put = blocks.put.bind(blocks)
+      blocks.put = async (user, cid, bytes) => {
+        inFlight++
+        try {
+          await new Promise((resolve) => setTimeout(resolve, delayMs))
+          const result = await put(user, cid, bytes)
+          stored.add(cid.toString())
+          return result
+        } finally {
+          inFlight--
+        }
+      }
+      try {
+        const before = await usedBytes()
+        const child = spawnCli(alice, ['upload', big, '--album', 'Resume'])
+        const exited = finished(child)
+        while (await usedBytes() - before < 8 * MiB) {
+          if (child.exitCode != null) throw new Error(`upload finished before it could be killed: ${JSON.stringify(await exited)}`)
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+        child.kill('SIGKILL')
+        expect((await exited).signal).to.equal('SIGKILL')
+        while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10))
+        const storedBefore = new Set(stored)
+        expect(storedBefore.size).to.be.within(8, 39)
+        const journal = async (): Promise<string[]> => (await readdir(join(alice.home, 'uploads'))).filter((f) => f.endsWith('.json'))
+        expect(await journal()).to.have.length(1)
+
+        delayMs = 0
+        requested.length = 0
+        const result = await cliOk(alice, ['upload', big, '--album', 'Resume'])
+        expect(result.stdout).to.match(/Uploaded 1 file /)
+        const resent = requested.filter((cid) => storedBefore.has(cid))
+        expect(resent, `${resent.length} of ${storedBefore.size} stored blocks sent again`).to.deep.equal([])
+        expect(new Set(requested).size).to.equal(requested.length)
+        expect(await journal()).to.deep.equal([])
+
+        // Every block the killed run stored is part of the finished item: nothing orphaned.
+        const library = await openLibrary(await cliAccount(alice))
+        const album = library.resolve('Resume')
+        const item = [...album.items.values()][0]!
+        const opened = await openItem(library.account.api, album, item)
+        const chunks = new Set(opened.manifest.parts.original.chunks.map((c) => c.cid.toString()))
+        expect(chunks.size).to.equal(40)
+        for (const cid of storedBefore) expect(chunks.has(cid), cid).to.equal(true)
+        let sizes = (await node.node.db.blocks.get(item.manifest.toString()))!.size
+        for (const cid of chunks) sizes += (await node.node.db.blocks.get(cid))!.size
+        expect(await usedBytes() - before).to.equal(sizes)
+
+        const out = join(work, 'resumed')
+        await cliOk(alice, ['download', 'Resume', '--out', out])
+        expect(await sha256(join(out, 'resume.bin'))).to.equal(await sha256(big))
+      } finally {
+        node.gateway.server.off('request', onRequest)
+        blocks.put = put
+      }
+    })
+
+    it('refuses to start without files and says why', async function () {
+      const result = await runCli(alice, ['upload', join(work, 'does-not-exist')])
+      expect(result.code).to.equal(1)
+      expect(result.stderr).to.match(/^obscura: no such file or folder: /)
+    })
+  })
+})
