@@ -10,7 +10,19 @@ export class UsageError extends ObscuraError {
   constructor (message: string) { super('USAGE', message) }
 }
 
+/**
+ * Codes meaning the node (or the disk under it) handed back data that is not what was stored:
+ * the user must read "integrity", not a bare "block does not match bafk…".
+ */
+const INTEGRITY_CODES = new Set([
+  'ERR_CID_MISMATCH', 'ERR_CHUNK_AUTHENTICATION', 'ERR_TRUNCATED_STREAM', 'ERR_TRAILING_DATA', 'ERR_KEY_COMMITMENT',
+  'ERR_BOX_AUTHENTICATION', 'ERR_SIGNATURE', 'ERR_ROLLBACK', 'ERR_FORK', 'ERR_UNAUTHORISED_AUTHOR'
+])
+
 export function formatCliError (err: unknown): string {
+  if (err instanceof ObscuraError && INTEGRITY_CODES.has(err.code)) {
+    return `integrity check failed: ${err.message}; the node returned altered or missing data, and nothing was written from it`
+  }
   if (err instanceof ObscuraError) return err.message
   const cause = (err as { cause?: { code?: string } }).cause
   if (cause?.code === 'ECONNREFUSED' || cause?.code === 'ENOTFOUND' || cause?.code === 'ECONNRESET') {
