@@ -10,11 +10,11 @@ import { signup } from '../src/client/session.ts'
 import { newId } from '../src/format/ids.ts'
 import { sealManifest } from '../src/format/manifest.ts'
 import { createStreamEncryptor } from '../src/crypto/stream.ts'
-import { wrapFileKey, newKey } from '../src/client/keys.ts'
+import { wrapFileKey, newKey } from '../src/crypto/wrap.ts'
 import { startTestNode } from '../test/helpers/node.ts'
 import { round, type BenchResult } from './lib.ts'
 import type { CollectionState } from '../src/client/collection.ts'
-import type { AddOp } from '../src/client/ops.ts'
+import type { AddOp } from '../src/format/record-ops.ts'
 import type { CID } from '../src/format/cid.ts'
 
 const BATCH = 1000

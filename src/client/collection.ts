@@ -11,9 +11,10 @@ import { bytesEqual } from '../crypto/bytes.ts'
 import { cborCid, type CID } from '../format/cid.ts'
 import { decodeCommit, encodeCommit, openRecord, sealRecord } from '../format/commit.ts'
 import { checkNotRolledBack, createHead, decodeHead, verifyHeadSignature, type Head } from '../format/head.ts'
+import { UnauthorisedAuthorError } from '../format/errors.ts'
 import { fromBase64 } from './encoding.ts'
 import { ApiError, BadResponseError } from './errors.ts'
-import { RecordContentSchema, type CollectionKind, type ItemKind, type Op } from './ops.ts'
+import { isOwnerOnly, parseRecordContent, type CollectionKind, type ItemKind, type RecordOp } from '../format/record-ops.ts'
 import type { NodeApi } from './api.ts'
 import type { SigningKey } from '../crypto/sign.ts'
 
@@ -57,7 +58,7 @@ export function emptyCollection (id: string, key: Uint8Array, ownerKey: Uint8Arr
 }
 
 /** Applies one op; ops about unknown items are ignored (they raced with a removal). */
-export function applyOp (state: CollectionState, op: Op, author: Uint8Array): void {
+export function applyOp (state: CollectionState, op: RecordOp, author: Uint8Array): void {
   switch (op.op) {
     case 'meta':
       state.name = op.name
@@ -79,6 +80,10 @@ export function applyOp (state: CollectionState, op: Op, author: Uint8Array): vo
     case 'remove':
       state.items.delete(op.item)
       return
+    case 'member':
+    case 'revoke':
+      // Sharing applies these (members and roles); a collection nobody shares has none.
+      return
   }
   const item = state.items.get(op.item)
   if (item == null) return
@@ -86,10 +91,7 @@ export function applyOp (state: CollectionState, op: Op, author: Uint8Array): vo
     case 'rename': item.name = op.name; break
     case 'trash': item.trashedAt = op.at; break
     case 'restore': delete item.trashedAt; break
-    case 'flag':
-      if (op.favorite != null) item.favorite = op.favorite
-      if (op.archived != null) item.archived = op.archived
-      break
+    case 'flag': item[op.flag] = op.value; break
   }
 }
 
@@ -108,7 +110,7 @@ export interface SyncOptions {
  */
 export async function syncCollection (api: NodeApi, state: CollectionState, options: SyncOptions = {}): Promise<number> {
   const allowed = (key: Uint8Array): boolean => bytesEqual(key, state.ownerKey) || options.allowedAuthors?.(key) === true
-  const staged: Array<{ ops: Op[], author: Uint8Array }> = []
+  const staged: Array<{ ops: RecordOp[], author: Uint8Array }> = []
   let cursor = state.seq
   let root = state.root
   let head: Head | undefined
@@ -126,8 +128,11 @@ export async function syncCollection (api: NodeApi, state: CollectionState, opti
         throw new BadResponseError(`commit ${commit.seq} of ${state.id} does not continue the log`)
       }
       for (const record of commit.records) {
-        const content = RecordContentSchema.parse(await openRecord(state.key, state.id, record, allowed))
-        staged.push({ ops: content.ops, author: record.author })
+        const ops = parseRecordContent(await openRecord(state.key, state.id, record, allowed))
+        if (!bytesEqual(record.author, state.ownerKey) && ops.some(isOwnerOnly)) {
+          throw new UnauthorisedAuthorError('a record by a non-owner changes the collection itself or its members')
+        }
+        staged.push({ ops, author: record.author })
       }
       cursor = commit.seq
       root = cid
@@ -160,7 +165,7 @@ export interface CommitOptions extends SyncOptions {
  * sync, then try again on the new head; ops are independent, so replaying them after the other
  * writer's changes keeps both.
  */
-export async function commitOps (api: NodeApi, state: CollectionState, signingKey: SigningKey, ops: Op[], options: CommitOptions = {}): Promise<void> {
+export async function commitOps (api: NodeApi, state: CollectionState, signingKey: SigningKey, ops: RecordOp[], options: CommitOptions = {}): Promise<void> {
   const record = await sealRecord(state.key, state.id, signingKey, { ops })
   const attempts = options.attempts ?? 8
   for (let attempt = 1; ; attempt++) {

@@ -8,7 +8,7 @@ import { chunkRangeFor, createChunkDecryptor, decryptStream, type StreamDescript
 import { openManifest, type Manifest } from '../format/manifest.ts'
 import { fetchInOrder, fetchVerified } from './blocks.ts'
 import { NotFoundInLibraryError } from './errors.ts'
-import { unwrapFileKey } from './keys.ts'
+import { unwrapFileKey } from '../crypto/wrap.ts'
 import type { NodeApi } from './api.ts'
 import type { CollectionState, ItemEntry } from './collection.ts'
 

@@ -3,10 +3,10 @@
  * file keys re-wrapped under the target's collection key, the same manifest and blocks linked
  * once more), move them (add to the target, then delete from the source), and rename them.
  */
-import { unwrapFileKey, wrapFileKey } from './keys.ts'
+import { unwrapFileKey, wrapFileKey } from '../crypto/wrap.ts'
 import type { CollectionState, ItemEntry } from './collection.ts'
 import type { Library } from './library.ts'
-import type { AddOp } from './ops.ts'
+import type { AddOp } from '../format/record-ops.ts'
 
 export async function addItemsTo (library: Library, from: CollectionState, items: ItemEntry[], to: CollectionState): Promise<number> {
   const fresh = items.filter((item) => !to.items.has(item.id))

@@ -2,7 +2,7 @@
  * Media types from file names, for the files a photo library holds. Browsers give a type with
  * each File, the CLI has only the name; both end up here so that kinds agree.
  */
-import type { ItemKind } from './ops.ts'
+import type { ItemKind } from '../format/record-ops.ts'
 
 const BY_EXTENSION: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp',

@@ -5,9 +5,15 @@
  * make a client use one album's key for another album, or one item's key for another item.
  */
 import { boxOpen, boxSeal, openSealed, sealTo } from './box.ts'
+import { hkdf } from './hash.ts'
 import { LABELS } from './labels.ts'
 import { defaultRandom, randomBytes, type RandomSource } from './random.ts'
 import { idBytes } from '../format/ids.ts'
+
+/** The user's root collection key, derived from the master key so that it needs no storage. */
+export function rootCollectionKey (masterKey: Uint8Array): Uint8Array {
+  return hkdf(masterKey, { info: LABELS.rootCollectionKey })
+}
 
 /** A fresh 32-byte symmetric key (collection key or file key). */
 export function newKey (random: RandomSource = defaultRandom): Uint8Array {

@@ -1,60 +1,78 @@
 /**
- * The operations a record can carry (the plaintext inside a record's box), as the client layer
- * replays them to build a collection's state. Parsing is strict: an unknown `op` is an
- * InvalidStructureError, and the client decides whether to skip it. Ops that change who can
- * read or what the collection is (`meta`, `member`, `revoke`) are valid only when the record's
- * author is the collection owner; `isOwnerOnly` names them so that every reader applies the
- * same rule.
+ * The operations a record carries (docs/FORMAT.md, 9.1). A record's plaintext is
+ * `{ ops: [op, …] }`: one signed, encrypted record holds a whole batch (an upload of a thousand
+ * photos is one record), so opening a large collection costs few signature checks. Parsing is
+ * strict: an unknown op or field makes the whole record an InvalidStructureError. Ops that change
+ * what the collection is or who can read it (`meta`, `member`, `revoke`) are valid only from the
+ * collection owner; `isOwnerOnly` names them so that every reader applies the same rule.
  */
 import { z } from 'zod'
 import { DAG_CBOR_CODE } from './cbor.ts'
-import { takenAtSchema } from './manifest.ts'
 import { bytesSchema, cidSchema, idSchema, parseStructure } from './schema.ts'
 
 const item = idSchema
+const name = z.string().min(1).max(1024)
+
+export const itemKindSchema = z.enum(['photo', 'video', 'live', 'other'])
+export type ItemKind = z.infer<typeof itemKindSchema>
+export type CollectionKind = 'root' | 'album' | 'folder'
+
+const metaOp = z.strictObject({
+  op: z.literal('meta'), name, kind: z.enum(['root', 'album', 'folder']), parent: idSchema.nullable(), createdAt: z.int()
+})
+const addOp = z.strictObject({
+  op: z.literal('add'),
+  item,
+  manifest: cidSchema.refine((cid) => cid.code === DAG_CBOR_CODE, 'manifest CIDs use the dag-cbor codec'),
+  /** File-key box under this collection's key, context = item id. */
+  fileKey: bytesSchema(73),
+  name,
+  size: z.int().nonnegative(),
+  mime: z.string().max(255),
+  kind: itemKindSchema,
+  /** Capture time (UTC ms) when known, else the file's modification time; orders the timeline. */
+  takenAt: z.int(),
+  /** The user's HMAC of the plaintext (dedup.ts): finds duplicates without revealing a hash. */
+  contentTag: bytesSchema(32),
+  addedAt: z.int()
+})
 
 export const recordOpSchema = z.discriminatedUnion('op', [
-  /** Names the collection (first record of every log; later ones rename or re-parent it). */
-  z.strictObject({ op: z.literal('meta'), name: z.string(), kind: z.enum(['album', 'folder']), parent: idSchema.optional() }),
-  /** Adds an item: its manifest block and its file key boxed under the collection key. */
-  z.strictObject({
-    op: z.literal('add'),
-    item,
-    manifest: cidSchema.refine((cid) => cid.code === DAG_CBOR_CODE, 'manifest CIDs use the dag-cbor codec'),
-    fileKey: bytesSchema(73),
-    name: z.string(),
-    takenAt: takenAtSchema.optional()
-  }),
+  metaOp,
+  addOp,
   z.strictObject({ op: z.literal('remove'), item }),
-  z.strictObject({ op: z.literal('rename'), item, name: z.string() }),
-  /** The item leaves this folder for folder `to` (whose log gets the matching `add`). */
-  z.strictObject({ op: z.literal('move'), item, to: idSchema }),
-  z.strictObject({ op: z.literal('trash'), item }),
+  z.strictObject({ op: z.literal('rename'), item, name }),
+  z.strictObject({ op: z.literal('trash'), item, at: z.int() }),
   z.strictObject({ op: z.literal('restore'), item }),
   z.strictObject({ op: z.literal('flag'), item, flag: z.enum(['favorite', 'archived']), value: z.boolean() }),
+  /** Root collection only: an album or folder of this user, its key boxed under the master key. */
+  z.strictObject({ op: z.literal('collection'), id: idSchema, kind: z.enum(['album', 'folder']), key: bytesSchema(73) }),
+  z.strictObject({ op: z.literal('uncollection'), id: idSchema }),
   /** Grants a member a role and hands them the collection key, sealed to their X25519 key. */
   z.strictObject({
     op: z.literal('member'),
     member: bytesSchema(32),
     boxPublicKey: bytesSchema(32),
-    role: z.enum(['viewer', 'contributor']),
+    role: z.enum(['viewer', 'collaborator']),
     collectionKey: bytesSchema(105),
     label: z.string().optional()
   }),
-  /** Removes a member; new records after it are unreadable to them only after a re-key. */
   z.strictObject({ op: z.literal('revoke'), member: bytesSchema(32) })
 ])
 
 export type RecordOp = z.infer<typeof recordOpSchema>
+export type AddOp = z.infer<typeof addOp>
 
-const OWNER_ONLY = new Set<RecordOp['op']>(['meta', 'member', 'revoke'])
+export const recordContentSchema = z.strictObject({ ops: z.array(recordOpSchema).min(1).max(10_000) })
+
+const OWNER_ONLY = new Set<RecordOp['op']>(['meta', 'member', 'revoke', 'collection', 'uncollection'])
 
 /** True for ops only the collection owner may author. */
 export function isOwnerOnly (op: RecordOp): boolean {
   return OWNER_ONLY.has(op.op)
 }
 
-/** Validates the content returned by `openRecord`. */
-export function parseRecordOp (content: unknown): RecordOp {
-  return parseStructure(recordOpSchema, content, 'record op')
+/** Validates the content returned by `openRecord`: a batch of ops. */
+export function parseRecordContent (content: unknown): RecordOp[] {
+  return parseStructure(recordContentSchema, content, 'record content').ops
 }

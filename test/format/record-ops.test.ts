@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { isOwnerOnly, parseRecordOp } from '../../src/format/record-ops.ts'
+import { isOwnerOnly, parseRecordContent } from '../../src/format/record-ops.ts'
 import { cborCid, encodeCanonical, rawCid } from '../../src/format/cid.ts'
 import { InvalidStructureError } from '../../src/format/errors.ts'
 import { isId, newId, idBytes } from '../../src/format/ids.ts'
@@ -11,33 +11,36 @@ describe('format/record-ops', () => {
     const item = newId()
     const manifest = await cborCid(encodeCanonical({ m: 1 }))
     const ops = [
-      { op: 'meta', name: 'Trip', kind: 'album' },
-      { op: 'meta', name: 'Sub', kind: 'folder', parent: newId() },
-      { op: 'add', item, manifest, fileKey: new Uint8Array(73), name: 'a.jpg', takenAt: { utcMs: 0 } },
+      { op: 'meta', name: 'Trip', kind: 'album', parent: null, createdAt: 0 },
+      { op: 'meta', name: 'Sub', kind: 'folder', parent: newId(), createdAt: 0 },
+      { op: 'add', item, manifest, fileKey: new Uint8Array(73), name: 'a.jpg', size: 1, mime: 'image/jpeg', kind: 'photo', takenAt: 0, contentTag: new Uint8Array(32), addedAt: 0 },
       { op: 'remove', item },
       { op: 'rename', item, name: 'b.jpg' },
-      { op: 'move', item, to: newId() },
-      { op: 'trash', item },
+      { op: 'trash', item, at: 0 },
       { op: 'restore', item },
       { op: 'flag', item, flag: 'favorite', value: true },
-      { op: 'member', member: new Uint8Array(32), boxPublicKey: new Uint8Array(32), role: 'contributor', collectionKey: new Uint8Array(105) },
+      { op: 'collection', id: newId(), kind: 'album', key: new Uint8Array(73) },
+      { op: 'uncollection', id: newId() },
+      { op: 'member', member: new Uint8Array(32), boxPublicKey: new Uint8Array(32), role: 'collaborator', collectionKey: new Uint8Array(105) },
       { op: 'revoke', member: new Uint8Array(32) }
     ]
-    for (const op of ops) expect(parseRecordOp(op).op).to.equal(op.op)
+    expect(parseRecordContent({ ops }).map((op) => op.op)).to.deep.equal(ops.map((op) => op.op))
   })
 
-  it('marks meta, member and revoke as owner-only', () => {
-    const owners = ['meta', 'member', 'revoke']
-    for (const name of ['meta', 'add', 'remove', 'member', 'revoke', 'flag'] as const) {
+  it('marks meta, member, revoke and the root collection list as owner-only', () => {
+    const owners = ['meta', 'member', 'revoke', 'collection', 'uncollection']
+    for (const name of ['meta', 'add', 'remove', 'member', 'revoke', 'flag', 'collection', 'uncollection'] as const) {
       expect(isOwnerOnly({ op: name } as Parameters<typeof isOwnerOnly>[0])).to.equal(owners.includes(name))
     }
   })
 
-  it('rejects an unknown op, a raw-codec manifest, or an extra field with InvalidStructureError', async () => {
-    await expectError(() => parseRecordOp({ op: 'explode' }), InvalidStructureError)
+  it('rejects an unknown op, a raw-codec manifest, an extra field or an empty batch with InvalidStructureError', async () => {
+    await expectError(() => parseRecordContent({ ops: [{ op: 'explode' }] }), InvalidStructureError)
     const raw = await rawCid(new Uint8Array(1))
-    await expectError(() => parseRecordOp({ op: 'add', item: newId(), manifest: raw, fileKey: new Uint8Array(73), name: 'x' }), InvalidStructureError)
-    await expectError(() => parseRecordOp({ op: 'trash', item: newId(), why: 'x' }), InvalidStructureError)
+    const add = { op: 'add', item: newId(), manifest: raw, fileKey: new Uint8Array(73), name: 'x', size: 1, mime: 'x', kind: 'other', takenAt: 0, contentTag: new Uint8Array(32), addedAt: 0 }
+    await expectError(() => parseRecordContent({ ops: [add] }), InvalidStructureError)
+    await expectError(() => parseRecordContent({ ops: [{ op: 'trash', item: newId(), at: 0, why: 'x' }] }), InvalidStructureError)
+    await expectError(() => parseRecordContent({ ops: [] }), InvalidStructureError)
   })
 })
 
