@@ -8,8 +8,8 @@ import { newId } from '../format/ids.ts'
 import { commitOps, emptyCollection, syncCollection, type CollectionState, type ItemEntry } from './collection.ts'
 import { toHex } from '../crypto/bytes.ts'
 import { NotFoundInLibraryError } from './errors.ts'
-import { newKey, rootCollectionKey, unwrapCollectionKey, wrapCollectionKey } from './keys.ts'
-import type { Op } from './ops.ts'
+import { newKey, rootCollectionKey, unwrapCollectionKey, wrapCollectionKey } from '../crypto/wrap.ts'
+import type { RecordOp } from '../format/record-ops.ts'
 import type { Account } from './session.ts'
 import type { CID } from '../format/cid.ts'
 
@@ -122,7 +122,7 @@ export class Library {
     return state
   }
 
-  async commit (state: CollectionState, ops: Op[], links: { links?: CID[], unlinks?: CID[] } = {}): Promise<void> {
+  async commit (state: CollectionState, ops: RecordOp[], links: { links?: CID[], unlinks?: CID[] } = {}): Promise<void> {
     await commitOps(this.account.api, state, this.account.keys.signing, ops, links)
   }
 
