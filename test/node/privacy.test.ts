@@ -117,7 +117,7 @@ describe('node privacy: marker scan', function () {
 
   it('leaves no marker in any LevelDB entry once decoded (metadata and Helia datastore)', async function () {
     const texts: string[] = []
-    for await (const [key, value] of node.node.db.level.iterator({ keyEncoding: 'utf8', valueEncoding: 'utf8' })) texts.push(key, value)
+    for await (const [key, value] of node.node.db.level.iterator({ keyEncoding: 'utf8', valueEncoding: 'utf8' })) texts.push(key, String(value))
     expect(texts.length).to.be.greaterThan(10)
     const blobs: Buffer[] = texts.flatMap((t) => [Buffer.from(t), ...decodedBase64Runs(t)])
     for await (const { key, value } of node.node.helia.datastore.query({})) blobs.push(Buffer.from(key.toString()), Buffer.from(value))
