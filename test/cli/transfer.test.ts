@@ -3,14 +3,15 @@
  * mixed folder (JPEG with EXIF, PNG, MP4, a 50 MiB file), listings, duplicate skipping, and an
  * upload killed half-way that resumes without sending again what the node already stored.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import { openItem } from '../../src/client/download.ts'
+import { uploadFiles } from '../../src/client/upload.ts'
 import { cliAccount, cliJson, cliOk, finished, newCliUser, runCli, spawnCli, type CliUser } from '../helpers/cli.ts'
-import { openLibrary } from '../helpers/client.ts'
+import { bytesSource, openLibrary } from '../helpers/client.ts'
 import { makeJpeg, makeMp4, makePng, makeRandomFile, readExif } from '../helpers/media.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import type { IncomingMessage } from 'node:http'
@@ -110,6 +111,19 @@ describe('cli upload and download', function () {
     expect(await usedBytes()).to.equal(before)
     const albums = await cliJson<Array<{ name: string, items: number }>>(alice, ['albums'])
     expect(albums.find((a) => a.name === 'Best of')?.items).to.equal(1)
+  })
+
+  describe('names', function () {
+    it('keeps downloads inside --out whatever the names say, and never overwrites', async function () {
+      const library = await openLibrary(await cliAccount(alice))
+      const album = await library.ensureAlbum('Odd names')
+      const names = ['../escape.txt', '/etc/passwd-copy', '..', 'back\\slash.txt', 'same.jpg', 'same.jpg']
+      await uploadFiles(library, names.map((name) => bytesSource(name, new Uint8Array(randomBytes(100)))), { targets: [album] })
+      const out = join(work, 'odd', 'out')
+      await cliOk(alice, ['download', 'Odd names', '--out', out])
+      expect((await readdir(out)).sort()).to.deep.equal(['.._escape.txt', '_', '_etc_passwd-copy', 'back_slash.txt', 'same (1).jpg', 'same.jpg'])
+      expect(await readdir(join(work, 'odd'))).to.deep.equal(['out'])
+    })
   })
 
   describe('resume', function () {
