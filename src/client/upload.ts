@@ -16,7 +16,7 @@ import { kindFromMime, mimeFromName } from './mime.ts'
 import type { CollectionState } from './collection.ts'
 import type { UploadJournal } from './journal.ts'
 import type { ItemRef, Library } from './library.ts'
-import type { AddOp } from '../format/record-ops.ts'
+import type { AddOp, RecordOp } from '../format/record-ops.ts'
 import type { CID } from '../format/cid.ts'
 
 /** One file to upload; `open()` returns a fresh stream of its bytes each time it is called. */
@@ -28,6 +28,8 @@ export interface UploadSource {
   mime?: string
   open: () => AsyncIterable<Uint8Array>
 }
+
+type RestoreOp = Extract<RecordOp, { op: 'restore' }>
 
 /** Chunks (~1 MiB each) a resumed upload asks the node about in one request. */
 const RESUME_CHECK_BATCH = 8
@@ -177,7 +179,7 @@ class Batch {
   private readonly library: Library
   private readonly targets: CollectionState[]
   private readonly options: UploadOptions
-  private ops: Array<{ op: AddOp, target: CollectionState }> = []
+  private ops: Array<{ op: AddOp | RestoreOp, target: CollectionState }> = []
   private readonly journalKeys: string[] = []
   private links = new Map<CollectionState, CID[]>()
 
@@ -189,7 +191,13 @@ class Batch {
 
   async add (itemId: string, fileKey: Uint8Array, manifest: CID, summary: Summary, tagHex: string): Promise<void> {
     for (const target of this.targets) {
-      if (target.items.has(itemId)) continue
+      const present = target.items.get(itemId)
+      if (present != null) {
+        // Uploading a trashed file again brings it back, rather than reporting it as already
+        // uploaded while it stays hidden in the trash.
+        if (present.trashedAt != null) this.ops.push({ op: { op: 'restore', item: itemId }, target })
+        continue
+      }
       const op: AddOp = { op: 'add', item: itemId, manifest, fileKey: wrapFileKey(target.key, itemId, fileKey), ...summary }
       this.ops.push({ op, target })
       this.links.set(target, [...(this.links.get(target) ?? []), manifest])

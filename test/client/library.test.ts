@@ -8,6 +8,7 @@ import { commitOps } from '../../src/client/collection.ts'
 import { ApiError } from '../../src/client/errors.ts'
 import { Library } from '../../src/client/library.ts'
 import { restoreAccount, serialiseAccount, signup, type Account } from '../../src/client/session.ts'
+import { trashed, trashItems } from '../../src/client/trash.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
 import { bytesSource, openLibrary, readItem } from '../helpers/client.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
@@ -62,6 +63,22 @@ describe('client library', function () {
     // Stored once: used bytes grew by one copy (chunk + manifest), not three.
     const grown = (await node.node.accounts.get(account.user.id))!.usedBytes - before
     expect(grown).to.be.greaterThan(50_000).and.lessThan(2 * 50_000)
+  })
+
+  it('brings a trashed item back when the same file is uploaded to its album again', async function () {
+    const library = await openLibrary(account)
+    const album = await library.ensureAlbum('Second thoughts')
+    const bytes = random(30_000)
+    await uploadFiles(library, [bytesSource('regret.bin', bytes)], { targets: [album] })
+    await trashItems(library, album, [...album.items.values()])
+    expect(trashed(library).map((t) => t.item.name)).to.include('regret.bin')
+
+    const again = await uploadFiles(library, [bytesSource('regret.bin', bytes)], { targets: [album] })
+    expect(again).to.include({ uploaded: 0, skipped: 1 })
+    const fresh = await openLibrary(account)
+    const items = [...fresh.resolve('Second thoughts').items.values()]
+    expect(items.map((i) => [i.name, i.trashedAt])).to.deep.equal([['regret.bin', undefined]])
+    expect(trashed(fresh).map((t) => t.item.name)).not.to.include('regret.bin')
   })
 
   it('lands both of two devices committing to one album at once (one retries on STALE_HEAD)', async function () {
