@@ -19,6 +19,7 @@ import type { NodeConfig } from './config.ts'
 import type { NodeDatabase, UserRecord } from './db.ts'
 
 const CHALLENGE_TTL_MS = 2 * 60 * 1000
+const CHALLENGE_SWEEP_MS = 60 * 1000
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000
 
 export interface KdfParamsJson {
@@ -52,6 +53,7 @@ export class Accounts {
   private readonly config: NodeConfig['accounts']
   private readonly lock = new KeyedMutex()
   private nodeSecret?: Buffer
+  private lastSweep = 0
 
   constructor (db: NodeDatabase, config: NodeConfig['accounts']) {
     this.db = db
@@ -86,6 +88,7 @@ export class Accounts {
   }
 
   async startLogin (username: string): Promise<LoginChallenge> {
+    await this.sweepChallenges()
     const user = await this.findByUsername(username)
     const challenge = new Uint8Array(randomBytes(32))
     const challengeId = randomBytes(16).toString('hex')
@@ -203,6 +206,19 @@ export class Accounts {
     const invite = await this.db.invites.get(key)
     if (invite == null || invite.expiresAt < Date.now()) throw new InviteRequiredError('This invite is unknown, used or expired')
     await this.db.invites.del(key)
+  }
+
+  /**
+   * Deletes challenges that expired unused, at most once a minute. Anyone may ask for a
+   * challenge without an account, so without this the database grows with every request.
+   */
+  private async sweepChallenges (): Promise<void> {
+    const now = Date.now()
+    if (now - this.lastSweep < CHALLENGE_SWEEP_MS) return
+    this.lastSweep = now
+    for await (const [id, entry] of this.db.challenges.iterator()) {
+      if (entry.expiresAt < now) await this.db.challenges.del(id)
+    }
   }
 
   private async decoyKdf (username: string): Promise<KdfParamsJson> {

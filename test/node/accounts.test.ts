@@ -162,6 +162,26 @@ describe('node accounts', function () {
     })
   })
 
+  describe('challenges', function () {
+    it('forgets challenges that expired unused, so anonymous requests cannot grow the database', async function () {
+      const count = async (): Promise<number> => {
+        let n = 0
+        for await (const _ of node.node.db.challenges.keys()) n++
+        return n
+      }
+      for (let i = 0; i < 20; i++) await call(node.url, 'POST', '/api/v1/auth/challenge', { body: { username: `ghost-${i}` } })
+      expect(await count()).to.be.at.least(20)
+      const realNow = Date.now
+      Date.now = () => realNow() + 10 * 60 * 1000
+      try {
+        expect((await call(node.url, 'POST', '/api/v1/auth/challenge', { body: { username: 'ghost-last' } })).status).to.equal(200)
+      } finally {
+        Date.now = realNow
+      }
+      expect(await count()).to.equal(1)
+    })
+  })
+
   describe('sessions', function () {
     it('answers 401 to an unknown session token', async function () {
       const res = await call(node.url, 'GET', '/api/v1/me', { token: randomBytes(32).toString('base64url') })
