@@ -10,6 +10,45 @@ import { z } from 'zod'
 
 const GiB = 1024 ** 3
 
+/** Where blocks live when they are not on the local disk: any S3-compatible bucket. */
+export const S3StorageSchema = z.strictObject({
+  type: z.literal('s3'),
+  /** Base URL of the S3 API as the node reaches it, e.g. `https://s3.eu-west-1.amazonaws.com`. */
+  endpoint: z.url({ protocol: /^https?$/ }),
+  /** Base URL clients use for direct URLs, when it differs from `endpoint` (a node on a private network). */
+  publicEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  region: z.string().min(1).default('us-east-1'),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name is 3-63 characters: a-z, 0-9, ".", "-"'),
+  /** Prepended to every block's key, e.g. `blocks/`, to share a bucket. */
+  prefix: z.string().max(200).regex(/^(?!\/)[A-Za-z0-9!_.*'()/-]*$/, 'a prefix uses S3-safe characters and does not start with "/"').default(''),
+  /** `path` (endpoint/bucket/key: MinIO, s3rver, most self-hosted stores) or `virtual-host` (bucket.endpoint/key: AWS). */
+  addressing: z.enum(['path', 'virtual-host']).default('path'),
+  /** Credentials; when absent, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN are read at start-up. */
+  accessKeyId: z.string().min(1).optional(),
+  secretAccessKey: z.string().min(1).optional(),
+  sessionToken: z.string().min(1).optional(),
+  /**
+   * How clients move block bytes: `off` (through the gateway only), `authorised` (presigned
+   * URLs for uploads and reads, each read checked against the caller's access), `public`
+   * (presigned uploads; reads straight from a publicly readable bucket without signing).
+   */
+  direct: z.enum(['off', 'public', 'authorised']).default('off'),
+  /** Base URL of publicly readable blocks in `public` mode (a CDN, say); defaults to the bucket on `publicEndpoint`. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Lifetime of presigned URLs, in seconds. */
+  urlExpirySeconds: z.number().int().min(10).max(3600).default(300),
+  /**
+   * How a direct upload is checked at commit: `auto` trusts the store's SHA-256 checksum when it
+   * reports one (AWS S3, MinIO, R2 verify it on upload) and reads the block back otherwise;
+   * `read` always reads and hashes it.
+   */
+  verifyUploads: z.enum(['auto', 'read']).default('auto'),
+  /** How long start-up waits for the bucket before giving up with an error. */
+  startupTimeoutSeconds: z.number().positive().max(600).default(15)
+})
+
+export type S3StorageConfig = z.infer<typeof S3StorageSchema>
+
 export const NodeConfigSchema = z.strictObject({
   /** Folder for blocks, the LevelDB datastore and the node's libp2p key. */
   dataDir: z.string().min(1).default('./data'),
@@ -34,7 +73,9 @@ export const NodeConfigSchema = z.strictObject({
     defaultQuotaBytes: z.number().int().nonnegative().default(10 * GiB),
     /** How long a login session lasts, in seconds. */
     sessionTtlSeconds: z.number().int().positive().default(30 * 24 * 3600)
-  }).prefault({})
+  }).prefault({}),
+  /** The blockstore: the local data folder (default) or an S3-compatible bucket. */
+  storage: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('fs') }), S3StorageSchema]).default({ type: 'fs' })
 })
 
 export type NodeConfig = z.infer<typeof NodeConfigSchema>

@@ -78,3 +78,13 @@ export class InvalidHeadError extends NodeError {
 export class PayloadTooLargeError extends NodeError {
   constructor (max: number) { super('PAYLOAD_TOO_LARGE', `The request body is larger than ${max} bytes`, 413) }
 }
+
+export class StorageUnavailableError extends NodeError {
+  /** What went wrong, for logs and start-up messages: `ECONNREFUSED, after 4 attempts`. */
+  readonly reason: string
+
+  constructor (reason: string, options?: ErrorOptions) {
+    super('STORAGE_UNAVAILABLE', `The node's block storage is unavailable (${reason}); try again later`, 503, options)
+    this.reason = reason
+  }
+}

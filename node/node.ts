@@ -10,6 +10,7 @@ import { Collections } from './collections.ts'
 import { NodeDatabase } from './db.ts'
 import { startHelia, type HeliaNode } from './helia.ts'
 import { openFsBlockstore } from './storage/fs.ts'
+import { openS3Blockstore } from './storage/s3.ts'
 import type { NodeConfig } from './config.ts'
 
 export interface ObscuraNode {
@@ -26,7 +27,7 @@ export interface ObscuraNode {
 
 export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
   await mkdir(config.dataDir, { recursive: true })
-  const blockstore = await openFsBlockstore(config.dataDir)
+  const blockstore = config.storage.type === 's3' ? await openS3Blockstore(config.storage) : await openFsBlockstore(config.dataDir)
   const db = new NodeDatabase(config.dataDir)
   await db.open()
   const { helia, datastore } = await startHelia({ dataDir: config.dataDir, blockstore, listen: config.libp2p.listen })

@@ -44,5 +44,7 @@ export const commands: Record<string, Command> = {
     async () => (await import('./trash.ts')).runRm),
   trash: lazy('List the trash (kept 30 days), or empty it', `[--json] [--empty] ${NODE}`, async () => (await import('./trash.ts')).runTrash),
   restore: lazy('Bring items back from the trash', `ALBUM|FOLDER NAME... ${NODE}`, async () => (await import('./trash.ts')).runRestore),
-  admin: lazy('Node administration: invites, users, quotas', 'invite | users | quota USER BYTES', async () => (await import('./admin.ts')).runAdmin)
+  admin: lazy('Node administration: invites, users, quotas', 'invite | users | quota USER BYTES', async () => (await import('./admin.ts')).runAdmin),
+  's3-dev': lazy('Start a local S3 server (s3rver) with a bucket and CORS, for development', '[--port N] [--dir DIR] [--host H] [--bucket NAME]',
+    async () => (await import('./s3-dev.ts')).runS3Dev)
 }
