@@ -113,6 +113,17 @@ describe('cli upload and download', function () {
     expect(albums.find((a) => a.name === 'Best of')?.items).to.equal(1)
   })
 
+  it('lands two uploads into one album started at the same moment', async function () {
+    await cliOk(alice, ['upload', join(photos, 'screenshot.png'), '--album', 'Together'])
+    const dir = join(work, 'together')
+    await mkdir(dir)
+    for (const name of ['left.bin', 'right.bin']) await writeFile(join(dir, name), randomBytes(300_000))
+    const results = await Promise.all(['left.bin', 'right.bin'].map(async (name) => await runCli(alice, ['upload', join(dir, name), '--album', 'Together'])))
+    for (const result of results) expect(result.code, result.stderr).to.equal(0)
+    const names = (await cliJson<Array<{ name: string }>>(alice, ['ls', 'Together'])).map((r) => r.name).sort()
+    expect(names).to.deep.equal(['left.bin', 'right.bin', 'screenshot.png'])
+  })
+
   describe('names', function () {
     it('keeps downloads inside --out whatever the names say, and never overwrites', async function () {
       const library = await openLibrary(await cliAccount(alice))
