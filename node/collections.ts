@@ -9,6 +9,7 @@ import { CID } from 'multiformats/cid'
 import { cborCid } from '../src/format/cid.ts'
 import { decodeCommit, type Commit } from '../src/format/commit.ts'
 import { decodeHead, verifyHeadSignature, type Head } from '../src/format/head.ts'
+import { decodeManifestEnvelope } from '../src/format/manifest.ts'
 import { ForbiddenError, InvalidHeadError, NotFoundError, StaleHeadError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import { seqKey, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
@@ -27,6 +28,7 @@ export interface CollectionPolicy {
   canWrite: (user: UserRecord, collection: CollectionRecord, head: Head) => Promise<boolean>
 }
 
+const DAG_CBOR = 0x71
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 const sameCid = (a: CID | null, b: string | null): boolean => (a == null ? b == null : b != null && a.toString() === b)
 
@@ -68,6 +70,7 @@ export class Collections {
       if (!sameCid(commit.prev, current?.root ?? null)) throw new InvalidHeadError('The commit does not follow the current one')
       for (const link of commit.links) {
         if (!await this.blocks.canRead(user, link)) throw new ForbiddenError(`The commit links block ${link}, which you cannot read`)
+        await this.assertLinkable(user, link)
       }
       const next: CollectionRecord = {
         id,
@@ -132,6 +135,22 @@ export class Collections {
     if (current.ownerId === user.id) return
     if (await this.policy?.canWrite(user, current, head) === true) return
     throw new ForbiddenError('You cannot write to this collection')
+  }
+
+  /**
+   * A dag-cbor link must be a manifest envelope: its first reference reads the envelope's links
+   * to count the chunks. Checked before anything is written, so a bad link leaves the head where
+   * it was instead of failing half-way through the update.
+   */
+  private async assertLinkable (user: UserRecord, cid: CID): Promise<void> {
+    if (cid.code !== DAG_CBOR) return
+    const record = await this.db.blocks.get(cid.toString())
+    if (record == null || record.links != null) return
+    try {
+      decodeManifestEnvelope(await this.blocks.get(user, cid))
+    } catch {
+      throw new InvalidHeadError(`The commit links block ${cid}, which is not a manifest`)
+    }
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai'
 import { encodeCanonical } from '../../src/format/cbor.ts'
+import { cborCid } from '../../src/format/cid.ts'
 import { decodeHead } from '../../src/format/head.ts'
 import { newId } from '../../src/format/ids.ts'
 import { call, errorCode } from '../helpers/http.ts'
@@ -138,6 +139,18 @@ describe('node collections', function () {
       expect((await putHead(node.url, alice.token, id, own)).status).to.equal(200)
       current = own
       expect((await node.node.db.blocks.get(alices.cid.toString()))?.refs).to.equal(1)
+    })
+
+    it('refuses a commit linking a dag-cbor block that is not a manifest (422), leaving the head where it was', async function () {
+      const bytes = encodeCanonical({ not: 'a manifest' })
+      const block = { bytes, cid: await cborCid(bytes) }
+      expect(await putBlock(node.url, alice.token, block)).to.equal(201)
+      const res = await putHead(node.url, alice.token, id, await next(5, { links: [block.cid] }))
+      expect(res.status).to.equal(422)
+      expect(errorCode(res)).to.equal('INVALID_HEAD')
+      const state = await call(node.url, 'GET', `/api/v1/collections/${id}`, { token: alice.token })
+      expect(state.json).to.include({ seq: 4, headCid: current.headCid.toString() })
+      expect((await node.node.db.blocks.get(block.cid.toString()))?.refs).to.equal(0)
     })
   })
 
