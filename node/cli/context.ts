@@ -28,7 +28,8 @@ export function obscuraHome (): string {
 export function nodeUrl (flag: string | undefined, saved?: string): string {
   const url = flag ?? process.env.OBSCURA_NODE ?? saved ?? DEFAULT_NODE
   if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--node must be an http(s) URL, got "${url}"`)
-  return url
+  // The saved session keeps the URL without trailing slashes (as NodeApi does); compare alike.
+  return url.replace(/\/+$/, '')
 }
 
 const sessionFile = (): string => join(obscuraHome(), 'session.json')

@@ -75,6 +75,12 @@ describe('cli errors', function () {
     expect(assertOneLineError(result)).to.match(/cannot reach the node/)
   })
 
+  it('accepts --node with a trailing slash as the node it is logged in to', async function () {
+    await cliOk(alice, ['albums', '--node', `${node.url}/`])
+    const line = assertOneLineError(await runCli(alice, ['albums', '--node', 'http://127.0.0.1:1']))
+    expect(line).to.include(`logged in to ${node.url}, not http://127.0.0.1:1`)
+  })
+
   it('says to log in first when there is no session', async function () {
     const stranger = await newCliUser(node.url, 'x-password-123')
     const line = assertOneLineError(await runCli(stranger, ['albums']))
