@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { collectionRoutes } from './routes/collections.ts'
 import { meRoutes } from './routes/me.ts'
+import { s3Routes } from './routes/s3.ts'
 import { serveWebUi } from './routes/static.ts'
 import type { ObscuraNode } from '../node/node.ts'
 import type Router from '@koa/router'
@@ -38,7 +39,7 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
     ctx.body = { ok: true }
   })
   app.use(authenticate(node.accounts))
-  const routers: Router[] = [authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node)]
+  const routers: Router[] = [authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), s3Routes(node)]
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods())
   app.use(serveWebUi(options.webuiDir))
   app.use(async function notFound (ctx) {

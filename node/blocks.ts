@@ -8,8 +8,9 @@
 import { CID } from 'multiformats/cid'
 import { verifyBlock } from '../src/format/cid.ts'
 import { decodeManifestEnvelope } from '../src/format/manifest.ts'
+import { NotFoundError as StoreNotFoundError } from 'interface-store'
 import {
-  BlockMismatchError, BlockTooLargeError, ForbiddenError, InvalidRequestError, NotFoundError, QuotaExceededError
+  BlockMismatchError, BlockMissingError, BlockTooLargeError, ForbiddenError, InvalidRequestError, NotFoundError, QuotaExceededError
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { Accounts } from './accounts.ts'
@@ -92,6 +93,62 @@ export class Blocks {
         : { size: bytes.byteLength, owners: [user.id], refs: 0, createdAt: Date.now() }
       await this.db.blocks.put(key, record)
       return { stored: existing == null }
+    })
+  }
+
+  /**
+   * Registers a block that a client wrote straight into the blockstore (direct S3 uploads) and
+   * charges it to `user`, as `put` does for bytes sent through the gateway. Unless the node
+   * already holds the block, `verify` must prove that the stored bytes are `size` bytes hashing
+   * to `cid` (by default they are read back and hashed); it runs under this block's lock, so no
+   * other upload or deletion of the block interleaves.
+   */
+  async registerStored (user: UserRecord, cid: CID, size: number, options: { verify?: () => Promise<void> } = {}): Promise<{ stored: boolean }> {
+    if (size > MAX_BLOCK_BYTES) throw new BlockTooLargeError(size, MAX_BLOCK_BYTES)
+    const key = cid.toString()
+    return this.refsLock.run(key, async () => {
+      const existing = await this.db.blocks.get(key)
+      if (existing?.owners.includes(user.id) === true) return { stored: false }
+      if (existing != null && existing.size !== size) throw new BlockMismatchError(key)
+      if (existing == null) await (options.verify ?? (async () => { await this.verifyStored(cid, size) }))()
+      await this.accounts.update(user.id, (u) => {
+        if (u.usedBytes + size > u.quotaBytes) throw new QuotaExceededError(u.usedBytes, u.quotaBytes, size)
+        return { ...u, usedBytes: u.usedBytes + size }
+      })
+      const record: BlockRecord = existing != null
+        ? { ...existing, owners: [...existing.owners, user.id] }
+        : { size, owners: [user.id], refs: 0, createdAt: Date.now() }
+      await this.db.blocks.put(key, record)
+      return { stored: existing == null }
+    })
+  }
+
+  /** Reads a block from the store and checks its length and hash. */
+  async verifyStored (cid: CID, size: number): Promise<void> {
+    let bytes: Uint8Array
+    try {
+      bytes = await readAll(this.store.get(cid))
+    } catch (err) {
+      if (err instanceof StoreNotFoundError) throw new BlockMissingError(cid.toString())
+      throw err
+    }
+    try {
+      if (bytes.byteLength !== size) throw new Error('length')
+      await verifyBlock(cid, bytes)
+    } catch {
+      throw new BlockMismatchError(cid.toString())
+    }
+  }
+
+  /**
+   * Deletes a block from the store unless the node has it on record: clears what abandoned or
+   * failed direct uploads left in the bucket without racing an upload of the same block.
+   */
+  async discardUnrecorded (cid: CID): Promise<boolean> {
+    return this.refsLock.run(cid.toString(), async () => {
+      if (await this.db.blocks.get(cid.toString()) != null) return false
+      await this.store.delete(cid)
+      return true
     })
   }
 

@@ -57,6 +57,13 @@ export interface BlockRecord {
   createdAt: number
 }
 
+/** A direct S3 upload the gateway signed a URL for and the user has not committed yet. */
+export interface PendingUpload {
+  size: number
+  /** When the URL expires (ms since the epoch); reserved quota counts until then. */
+  expiresAt: number
+}
+
 interface RangeOptions { gt?: string, gte?: string, lt?: string, lte?: string, limit?: number, reverse?: boolean }
 
 /** The typed view of one sublevel that the services use. */
@@ -67,6 +74,7 @@ export interface Sub<V> {
   iterator: (options?: RangeOptions) => AsyncIterable<[string, V]>
   keys: (options?: RangeOptions) => AsyncIterable<string>
   values: (options?: RangeOptions) => AsyncIterable<V>
+  batch: (operations: Array<{ type: 'put', key: string, value: V } | { type: 'del', key: string }>) => Promise<void>
 }
 
 export class NodeDatabase {
@@ -82,6 +90,8 @@ export class NodeDatabase {
   readonly blocks: Sub<BlockRecord>
   /** `<collection>!<cid>` for every block a collection currently links: its share of the refs. */
   readonly links: Sub<number>
+  /** `<user id>!<cid>` for every direct S3 upload signed but not committed yet. */
+  readonly s3Uploads: Sub<PendingUpload>
   readonly settings: Sub<unknown>
 
   constructor (dataDir: string) {
@@ -97,6 +107,7 @@ export class NodeDatabase {
     this.userCollections = sub('user-collections')
     this.blocks = sub('blocks')
     this.links = sub('links')
+    this.s3Uploads = sub('s3-uploads')
     this.settings = sub('settings')
   }
 

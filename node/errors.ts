@@ -65,6 +65,14 @@ export class BlockMismatchError extends NodeError {
   constructor (cid: string) { super('CID_MISMATCH', `The uploaded bytes do not hash to ${cid}`, 422) }
 }
 
+export class BlockMissingError extends ConflictError {
+  constructor (cid: string) { super('BLOCK_MISSING', `Block ${cid} is not in the bucket: upload it before committing it`) }
+}
+
+export class DirectS3DisabledError extends ConflictError {
+  constructor () { super('DIRECT_S3_DISABLED', 'This node does not hand out direct S3 URLs: send blocks through the gateway') }
+}
+
 export class StaleHeadError extends ConflictError {
   constructor (expectedSeq: number, gotSeq: number) {
     super('STALE_HEAD', `The head moved on: expected seq ${expectedSeq}, got ${gotSeq}; sync and retry`)

@@ -8,6 +8,7 @@ import { Accounts } from './accounts.ts'
 import { Blocks } from './blocks.ts'
 import { Collections } from './collections.ts'
 import { NodeDatabase } from './db.ts'
+import { DirectS3 } from './direct-s3.ts'
 import { startHelia, type HeliaNode } from './helia.ts'
 import { openFsBlockstore } from './storage/fs.ts'
 import { openS3Blockstore } from './storage/s3.ts'
@@ -20,6 +21,8 @@ export interface ObscuraNode {
   accounts: Accounts
   blocks: Blocks
   collections: Collections
+  /** Direct S3 access (presigned URLs); present when blocks live in an S3 bucket. */
+  direct?: DirectS3
   /** The node's libp2p peer id and listen addresses, for operators and invitations. */
   identity: () => { peerId: string, multiaddrs: string[] }
   stop: () => Promise<void>
@@ -27,13 +30,27 @@ export interface ObscuraNode {
 
 export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
   await mkdir(config.dataDir, { recursive: true })
-  const blockstore = config.storage.type === 's3' ? await openS3Blockstore(config.storage) : await openFsBlockstore(config.dataDir)
+  const s3 = config.storage.type === 's3' ? await openS3Blockstore(config.storage) : undefined
+  const blockstore = s3 ?? await openFsBlockstore(config.dataDir)
   const db = new NodeDatabase(config.dataDir)
   await db.open()
   const { helia, datastore } = await startHelia({ dataDir: config.dataDir, blockstore, listen: config.libp2p.listen })
   const accounts = new Accounts(db, config.accounts)
   const blocks = new Blocks(db, blockstore, accounts)
   const collections = new Collections(db, blocks)
+  const direct = s3 != null && config.storage.type === 's3'
+    ? new DirectS3({
+      mode: config.storage.direct,
+      store: s3,
+      db,
+      blocks,
+      accounts,
+      urlExpirySeconds: config.storage.urlExpirySeconds,
+      publicUrl: config.storage.publicUrl,
+      verifyUploads: config.storage.verifyUploads
+    })
+    : undefined
+  direct?.start()
 
   let stopped = false
   return {
@@ -43,6 +60,7 @@ export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
     accounts,
     blocks,
     collections,
+    direct,
     identity: () => ({
       peerId: helia.libp2p.peerId.toString(),
       multiaddrs: helia.libp2p.getMultiaddrs().map((ma) => ma.toString())
@@ -50,6 +68,7 @@ export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
     async stop () {
       if (stopped) return
       stopped = true
+      await direct?.stop()
       await helia.stop()
       await datastore.close()
       await db.close()
