@@ -14,6 +14,7 @@ import { loginProofMessage } from '../../src/format/login.ts'
 import { bytesSource, openLibrary, readItem, throwawaySignupBody } from '../helpers/client.ts'
 import { call, errorCode } from '../helpers/http.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
+import { rawInvite } from '../helpers/raw.ts'
 
 const PASSWORD = 'alice-correct-horse'
 
@@ -83,6 +84,36 @@ describe('node accounts', function () {
       const res = await call(node.url, 'POST', '/api/v1/auth/signup', { body: throwawaySignupBody('bob', code) })
       expect(res.status).to.equal(409)
       expect(errorCode(res)).to.equal('USERNAME_TAKEN')
+    })
+  })
+
+  describe('signup races', function () {
+    let fresh: TestNode
+    let adminToken: string
+
+    before(async function () {
+      fresh = await startTestNode()
+    })
+
+    after(async function () {
+      await fresh?.stop()
+    })
+
+    it('makes exactly one admin when the first signups arrive at once', async function () {
+      const results = await Promise.all(['u1', 'u2', 'u3', 'u4', 'u5'].map(async (name) =>
+        await call(fresh.url, 'POST', '/api/v1/auth/signup', { body: throwawaySignupBody(name) })))
+      const created = results.filter((r) => r.status === 201)
+      expect(created).to.have.length(1)
+      adminToken = created[0]!.json.token
+      expect(created[0]!.json.user.admin).to.equal(true)
+      expect(results.filter((r) => r.status === 403).map(errorCode)).to.deep.equal(new Array(4).fill('INVITE_REQUIRED'))
+    })
+
+    it('lets one invite make one account even when used twice at once', async function () {
+      const code = await rawInvite(fresh.url, adminToken)
+      const results = await Promise.all(['v1', 'v2'].map(async (name) =>
+        await call(fresh.url, 'POST', '/api/v1/auth/signup', { body: throwawaySignupBody(name, code) })))
+      expect(results.map((r) => r.status).sort()).to.deep.equal([201, 403])
     })
   })
 
