@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import { openItem } from '../../src/client/download.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
-import { cliAccount, cliJson, cliOk, finished, newCliUser, runCli, spawnCli, type CliUser } from '../helpers/cli.ts'
+import { assertOneLineError, cliAccount, cliJson, cliOk, finished, newCliUser, runCli, spawnCli, type CliUser } from '../helpers/cli.ts'
 import { bytesSource, openLibrary } from '../helpers/client.ts'
 import { makeJpeg, makeMp4, makePng, makeRandomFile, readExif } from '../helpers/media.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
@@ -208,6 +208,33 @@ describe('cli upload and download', function () {
         node.gateway.server.off('request', onRequest)
         blocks.put = put
       }
+    })
+
+    it('stops on Ctrl-C (SIGINT) with one line, then resumes and completes', async function () {
+      const file = join(work, 'interrupted.bin')
+      await makeRandomFile(file, 12 * MiB)
+      const blocks = node.node.blocks
+      const put = blocks.put.bind(blocks)
+      blocks.put = async (user, cid, bytes) => {
+        await new Promise((resolve) => setTimeout(resolve, 80))
+        return await put(user, cid, bytes)
+      }
+      try {
+        const before = await usedBytes()
+        const child = spawnCli(alice, ['upload', file, '--album', 'Interrupted'])
+        const exited = finished(child)
+        while (await usedBytes() - before < 2 * MiB) await new Promise((resolve) => setTimeout(resolve, 10))
+        child.kill('SIGINT')
+        const result = await exited
+        expect(assertOneLineError(result)).to.equal('obscura: cancelled; run the same command again to resume')
+      } finally {
+        blocks.put = put
+      }
+      const again = await cliOk(alice, ['upload', file, '--album', 'Interrupted'])
+      expect(again.stdout).to.match(/^Uploaded 1 file /)
+      const out = join(work, 'interrupted-out')
+      await cliOk(alice, ['download', 'Interrupted', '--out', out])
+      expect(await sha256(join(out, 'interrupted.bin'))).to.equal(await sha256(file))
     })
 
     it('refuses to start without files and says why', async function () {
