@@ -32,8 +32,8 @@ describe('cli quota', function () {
     admin = await newCliUser(node.url, 'admin-quota-pw')
     await cliOk(admin, ['signup', 'root'])
     work = await mkdtemp(join(tmpdir(), 'obscura-quota-'))
-    await writeFile(join(work, 'small.jpg'), randomBytes(400_000))
-    await writeFile(join(work, 'huge.mp4'), randomBytes(5_000_000))
+    await writeFile(join(work, 'small.bin'), randomBytes(400_000))
+    await writeFile(join(work, 'huge.bin'), randomBytes(5_000_000))
   })
 
   after(async function () {
@@ -55,23 +55,23 @@ describe('cli quota', function () {
   })
 
   it('uploads what fits', async function () {
-    await cliOk(bob, ['upload', join(work, 'small.jpg'), '--album', 'Mine'])
+    await cliOk(bob, ['upload', join(work, 'small.bin'), '--album', 'Mine'])
     expect(await usedBytes()).to.be.within(400_000, 420_000)
   })
 
   it('refuses an upload over the quota in one line (QUOTA_EXCEEDED), storing nothing beyond it', async function () {
-    const result = await runCli(bob, ['upload', join(work, 'huge.mp4'), '--album', 'Mine'])
+    const result = await runCli(bob, ['upload', join(work, 'huge.bin'), '--album', 'Mine'])
     const line = assertOneLineError(result)
     expect(line).to.match(/^obscura: Storage quota exceeded: \d+ of 3000000 bytes used, \d+ more requested$/)
     expect(await usedBytes()).to.be.at.most(3_000_000)
     expect(await blockBytes(node.dataDir)).to.equal(await totalUsed())
-    expect((await cliJson<Array<{ name: string }>>(bob, ['ls', 'Mine'])).map((r) => r.name)).to.deep.equal(['small.jpg'])
+    expect((await cliJson<Array<{ name: string }>>(bob, ['ls', 'Mine'])).map((r) => r.name)).to.deep.equal(['small.bin'])
   })
 
   it('gives back exactly the bytes of an item deleted for good', async function () {
     const sizes = new Map([...await blockFiles(node.dataDir)].map((f) => [f, statSync(f).size]))
     const before = await usedBytes()
-    await cliOk(bob, ['rm', 'Mine', 'small.jpg', '--permanent'])
+    await cliOk(bob, ['rm', 'Mine', 'small.bin', '--permanent'])
     const left = await blockFiles(node.dataDir)
     const removed = [...sizes.keys()].filter((f) => !left.has(f))
     expect(removed, 'one chunk and the manifest').to.have.length(2)
@@ -81,10 +81,10 @@ describe('cli quota', function () {
 
   it('completes the refused upload once the admin raises the quota', async function () {
     await cliOk(admin, ['admin', 'quota', 'bob', '20000000'])
-    const result = await cliOk(bob, ['upload', join(work, 'huge.mp4'), '--album', 'Mine'])
+    const result = await cliOk(bob, ['upload', join(work, 'huge.bin'), '--album', 'Mine'])
     expect(result.stdout).to.match(/^Uploaded 1 file /)
     const rows = await cliJson<Array<{ name: string, size: number }>>(bob, ['ls', 'Mine'])
-    expect(rows.find((r) => r.name === 'huge.mp4')?.size).to.equal(5_000_000)
+    expect(rows.find((r) => r.name === 'huge.bin')?.size).to.equal(5_000_000)
     expect(await blockBytes(node.dataDir)).to.equal(await totalUsed())
   })
 })

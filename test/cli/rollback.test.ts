@@ -29,7 +29,7 @@ describe('cli rollback detection', function () {
     alice = await newCliUser(node.url, 'alice-rollback-pw')
     await cliOk(alice, ['signup', 'alice'])
     work = await mkdtemp(join(tmpdir(), 'obscura-rollback-'))
-    for (const name of ['first.jpg', 'second.jpg']) await writeFile(join(work, name), randomBytes(20_000))
+    for (const name of ['first.bin', 'second.bin']) await writeFile(join(work, name), randomBytes(20_000))
   })
 
   after(async function () {
@@ -38,11 +38,11 @@ describe('cli rollback detection', function () {
   })
 
   it('refuses a node whose metadata was restored from an older copy', async function () {
-    await cliOk(alice, ['upload', join(work, 'first.jpg'), '--album', 'Safe'])
+    await cliOk(alice, ['upload', join(work, 'first.bin'), '--album', 'Safe'])
     const snapshot = join(work, 'meta-snapshot')
     await whileStopped(async () => { await cp(join(node.dataDir, 'meta'), snapshot, { recursive: true }) })
 
-    await cliOk(alice, ['upload', join(work, 'second.jpg'), '--album', 'Safe'])
+    await cliOk(alice, ['upload', join(work, 'second.bin'), '--album', 'Safe'])
     expect(await cliJson<unknown[]>(alice, ['ls', 'Safe'])).to.have.length(2)
 
     await whileStopped(async () => {

@@ -128,11 +128,11 @@ describe('cli upload and download', function () {
     it('keeps downloads inside --out whatever the names say, and never overwrites', async function () {
       const library = await openLibrary(await cliAccount(alice))
       const album = await library.ensureAlbum('Odd names')
-      const names = ['../escape.txt', '/etc/passwd-copy', '..', 'back\\slash.txt', 'same.jpg', 'same.jpg']
+      const names = ['../escape.txt', '/etc/passwd-copy', '..', 'back\\slash.txt', 'same.bin', 'same.bin']
       await uploadFiles(library, names.map((name) => bytesSource(name, new Uint8Array(randomBytes(100)))), { targets: [album] })
       const out = join(work, 'odd', 'out')
       await cliOk(alice, ['download', 'Odd names', '--out', out])
-      expect((await readdir(out)).sort()).to.deep.equal(['.._escape.txt', '_', '_etc_passwd-copy', 'back_slash.txt', 'same (1).jpg', 'same.jpg'])
+      expect((await readdir(out)).sort()).to.deep.equal(['.._escape.txt', '_', '_etc_passwd-copy', 'back_slash.txt', 'same (1).bin', 'same.bin'])
       expect(await readdir(join(work, 'odd'))).to.deep.equal(['out'])
     })
   })

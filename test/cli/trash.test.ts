@@ -31,7 +31,7 @@ describe('cli trash', function () {
     alice = await newCliUser(node.url, 'alice-trash-pw')
     await cliOk(alice, ['signup', 'alice'])
     work = await mkdtemp(join(tmpdir(), 'obscura-trash-'))
-    for (const [name, size] of [['keep.jpg', 200_000], ['oops.jpg', 1_500_000], ['gone.mp4', 2_100_000]] as const) {
+    for (const [name, size] of [['keep.bin', 200_000], ['oops.bin', 1_500_000], ['gone.bin', 2_100_000]] as const) {
       await writeFile(join(work, name), randomBytes(size))
       const before = await blockFiles(node.dataDir)
       await cliOk(alice, ['upload', join(work, name), '--album', 'Party'])
@@ -47,54 +47,54 @@ describe('cli trash', function () {
 
   it('moves an item to the trash with rm, keeping its blocks', async function () {
     const before = await usedBytes()
-    const result = await cliOk(alice, ['rm', 'Party', 'oops.jpg'])
+    const result = await cliOk(alice, ['rm', 'Party', 'oops.bin'])
     expect(result.stdout).to.match(/^Moved 1 item to the trash/)
-    expect(await names('Party')).to.deep.equal(['gone.mp4', 'keep.jpg'])
+    expect(await names('Party')).to.deep.equal(['gone.bin', 'keep.bin'])
     expect(await usedBytes()).to.equal(before)
     const present = await blockFiles(node.dataDir)
-    for (const file of filesOf['oops.jpg']!) expect(present.has(file)).to.equal(true)
+    for (const file of filesOf['oops.bin']!) expect(present.has(file)).to.equal(true)
   })
 
   it('lists the trash with trash --json', async function () {
     const rows = await cliJson<Array<Record<string, unknown>>>(alice, ['trash'])
     expect(rows).to.have.length(1)
     expect(rows[0]).to.have.all.keys('collection', 'id', 'name', 'size', 'trashedAt')
-    expect(rows[0]).to.include({ collection: 'Party', name: 'oops.jpg', size: 1_500_000 })
+    expect(rows[0]).to.include({ collection: 'Party', name: 'oops.bin', size: 1_500_000 })
     expect(Date.now() - Date.parse(rows[0]!.trashedAt as string)).to.be.within(0, 60_000)
   })
 
   it('brings it back with restore', async function () {
-    const result = await cliOk(alice, ['restore', 'Party', 'oops.jpg'])
+    const result = await cliOk(alice, ['restore', 'Party', 'oops.bin'])
     expect(result.stdout).to.equal('Restored 1 item.\n')
-    expect(await names('Party')).to.deep.equal(['gone.mp4', 'keep.jpg', 'oops.jpg'])
+    expect(await names('Party')).to.deep.equal(['gone.bin', 'keep.bin', 'oops.bin'])
     expect(await cliJson<unknown[]>(alice, ['trash'])).to.deep.equal([])
   })
 
   it('says so in one line when the item is not in the trash', async function () {
-    const line = assertOneLineError(await runCli(alice, ['restore', 'Party', 'keep.jpg']))
-    expect(line).to.include('no trashed item "keep.jpg"')
+    const line = assertOneLineError(await runCli(alice, ['restore', 'Party', 'keep.bin']))
+    expect(line).to.include('no trashed item "keep.bin"')
   })
 
   it('deletes for good with rm --permanent: block files gone, bytes given back exactly', async function () {
     const before = await usedBytes()
-    const result = await cliOk(alice, ['rm', 'Party', 'gone.mp4', '--permanent'])
+    const result = await cliOk(alice, ['rm', 'Party', 'gone.bin', '--permanent'])
     expect(result.stdout).to.equal('Deleted 1 item for good.\n')
     const present = await blockFiles(node.dataDir)
-    expect(filesOf['gone.mp4']!.size).to.equal(4)
-    for (const file of filesOf['gone.mp4']!) expect(present.has(file), file).to.equal(false)
-    expect(before - await usedBytes()).to.equal(sizeOf['gone.mp4'])
-    expect(await names('Party')).to.deep.equal(['keep.jpg', 'oops.jpg'])
+    expect(filesOf['gone.bin']!.size).to.equal(4)
+    for (const file of filesOf['gone.bin']!) expect(present.has(file), file).to.equal(false)
+    expect(before - await usedBytes()).to.equal(sizeOf['gone.bin'])
+    expect(await names('Party')).to.deep.equal(['keep.bin', 'oops.bin'])
     expect(await cliJson<unknown[]>(alice, ['trash'])).to.deep.equal([])
   })
 
   it('empties the trash with trash --empty', async function () {
-    await cliOk(alice, ['rm', 'Party', 'oops.jpg'])
+    await cliOk(alice, ['rm', 'Party', 'oops.bin'])
     const result = await cliOk(alice, ['trash', '--empty'])
     expect(result.stdout).to.equal('Deleted 1 item for good.\n')
     const present = await blockFiles(node.dataDir)
-    for (const file of filesOf['oops.jpg']!) expect(present.has(file)).to.equal(false)
-    for (const file of filesOf['keep.jpg']!) expect(present.has(file)).to.equal(true)
-    expect(await usedBytes()).to.equal(sizeOf['keep.jpg'])
-    expect(await names('Party')).to.deep.equal(['keep.jpg'])
+    for (const file of filesOf['oops.bin']!) expect(present.has(file)).to.equal(false)
+    for (const file of filesOf['keep.bin']!) expect(present.has(file)).to.equal(true)
+    expect(await usedBytes()).to.equal(sizeOf['keep.bin'])
+    expect(await names('Party')).to.deep.equal(['keep.bin'])
   })
 })
