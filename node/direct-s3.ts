@@ -235,10 +235,17 @@ export class DirectS3 {
     if (this.mode === 'off') throw new DirectS3DisabledError()
   }
 
+  /**
+   * Bytes of URLs signed for this user that are still valid and not counted yet. A block stored
+   * meanwhile by other means (through the gateway after a failed PUT) is already in usedBytes.
+   */
   private async reservedBytes (userId: string, now: number, except: Set<string>): Promise<number> {
     let total = 0
     for await (const [key, upload] of this.db.s3Uploads.iterator({ gt: `${userId}!`, lt: `${userId}"` })) {
-      if (upload.expiresAt > now && !except.has(key.slice(userId.length + 1))) total += upload.size
+      const cid = key.slice(userId.length + 1)
+      if (upload.expiresAt <= now || except.has(cid)) continue
+      if ((await this.db.blocks.get(cid))?.owners.includes(userId) === true) continue
+      total += upload.size
     }
     return total
   }

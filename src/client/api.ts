@@ -41,6 +41,37 @@ const LogSchema = CollectionSchema.extend({
 })
 export type ApiLog = z.infer<typeof LogSchema>
 
+const HttpUrl = z.url({ protocol: /^https?$/ })
+/** Only S3's own headers may be asked of the client (never cookies, authorization, …). */
+const AmzHeaders = z.record(z.string().regex(/^x-amz-[a-z0-9-]+$/), z.string())
+
+const S3ConfigSchema = z.object({
+  direct: z.enum(['off', 'public', 'authorised']),
+  publicUrl: HttpUrl.optional(),
+  urlExpirySeconds: z.number().int().positive().optional(),
+  maxBatch: z.number().int().positive().optional()
+})
+export type ApiS3Config = z.infer<typeof S3ConfigSchema>
+
+const UploadGrantSchema = z.discriminatedUnion('status', [
+  z.object({ cid: z.string(), status: z.literal('present') }),
+  z.object({ cid: z.string(), status: z.literal('proxy') }),
+  z.object({ cid: z.string(), status: z.literal('upload'), url: HttpUrl, headers: AmzHeaders })
+])
+export type ApiUploadGrant = z.infer<typeof UploadGrantSchema>
+
+const CommitOutcomeSchema = z.union([
+  z.object({ cid: z.string(), ok: z.literal(true), stored: z.boolean() }),
+  z.object({ cid: z.string(), ok: z.literal(false), code: z.string(), message: z.string() })
+])
+export type ApiCommitOutcome = z.infer<typeof CommitOutcomeSchema>
+
+const ReadGrantSchema = z.union([
+  z.object({ cid: z.string(), url: HttpUrl }),
+  z.object({ cid: z.string(), error: z.object({ code: z.string(), message: z.string() }) })
+])
+export type ApiReadGrant = z.infer<typeof ReadGrantSchema>
+
 const LoginSchema = z.object({ token: z.string(), expiresAt: z.number(), user: UserSchema, keyBundle: b64 })
 const ChallengeSchema = z.object({ challengeId: z.string(), challenge: b64, kdf: KdfSchema })
 const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) })
@@ -129,6 +160,26 @@ export class NodeApi {
   async getBlock (cid: string, options?: RequestOptions): Promise<Uint8Array> {
     const res = await this.request('GET', `/api/v1/blocks/${cid}`, undefined, options)
     return new Uint8Array(await res.arrayBuffer())
+  }
+
+  /** How this node lets clients reach its bucket (direct S3); `off` means through the gateway only. */
+  async s3Config (options?: RequestOptions): Promise<ApiS3Config> {
+    return this.json('GET', '/api/v1/s3/config', S3ConfigSchema, undefined, options)
+  }
+
+  /** Presigned PUT URLs for blocks this user does not hold yet (at most `maxBatch` per call). */
+  async authoriseUploads (blocks: Array<{ cid: string, size: number }>, options?: RequestOptions): Promise<{ expiresAt: number, blocks: ApiUploadGrant[] }> {
+    return this.json('POST', '/api/v1/s3/uploads', z.object({ expiresAt: z.number(), blocks: z.array(UploadGrantSchema) }), { blocks }, options)
+  }
+
+  /** Asks the node to check uploaded blocks in the bucket and count them. */
+  async commitUploads (cids: string[], options?: RequestOptions): Promise<ApiCommitOutcome[]> {
+    return (await this.json('POST', '/api/v1/s3/commit', z.object({ blocks: z.array(CommitOutcomeSchema) }), { cids }, options)).blocks
+  }
+
+  /** Read URLs for blocks, or the reason each one is refused. */
+  async authoriseReads (cids: string[], options?: RequestOptions): Promise<{ expiresAt: number, blocks: ApiReadGrant[] }> {
+    return this.json('POST', '/api/v1/s3/reads', z.object({ expiresAt: z.number(), blocks: z.array(ReadGrantSchema) }), { cids }, options)
   }
 
   async collections (options?: RequestOptions): Promise<ApiCollection[]> {

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Server } from 'node:http'
+import type { Socket } from 'node:net'
 import { DEV_CREDENTIALS, startDevS3, type DevS3 } from '../../node/cli/commands/s3-dev.ts'
 import { S3Bucket, type S3BucketOptions } from '../../node/storage/s3-client.ts'
 import type { NodeConfigInput, S3StorageConfig } from '../../node/config.ts'
@@ -63,5 +65,22 @@ export function s3StorageConfig (s3: DevS3, overrides: Partial<S3StorageConfig> 
     accessKeyId: DEV_CREDENTIALS.accessKeyId,
     secretAccessKey: DEV_CREDENTIALS.secretAccessKey,
     ...overrides
+  }
+}
+
+/**
+ * Counts every byte the gateway's HTTP server reads and writes on its sockets (headers and
+ * bodies, every route): what "bytes through the gateway" means in the direct-mode tests. Attach
+ * it before the first request, so that keep-alive connections are all seen.
+ */
+export function meterGateway (server: Server): { total: () => number } {
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => { sockets.add(socket) })
+  return {
+    total: () => {
+      let sum = 0
+      for (const socket of sockets) sum += socket.bytesRead + socket.bytesWritten
+      return sum
+    }
   }
 }

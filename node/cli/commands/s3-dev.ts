@@ -79,6 +79,9 @@ export async function startDevS3 (options: DevS3Options): Promise<DevS3> {
     port: address.port,
     bucket,
     async stop () {
+      // s3rver closes its logger when the server closes; requests cut short below still log as
+      // they unwind, so the logger (silent) is left open rather than warn about it.
+      server.httpServer?.removeAllListeners('close')
       const closed = server.close()
       server.httpServer?.closeAllConnections()
       await closed
