@@ -10,7 +10,9 @@ import { toHex } from '../crypto/bytes.ts'
 import { createStreamEncryptor } from '../crypto/stream.ts'
 import { newId } from '../format/ids.ts'
 import { sealManifest, type Manifest } from '../format/manifest.ts'
+import { pairLivePhotos, type UploadUnit } from '../media/live-photos.ts'
 import { BlockUploader } from './blocks.ts'
+import { describeUnit, type ExtraPart } from './upload-media.ts'
 import { newKey, unwrapFileKey, wrapFileKey } from '../crypto/wrap.ts'
 import { kindFromMime, mimeFromName } from './mime.ts'
 import type { CollectionState } from './collection.ts'
@@ -18,6 +20,8 @@ import type { UploadJournal } from './journal.ts'
 import type { ItemRef, Library } from './library.ts'
 import type { AddOp, RecordOp } from '../format/record-ops.ts'
 import type { CID } from '../format/cid.ts'
+import type { StreamDescriptor } from '../crypto/stream.ts'
+import type { MediaProcessor } from '../media/index.ts'
 
 /** One file to upload; `open()` returns a fresh stream of its bytes each time it is called. */
 export interface UploadSource {
@@ -39,6 +43,8 @@ export type UploadProgressEvent =
   | { type: 'obscura:upload:bytes', name: string, fileBytes: number, size: number }
   | { type: 'obscura:upload:file-done', name: string, size: number, skipped: false | 'duplicate' }
   | { type: 'obscura:upload:committed', items: number }
+  /** Something the media step could not do for this file (the upload goes on without it). */
+  | { type: 'obscura:upload:note', name: string, note: string }
 
 export interface UploadOptions {
   /** Albums and folders that receive the items (the root collection when empty). */
@@ -52,30 +58,44 @@ export interface UploadOptions {
   batchSize?: number
   /** A faster streaming SHA-256 than the portable default, where the platform has one. */
   sha256Stream?: Sha256Stream
+  /**
+   * Reads metadata and makes thumbnails and previews (src/media); with one, Live Photo halves
+   * are paired into one item. Without one, originals are stored alone.
+   */
+  media?: MediaProcessor
 }
 
 export interface UploadResult {
   uploaded: number
   skipped: number
   items: string[]
+  /** Live Photos among the uploaded items (each made of two files). */
+  live: number
 }
 
 export async function uploadFiles (library: Library, sources: UploadSource[], options: UploadOptions): Promise<UploadResult> {
   const { api, keys } = library.account
   const targets = options.targets.length > 0 ? options.targets : [library.root]
   const tags = library.contentTagIndex()
+  // A still uploaded alone earlier does not stand for the Live Photo it turns out to belong to.
+  const liveTags = new Map(library.items().filter((r) => r.item.kind === 'live').map((r) => [toHex(r.item.contentTag), r]))
   const uploader = new BlockUploader(api, { concurrency: options.concurrency, signal: options.signal })
   const batch = new Batch(library, targets, options)
-  const result: UploadResult = { uploaded: 0, skipped: 0, items: [] }
+  const result: UploadResult = { uploaded: 0, skipped: 0, items: [], live: 0 }
   const thisRun = new Map<string, { itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }>()
+  const units: Array<UploadUnit<UploadSource>> = options.media != null
+    ? await pairLivePhotos(sources, { signal: options.signal })
+    : sources.map((source) => ({ source }))
 
-  for (const [index, source] of sources.entries()) {
+  for (const [index, unit] of units.entries()) {
+    const source = unit.source
+    const size = source.size + (unit.motion?.size ?? 0)
     options.signal?.throwIfAborted()
-    options.onProgress?.({ type: 'obscura:upload:file-start', name: source.name, size: source.size, index, count: sources.length })
+    options.onProgress?.({ type: 'obscura:upload:file-start', name: source.name, size, index, count: units.length })
     const tag = await contentTagOfStream(keys.dedupKey, source.open(), { signal: options.signal, sha256Stream: options.sha256Stream })
     const tagHex = toHex(tag)
-    const existing = tags.get(tagHex)
-    const earlier = thisRun.get(tagHex)
+    const existing = unit.motion != null ? liveTags.get(tagHex) : tags.get(tagHex)
+    const earlier = unit.motion != null && thisRun.get(tagHex)?.summary.kind !== 'live' ? undefined : thisRun.get(tagHex)
     if (existing != null || earlier != null) {
       if (existing != null) {
         const fileKey = unwrapFileKey(existing.collection.key, existing.item.id, existing.item.fileKeyBox)
@@ -84,16 +104,17 @@ export async function uploadFiles (library: Library, sources: UploadSource[], op
         await batch.add(earlier.itemId, earlier.fileKey, earlier.manifestCid, earlier.summary, tagHex)
       }
       result.skipped++
-      options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size: source.size, skipped: 'duplicate' })
+      options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size, skipped: 'duplicate' })
       continue
     }
-    const sent = await encryptAndSend(library, source, tag, tagHex, uploader, options)
+    const sent = await encryptAndSend(library, unit, tag, tagHex, uploader, options)
     thisRun.set(tagHex, sent)
     const { itemId, fileKey, manifestCid, summary } = sent
     await batch.add(itemId, fileKey, manifestCid, summary, tagHex)
     result.uploaded++
+    if (summary.kind === 'live') result.live++
     result.items.push(itemId)
-    options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size: source.size, skipped: false })
+    options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size, skipped: false })
   }
   await batch.flush()
   return result
@@ -106,8 +127,11 @@ function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
   return { name, size, mime, kind, takenAt, addedAt: Date.now() }
 }
 
-async function encryptAndSend (library: Library, source: UploadSource, tag: Uint8Array, tagHex: string, uploader: BlockUploader, options: UploadOptions): Promise<{ itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }> {
+async function encryptAndSend (library: Library, unit: UploadUnit<UploadSource>, tag: Uint8Array, tagHex: string, uploader: BlockUploader, options: UploadOptions): Promise<{ itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }> {
   const { keys } = library.account
+  const source = unit.source
+  const described = await describeUnit(options.media, unit, options.signal)
+  for (const note of described.notes) options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note })
   const journal = options.journal
   const resumed = await journal?.get(tagHex, keys.masterKey)
   const itemId = resumed?.itemId ?? newId()
@@ -154,24 +178,47 @@ async function encryptAndSend (library: Library, source: UploadSource, tag: Uint
   await send(unconfirmed.splice(0))
   await uploader.flush()
 
-  const mime = source.mime ?? mimeFromName(source.name)
+  const parts: Manifest['parts'] = { original: encryptor.descriptor() }
+  for (const extra of described.parts) {
+    parts[extra.part] = await sendPart(fileKey, extra, uploader, options, (bytes) => {
+      if (extra.part === 'motion') options.onProgress?.({ type: 'obscura:upload:bytes', name: source.name, fileBytes: fileBytes + bytes, size: source.size + extra.size })
+    })
+  }
+
+  const named = source.mime ?? mimeFromName(source.name)
+  const mime = named === 'application/octet-stream' ? described.sniffedMime ?? named : named
   // fs.stat's mtimeMs has sub-millisecond digits; the manifest's mtime is an integer.
   const mtime = Math.floor(source.mtime)
-  const summary: Summary = { name: source.name, size: source.size, mime, kind: kindFromMime(mime), takenAt: mtime, addedAt: Date.now(), contentTag: tag }
+  const kind = described.live ? 'live' : kindFromMime(mime)
+  const takenAt = described.fields.takenAt?.utcMs ?? mtime
+  const summary: Summary = { name: source.name, size: source.size, mime, kind, takenAt, addedAt: Date.now(), contentTag: tag }
   const manifest: Manifest = {
     v: 1,
-    kind: summary.kind,
+    kind,
     name: source.name,
     mime,
     size: source.size,
     mtime,
     contentTag: tag,
-    parts: { original: encryptor.descriptor() }
+    ...described.fields,
+    parts
   }
   const sealed = await sealManifest(fileKey, itemId, manifest)
   await uploader.put(sealed.cid, sealed.bytes)
   await uploader.flush()
   return { itemId, fileKey, manifestCid: sealed.cid, summary }
+}
+
+/** Encrypts and uploads one extra part (thumbnail, preview, motion) under the item's file key. */
+async function sendPart (fileKey: Uint8Array, extra: ExtraPart, uploader: BlockUploader, options: UploadOptions, onBytes: (bytes: number) => void): Promise<StreamDescriptor> {
+  const encryptor = createStreamEncryptor(fileKey, { signal: options.signal })
+  let bytes = 0
+  for await (const chunk of encryptor.encrypt(extra.open())) {
+    bytes += chunk.plaintextBytes
+    const progress = bytes
+    await uploader.put(chunk.cid, chunk.bytes, () => { onBytes(progress) })
+  }
+  return encryptor.descriptor()
 }
 
 /** Collects add ops per target and commits them every `batchSize` items. */

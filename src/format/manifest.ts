@@ -45,6 +45,8 @@ const manifestSchema = z.strictObject({
   width: uintSchema.optional(),
   height: uintSchema.optional(),
   durationMs: uintSchema.optional(),
+  /** A Live Photo whose video came as its own file: that file's name, so a download restores both. */
+  motionName: z.string().optional(),
   parts: z.strictObject({
     original: streamDescriptorSchema,
     motion: streamDescriptorSchema.optional(),

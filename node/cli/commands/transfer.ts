@@ -1,10 +1,13 @@
 /**
- * `upload` and `download`. Upload shows a progress bar on a terminal, can be cancelled with
- * Ctrl-C and resumes where it stopped when run again; download verifies every block and writes
- * each original byte-identical under its original name.
+ * `upload` and `download`. Upload reads each photo's and video's metadata and makes its
+ * thumbnail and preview (node/media), pairs Live Photo halves into one item, shows a progress
+ * bar on a terminal, can be cancelled with Ctrl-C and resumes where it stopped when run again;
+ * download verifies every block and writes each original byte-identical under its original name
+ * (both files of a Live Photo).
  */
 import { resolve } from 'node:path'
 import { openItem, readPart } from '../../../src/client/download.ts'
+import { createNodeMediaProcessor } from '../../media/processor.ts'
 import { uploadFiles } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
@@ -44,8 +47,13 @@ export async function runUpload (args: string[]): Promise<number> {
       targets,
       journal: fileJournal(),
       sha256Stream: nodeSha256Stream,
+      media: createNodeMediaProcessor(),
       signal,
       onProgress: (event) => {
+        if (event.type === 'obscura:upload:note') {
+          bar.finish()
+          process.stderr.write(`obscura: note: ${event.name}: ${event.note}\n`)
+        }
         if (event.type === 'obscura:upload:bytes') bar.update(finished + event.fileBytes, event.name)
         if (event.type === 'obscura:upload:file-done') {
           finished += event.size
@@ -55,7 +63,8 @@ export async function runUpload (args: string[]): Promise<number> {
     })
     bar.finish()
     const where = targets.map((t) => `${t.kind} "${t.kind === 'folder' ? library.folderPath(t) : t.name ?? ''}"`).join(' and ')
-    process.stdout.write(`Uploaded ${result.uploaded} file${result.uploaded === 1 ? '' : 's'} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${result.skipped} already uploaded.\n`)
+    const live = result.live > 0 ? `, ${result.live} of them Live Photo${result.live === 1 ? '' : 's'} (still and video as one item)` : ''
+    process.stdout.write(`Uploaded ${result.uploaded} file${result.uploaded === 1 ? '' : 's'}${live} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${result.skipped} already uploaded.\n`)
     return 0
   } finally {
     bar.finish()
@@ -82,6 +91,11 @@ export async function runDownload (args: string[]): Promise<number> {
       await writeAtomically(resolve(out, name), readPart(library.account.api, opened, 'original', {
         signal, onProgress: (bytes) => { bar.update(base + bytes, name) }
       }))
+      // A Live Photo's video was a file of its own: it comes back beside the still.
+      const { motionName } = opened.manifest
+      if (motionName != null && opened.manifest.parts.motion != null) {
+        await writeAtomically(resolve(out, await freeName(out, safeFileName(motionName), taken)), readPart(library.account.api, opened, 'motion', { signal }))
+      }
       done += item.size
     }
   } finally {
