@@ -6,6 +6,7 @@
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import Koa from 'koa'
+import { NodeError } from '../node/errors.ts'
 import { authenticate } from './middleware/auth.ts'
 import { errorHandler } from './middleware/errors.ts'
 import { adminRoutes } from './routes/admin.ts'
@@ -40,7 +41,8 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
   })
   app.use(authenticate(node.accounts))
   const routers: Router[] = [authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), s3Routes(node)]
-  for (const router of routers) app.use(router.routes()).use(router.allowedMethods())
+  const methodNotAllowed = (): NodeError => new NodeError('METHOD_NOT_ALLOWED', 'This route does not take that HTTP method', 405)
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }))
   app.use(serveWebUi(options.webuiDir))
   app.use(async function notFound (ctx) {
     ctx.status = 404

@@ -119,6 +119,7 @@ export class Accounts {
     const token = randomBytes(32).toString('base64url')
     const expiresAt = Date.now() + this.config.sessionTtlSeconds * 1000
     await this.db.sessions.put(sha256Hex(token), { userId: user.id, expiresAt, createdAt: Date.now() })
+    await this.db.userSessions.put(`${user.id}!${sha256Hex(token)}`, expiresAt)
     return { token, expiresAt, user }
   }
 
@@ -136,17 +137,33 @@ export class Accounts {
   }
 
   async logout (token: string): Promise<void> {
-    await this.db.sessions.del(sha256Hex(token))
+    const hash = sha256Hex(token)
+    const session = await this.db.sessions.get(hash)
+    await this.db.sessions.del(hash)
+    if (session != null) await this.db.userSessions.del(`${session.userId}!${hash}`)
+  }
+
+  /** Ends every session of `userId` except the one whose token is `keep`. */
+  async endOtherSessions (userId: string, keep: string): Promise<void> {
+    const kept = sha256Hex(keep)
+    for await (const key of this.db.userSessions.keys({ gt: `${userId}!`, lt: `${userId}!\xff` })) {
+      const hash = key.slice(userId.length + 1)
+      if (hash === kept) continue
+      await this.db.sessions.del(hash)
+      await this.db.userSessions.del(key)
+    }
   }
 
   /**
    * Replaces the auth key and key bundle after a fresh proof with the current password. Media
-   * is untouched: only the master key's wrapping changes.
+   * is untouched: only the master key's wrapping changes. Every other session of the account
+   * ends, so a device that knew the old password (or a stolen token) is logged out.
    */
-  async changePassword (user: UserRecord, proof: { challengeId: string, signature: Uint8Array }, next: { authPublicKey: Uint8Array, kdf: KdfParamsJson, keyBundle: Uint8Array }): Promise<void> {
+  async changePassword (user: UserRecord, currentToken: string, proof: { challengeId: string, signature: Uint8Array }, next: { authPublicKey: Uint8Array, kdf: KdfParamsJson, keyBundle: Uint8Array }): Promise<void> {
     const proven = await this.verifyProof(proof.challengeId, proof.signature)
     if (proven.id !== user.id) throw new ForbiddenError('The password proof is for another account')
     await this.update(user.id, (u) => ({ ...u, authPublicKey: b64(next.authPublicKey), kdf: next.kdf, keyBundle: b64(next.keyBundle) }))
+    await this.endOtherSessions(user.id, currentToken)
   }
 
   async createInvite (admin: UserRecord): Promise<{ code: string, expiresAt: number }> {

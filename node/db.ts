@@ -82,6 +82,8 @@ export class NodeDatabase {
   readonly users: Sub<UserRecord>
   readonly usernames: Sub<string>
   readonly sessions: Sub<SessionRecord>
+  /** `<user id>!<session hash>` → expiry: a user's sessions, to end them all at a password change. */
+  readonly userSessions: Sub<number>
   readonly challenges: Sub<ChallengeRecord>
   readonly invites: Sub<InviteRecord>
   readonly collections: Sub<CollectionRecord>
@@ -100,6 +102,7 @@ export class NodeDatabase {
     this.users = sub('users')
     this.usernames = sub('usernames')
     this.sessions = sub('sessions')
+    this.userSessions = sub('user-sessions')
     this.challenges = sub('challenges')
     this.invites = sub('invites')
     this.collections = sub('collections')

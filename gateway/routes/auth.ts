@@ -79,7 +79,7 @@ export function authRoutes (node: ObscuraNode): Router {
     const key = `${ctx.ip}|${user.username}`
     limiter.check(key)
     try {
-      await node.accounts.changePassword(user, body, body)
+      await node.accounts.changePassword(user, (ctx.state as GatewayState).token as string, body, body)
     } catch (err) {
       if (err instanceof LoginFailedError) limiter.fail(key)
       throw err

@@ -56,3 +56,16 @@ describe('gateway errors', function () {
     expect(redactUrl('/api/v1/links/Zm9vYmFy/blocks/bafk')).to.equal('/api/v1/links/<token>/blocks/bafk')
   })
 })
+
+describe('gateway methods', function () {
+  let node: TestNode
+
+  before(async function () { node = await startTestNode() })
+  after(async function () { await node?.stop() })
+
+  it('answers a known route with the wrong method with 405 METHOD_NOT_ALLOWED', async function () {
+    const res = await call(node.url, 'DELETE', '/api/v1/auth/login')
+    expect(res.status).to.equal(405)
+    expect(errorCode(res)).to.equal('METHOD_NOT_ALLOWED')
+  })
+})

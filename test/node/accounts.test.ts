@@ -274,6 +274,16 @@ describe('node accounts', function () {
       expect(Buffer.from(await readItem(fresh, again, item!))).to.deep.equal(Buffer.from(original))
     })
 
+    it('ends every other session of the account, and keeps the one that made the change', async function () {
+      const other = await login(node.url, 'bob', 'bob-new-password-42')
+      const changer = await login(node.url, 'bob', 'bob-new-password-42')
+      await changePassword(changer, 'bob-new-password-42', 'bob-third-password-7')
+      expect(errorCode(await call(node.url, 'GET', '/api/v1/me', { token: other.api.token }))).to.equal('UNAUTHENTICATED')
+      expect((await changer.api.me()).username).to.equal('bob')
+      await changePassword(changer, 'bob-third-password-7', 'bob-new-password-42')
+      bob = changer // the earlier session ended with the change; later tests go on as bob
+    })
+
     it('refuses a password change proven with a wrong current password', async function () {
       let failure: unknown
       try {
