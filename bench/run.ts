@@ -9,7 +9,8 @@ import type { BenchResult } from './lib.ts'
 const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchResult> }>> = {
   format: async () => import('./format.ts'),
   upload: async () => import('./upload.ts'),
-  sync: async () => import('./sync.ts')
+  sync: async () => import('./sync.ts'),
+  s3: async () => import('./s3.ts')
 }
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))

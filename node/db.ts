@@ -69,6 +69,7 @@ interface RangeOptions { gt?: string, gte?: string, lt?: string, lte?: string, l
 /** The typed view of one sublevel that the services use. */
 export interface Sub<V> {
   get: (key: string) => Promise<V | undefined>
+  getMany: (keys: string[]) => Promise<Array<V | undefined>>
   put: (key: string, value: V) => Promise<void>
   del: (key: string) => Promise<void>
   iterator: (options?: RangeOptions) => AsyncIterable<[string, V]>

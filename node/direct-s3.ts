@@ -78,7 +78,8 @@ export type ReadGrant =
 
 export class DirectS3 {
   readonly mode: DirectMode
-  private readonly store: S3Blockstore
+  /** The bucket it signs URLs for. */
+  readonly store: S3Blockstore
   private readonly db: NodeDatabase
   private readonly blocks: Blocks
   private readonly accounts: Accounts
@@ -132,12 +133,12 @@ export class DirectS3 {
     return this.userLocks.run(user.id, async () => {
       const now = this.now()
       const expiresAt = now + this.expirySeconds * 1000
-      const grants: Array<{ cid: CID, size: number, status: UploadGrant['status'] }> = []
-      for (const { cid, size } of wanted) {
-        const record = await this.db.blocks.get(cid.toString())
-        const status = record == null ? 'upload' : record.owners.includes(user.id) ? 'present' : 'proxy'
-        grants.push({ cid, size, status })
-      }
+      const records = await this.db.blocks.getMany(wanted.map((b) => b.cid.toString()))
+      const grants = wanted.map(({ cid, size }, i) => {
+        const record = records[i]
+        const status: UploadGrant['status'] = record == null ? 'upload' : record.owners.includes(user.id) ? 'present' : 'proxy'
+        return { cid, size, status }
+      })
       const current = await this.accounts.get(user.id) ?? user
       const reserved = await this.reservedBytes(user.id, now, new Set(wanted.map((b) => b.cid.toString())))
       const requested = grants.reduce((sum, g) => sum + (g.status === 'present' ? 0 : g.size), 0)
@@ -240,14 +241,14 @@ export class DirectS3 {
    * meanwhile by other means (through the gateway after a failed PUT) is already in usedBytes.
    */
   private async reservedBytes (userId: string, now: number, except: Set<string>): Promise<number> {
-    let total = 0
+    const open: Array<{ cid: string, size: number }> = []
     for await (const [key, upload] of this.db.s3Uploads.iterator({ gt: `${userId}!`, lt: `${userId}"` })) {
       const cid = key.slice(userId.length + 1)
-      if (upload.expiresAt <= now || except.has(cid)) continue
-      if ((await this.db.blocks.get(cid))?.owners.includes(userId) === true) continue
-      total += upload.size
+      if (upload.expiresAt > now && !except.has(cid)) open.push({ cid, size: upload.size })
     }
-    return total
+    if (open.length === 0) return 0
+    const records = await this.db.blocks.getMany(open.map((o) => o.cid))
+    return open.reduce((total, { size }, i) => records[i]?.owners.includes(userId) === true ? total : total + size, 0)
   }
 
   private async commitOne (user: UserRecord, cid: CID): Promise<CommitOutcome> {

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { StorageUnavailableError } from '../errors.ts'
-import { EMPTY_SHA256, encodeRfc3986, presignUrl, signRequest, type AwsCredentials } from './sigv4.ts'
+import { canonicalUri, EMPTY_SHA256, encodeRfc3986, presignPath, signRequest, type AwsCredentials } from './sigv4.ts'
 
 export type Addressing = 'path' | 'virtual-host'
 
@@ -80,6 +80,8 @@ export class S3Bucket {
   readonly traffic: S3Traffic = { requests: 0, sentBytes: 0, receivedBytes: 0 }
   private readonly endpoint: URL
   private readonly publicEndpoint: URL
+  /** Origin, Host and encoded object path prefix on the public endpoint, computed once for presigning. */
+  private readonly publicOrigin: { origin: string, host: string, path: string }
   private readonly credentials: AwsCredentials
   private readonly attempts: number
   private readonly backoffMs: number
@@ -91,6 +93,8 @@ export class S3Bucket {
     this.addressing = options.addressing
     this.endpoint = new URL(options.endpoint)
     this.publicEndpoint = new URL(options.publicEndpoint ?? options.endpoint)
+    const publicBase = new URL(this.objectBase(this.publicEndpoint))
+    this.publicOrigin = { origin: publicBase.origin, host: publicBase.host, path: canonicalUri(publicBase) }
     this.credentials = options.credentials
     this.attempts = options.attempts ?? 4
     this.backoffMs = options.backoffMs ?? 200
@@ -215,9 +219,11 @@ export class S3Bucket {
    * are signed, so the client must send exactly these values.
    */
   presign (method: 'GET' | 'PUT', key: string, options: { expiresSeconds: number, headers?: Record<string, string>, now?: Date }): string {
-    return presignUrl({
+    return presignPath({
       method,
-      url: this.objectUrl(key, this.publicEndpoint),
+      origin: this.publicOrigin.origin,
+      host: this.publicOrigin.host,
+      path: this.publicOrigin.path + key.split('/').map(encodeRfc3986).join('/'),
       headers: options.headers,
       expiresSeconds: options.expiresSeconds,
       now: options.now,

@@ -54,7 +54,7 @@ describe('direct S3 routes', function () {
     node = await startTestNode({ storage: s3StorageConfig(s3, { direct: 'authorised' }), accounts: { openSignup: true } })
     alice = (await signup(node.url, 'alice', 'alice-password-1')).account
     bob = (await signup(node.url, 'bob', 'bob-password-1')).account
-    store = (node.node.direct as unknown as { store: S3Blockstore }).store
+    store = node.node.direct!.store
   })
 
   after(async function () {

@@ -36,7 +36,7 @@ describe('direct S3 transfers through the client library', function () {
     const node = await startTestNode({ storage: s3StorageConfig(s3, storage as never), accounts: { openSignup: true } })
     const meter = meterGateway(node.gateway.server)
     const alice = (await signup(node.url, 'alice', 'alice-password-1')).account
-    const store = (node.node.direct as unknown as { store: S3Blockstore }).store
+    const store = node.node.direct!.store
     return { node, meter, alice, store }
   }
 

@@ -26,7 +26,7 @@ describe('direct S3 upload when the S3 server stops', function () {
     s3 = await startTestS3()
     node = await startTestNode({ storage: s3StorageConfig(s3, { direct: 'authorised' }) })
     alice = (await signup(node.url, 'alice', 'alice-password-1')).account
-    store = (node.node.direct as unknown as { store: S3Blockstore }).store
+    store = node.node.direct!.store
   })
 
   after(async function () {
