@@ -9,8 +9,10 @@
  * bucket — a network error, a bucket without CORS, an expired URL, bytes that fail their CID —
  * is retried through the gateway, which reads and writes the same bucket itself. After a few
  * failures in a row, direct access pauses for a minute so that a client that cannot reach the
- * bucket at all does not pay a failed attempt per block. Refusals by the node (no grant, over
- * quota) are not fallen back on: the gateway would refuse the same.
+ * bucket at all does not pay a failed attempt per block. An upload the node refuses (over quota)
+ * is not retried: the gateway would refuse the same. A read the node refuses to sign is asked of
+ * the gateway's block route, which answers with its own refusal — or the block, if the two
+ * routes' access policies ever differ.
  */
 import { verifyBlock, type CID } from '../format/cid.ts'
 import { Batcher } from './batcher.ts'
@@ -159,7 +161,7 @@ class DirectReads {
       try {
         url = await this.urlFor(key, signal)
       } catch (err) {
-        if (err instanceof ApiError || signal?.aborted === true) throw err
+        if (signal?.aborted === true) throw err
       }
       if (url != null) {
         try {

@@ -227,6 +227,24 @@ describe('S3 blockstore', function () {
     })
   })
 
+  describe('addressing', function () {
+    const bucketFor = (addressing: 'path' | 'virtual-host', publicEndpoint?: string) => testBucket(s3, { endpoint: 'https://s3.eu-west-1.amazonaws.com', addressing, publicEndpoint, region: 'eu-west-1' })
+
+    it('puts the bucket in the path (path style) or in the host name (virtual-host style)', function () {
+      expect(bucketFor('path').objectUrl('blocks/bafkrei').toString()).to.equal('https://s3.eu-west-1.amazonaws.com/obscura/blocks/bafkrei')
+      expect(bucketFor('path').bucketUrl().toString()).to.equal('https://s3.eu-west-1.amazonaws.com/obscura')
+      expect(bucketFor('virtual-host').objectUrl('blocks/bafkrei').toString()).to.equal('https://obscura.s3.eu-west-1.amazonaws.com/blocks/bafkrei')
+      expect(bucketFor('virtual-host').bucketUrl().toString()).to.equal('https://obscura.s3.eu-west-1.amazonaws.com/')
+    })
+
+    it('presigns for the public endpoint clients use, in the configured region', function () {
+      const url = new URL(bucketFor('virtual-host', 'https://cdn.example.org').presign('GET', 'blocks/bafkrei', { expiresSeconds: 60 }))
+      expect(url.origin + url.pathname).to.equal('https://obscura.cdn.example.org/blocks/bafkrei')
+      expect(url.searchParams.get('X-Amz-Credential')).to.match(/^S3RVER\/\d{8}\/eu-west-1\/s3\/aws4_request$/)
+      expect(bucketFor('path', 'https://files.example.org/s3').publicBaseUrl()).to.equal('https://files.example.org/s3/obscura/')
+    })
+  })
+
   describe('start-up', function () {
     const config = (overrides: Record<string, unknown>): ReturnType<typeof parseConfig>['storage'] & { type: 's3' } =>
       parseConfig({ storage: { ...s3StorageConfig(s3), startupTimeoutSeconds: 2, ...overrides } as never }).storage as never
