@@ -10,7 +10,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchResult>
   format: async () => import('./format.ts'),
   upload: async () => import('./upload.ts'),
   sync: async () => import('./sync.ts'),
-  s3: async () => import('./s3.ts')
+  s3: async () => import('./s3.ts'),
+  media: async () => import('./media.ts')
 }
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))

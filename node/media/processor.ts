@@ -43,7 +43,12 @@ function reason (err: unknown): string {
   return ((err as Error)?.message ?? String(err)).split('\n')[0]?.replace(/^Input buffer contains unsupported image format$/, 'unsupported image format') ?? 'unknown error'
 }
 
-export function createNodeMediaProcessor (options: NodeMediaOptions = {}): MediaProcessor & { describe: (source: MediaSource, o?: { signal?: AbortSignal }) => Promise<NodeMediaDescription> } {
+/** A MediaProcessor whose descriptions also say how long each stage took. */
+export interface NodeMediaProcessor extends MediaProcessor {
+  describe: (source: MediaSource, options?: { signal?: AbortSignal }) => Promise<NodeMediaDescription>
+}
+
+export function createNodeMediaProcessor (options: NodeMediaOptions = {}): NodeMediaProcessor {
   const tools = options.ffmpeg === false ? undefined : options.ffmpeg ?? DEFAULT_TOOLS
   const maxImageBytes = options.maxImageBytes ?? 256 * 1024 * 1024
 

@@ -12,7 +12,7 @@ import { newId } from '../format/ids.ts'
 import { sealManifest, type Manifest } from '../format/manifest.ts'
 import { pairLivePhotos, type UploadUnit } from '../media/live-photos.ts'
 import { BlockUploader } from './blocks.ts'
-import { describeUnit, type ExtraPart } from './upload-media.ts'
+import { describeUnit, type DescribedUnit, type ExtraPart } from './upload-media.ts'
 import { newKey, unwrapFileKey, wrapFileKey } from '../crypto/wrap.ts'
 import { kindFromMime, mimeFromName } from './mime.ts'
 import type { CollectionState } from './collection.ts'
@@ -87,13 +87,29 @@ export async function uploadFiles (library: Library, sources: UploadSource[], op
     ? await pairLivePhotos(sources, { signal: options.signal })
     : sources.map((source) => ({ source }))
 
+  // [Note: media lookahead] The next file's content tag, metadata and thumbnails are made while
+  // this one is encrypted and uploaded: image work and network work overlap. Files the library
+  // already holds are not described; a duplicate within this run may be, needlessly but harmlessly.
+  const prepare = (unit: UploadUnit<UploadSource> | undefined): Promise<Prepared> | undefined => {
+    if (unit == null) return undefined
+    const prepared = (async (): Promise<Prepared> => {
+      const tag = await contentTagOfStream(keys.dedupKey, unit.source.open(), { signal: options.signal, sha256Stream: options.sha256Stream })
+      const tagHex = toHex(tag)
+      const known = unit.motion != null ? liveTags.has(tagHex) : tags.has(tagHex)
+      return { tag, tagHex, described: known ? undefined : await describeUnit(options.media, unit, options.signal) }
+    })()
+    prepared.catch(() => {}) // awaited in turn below; an abort must not surface as unhandled first
+    return prepared
+  }
+  let next = prepare(units[0])
+
   for (const [index, unit] of units.entries()) {
     const source = unit.source
     const size = source.size + (unit.motion?.size ?? 0)
     options.signal?.throwIfAborted()
     options.onProgress?.({ type: 'obscura:upload:file-start', name: source.name, size, index, count: units.length })
-    const tag = await contentTagOfStream(keys.dedupKey, source.open(), { signal: options.signal, sha256Stream: options.sha256Stream })
-    const tagHex = toHex(tag)
+    const { tag, tagHex, described } = await (next as Promise<Prepared>)
+    next = prepare(units[index + 1])
     const existing = unit.motion != null ? liveTags.get(tagHex) : tags.get(tagHex)
     const earlier = unit.motion != null && thisRun.get(tagHex)?.summary.kind !== 'live' ? undefined : thisRun.get(tagHex)
     if (existing != null || earlier != null) {
@@ -107,7 +123,7 @@ export async function uploadFiles (library: Library, sources: UploadSource[], op
       options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size, skipped: 'duplicate' })
       continue
     }
-    const sent = await encryptAndSend(library, unit, tag, tagHex, uploader, options)
+    const sent = await encryptAndSend(library, unit, described ?? await describeUnit(options.media, unit, options.signal), tag, tagHex, uploader, options)
     thisRun.set(tagHex, sent)
     const { itemId, fileKey, manifestCid, summary } = sent
     await batch.add(itemId, fileKey, manifestCid, summary, tagHex)
@@ -120,6 +136,8 @@ export async function uploadFiles (library: Library, sources: UploadSource[], op
   return result
 }
 
+interface Prepared { tag: Uint8Array, tagHex: string, described?: DescribedUnit }
+
 type Summary = Pick<AddOp, 'name' | 'size' | 'mime' | 'kind' | 'takenAt' | 'addedAt'> & { contentTag: Uint8Array }
 
 function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
@@ -127,10 +145,9 @@ function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
   return { name, size, mime, kind, takenAt, addedAt: Date.now() }
 }
 
-async function encryptAndSend (library: Library, unit: UploadUnit<UploadSource>, tag: Uint8Array, tagHex: string, uploader: BlockUploader, options: UploadOptions): Promise<{ itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }> {
+async function encryptAndSend (library: Library, unit: UploadUnit<UploadSource>, described: DescribedUnit, tag: Uint8Array, tagHex: string, uploader: BlockUploader, options: UploadOptions): Promise<{ itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }> {
   const { keys } = library.account
   const source = unit.source
-  const described = await describeUnit(options.media, unit, options.signal)
   for (const note of described.notes) options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note })
   const journal = options.journal
   const resumed = await journal?.get(tagHex, keys.masterKey)

@@ -79,12 +79,11 @@ export function text (b: Uint8Array): string | undefined {
   return value === '' ? undefined : value
 }
 
-/** Index of `needle` in `hay` at or after `from`, or -1. */
+/** Index of `needle` in `hay` at or after `from`, or -1. Jumps between first-byte hits natively. */
 export function indexOf (hay: Uint8Array, needle: Uint8Array, from = 0, to = hay.length): number {
-  const first = needle[0]
+  const first = needle[0] as number
   const last = Math.min(to, hay.length) - needle.length
-  outer: for (let i = Math.max(0, from); i <= last; i++) {
-    if (hay[i] !== first) continue
+  outer: for (let i = hay.indexOf(first, Math.max(0, from)); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
     for (let j = 1; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer
     return i
   }
