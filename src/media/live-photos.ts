@@ -57,9 +57,24 @@ export async function pairLivePhotos<S extends MediaSource> (sources: S[], optio
 
   const read = options.read ?? (async (s: MediaSource) => await readMetadata(s, { signal: options.signal }))
   const metadata = new Map<S, MediaMetadata>()
-  for (const s of [...stills, ...videos]) {
-    options.signal?.throwIfAborted()
-    metadata.set(s, await read(s).catch(() => ({})))
+  const readInto = async (list: S[]): Promise<void> => {
+    for (const s of list) {
+      options.signal?.throwIfAborted()
+      if (!metadata.has(s)) metadata.set(s, await read(s).catch(() => ({})))
+    }
+  }
+  // Videos are few; stills can be tens of thousands. Read the stills that share a video's name
+  // first (an iPhone export), and the others only while some video's identifier is unmatched.
+  await readInto(videos)
+  const videoStems = new Set(videos.map(stemKey))
+  await readInto(stills.filter((s) => videoStems.has(stemKey(s))))
+  const wanted = new Set(videos.map((v) => metadata.get(v)?.contentIdentifier).filter((id) => id != null))
+  for (const s of stills) if (metadata.has(s)) wanted.delete(metadata.get(s)?.contentIdentifier ?? '')
+  for (const still of stills) {
+    if (wanted.size === 0) break
+    if (metadata.has(still)) continue
+    await readInto([still])
+    wanted.delete(metadata.get(still)?.contentIdentifier ?? '')
   }
   const motionOf = new Map<S, S>()
   const paired = new Set<S>()

@@ -188,6 +188,22 @@ describe('Live Photo pairing', function () {
     for (const [sources, meta] of cases) expect((await pairWith(sources, meta)).map((u) => u.motion), sources[0]!.path).to.deep.equal([undefined, undefined])
   })
 
+  it('reads only the stills that share a video\'s name, unless a video\'s identifier is still unmatched', async function () {
+    const stills = Array.from({ length: 50 }, (_, i) => src(`d/IMG_${1000 + i}.HEIC`))
+    const read: string[] = []
+    const meta: Record<string, MediaMetadata> = { 'd/IMG_1003.MOV': { contentIdentifier: 'X' }, 'd/IMG_1003.HEIC': { contentIdentifier: 'X' } }
+    const units = await pairLivePhotos([...stills, src('d/IMG_1003.MOV')], { read: async (s) => { read.push(s.path!); return meta[s.path!] ?? {} } })
+    expect(units).to.have.length(50)
+    expect(read.sort()).to.deep.equal(['d/IMG_1003.HEIC', 'd/IMG_1003.MOV'])
+
+    read.length = 0
+    meta['d/clip.MOV'] = { contentIdentifier: 'Y' }
+    meta['d/IMG_1040.HEIC'] = { contentIdentifier: 'Y' }
+    const renamed = await pairLivePhotos([...stills, src('d/clip.MOV')], { read: async (s) => { read.push(s.path!); return meta[s.path!] ?? {} } })
+    expect(renamed.find((u) => u.motion != null)?.source.path).to.equal('d/IMG_1040.HEIC')
+    expect(read).to.have.length(42)
+  })
+
   it('falls back to file times when the files carry no capture time', async function () {
     expect((await pairWith([src('d/IMG_7.JPG', 10_000), src('d/IMG_7.MOV', 11_000)], {}))[0]!.motion?.name).to.equal('IMG_7.MOV')
     expect(await pairWith([src('d/IMG_8.JPG', 10_000), src('d/IMG_8.MOV', 900_000)], {})).to.have.length(2)
