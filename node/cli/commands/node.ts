@@ -39,6 +39,9 @@ export async function runNode (args: string[]): Promise<number> {
   process.stdout.write([
     `Obscura node running at ${gateway.url}`,
     `  data:    ${config.dataDir}`,
+    node.direct != null
+      ? `  blocks:  S3 bucket at ${node.direct.store.bucket.location}${node.direct.store.prefix !== '' ? ` (prefix ${node.direct.store.prefix})` : ''}, direct access ${node.direct.mode}`
+      : `  blocks:  ${config.dataDir}/blocks`,
     `  peer id: ${peerId}`,
     ...multiaddrs.map((ma) => `  libp2p:  ${ma}`),
     webuiDir == null ? '  web UI:  not built (run `npm run build`); a placeholder page is served' : `  web UI:  ${gateway.url}/`,
