@@ -1,4 +1,8 @@
 /**
- * Entry point of the web UI: registers the app shell. Pages are loaded lazily by the shell.
+ * Entry point of the web UI: registers the app shell (pages load lazily) and the Service Worker
+ * that streams decrypted media.
  */
 import './obscura-app.ts'
+import { registerMediaWorker } from './state/media.ts'
+
+void registerMediaWorker()

@@ -1,33 +1,146 @@
 /**
- * The app shell. Until the gallery lands (issue: Web UI) it shows what the node is and whether
- * its gateway answers, so that `npm start` opens a real page rather than an error.
+ * The app shell: starts the session (resuming a saved one), routes to lazily loaded pages,
+ * and hosts what every page shares — navigation, the upload panel and its file pickers, drag
+ * and drop anywhere, the viewer, toasts and the "node unreachable" banner.
  */
-import { LitElement, css, html } from 'lit'
-import { customElement, state } from 'lit/decorators.js'
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, query, state } from 'lit/decorators.js'
+import { StoreController, store } from './state/store.ts'
+import { interceptLinks, loadPage, match, navigate, type Route } from './state/router.ts'
+import { filesFromDrop, filesFromInput } from './state/files.ts'
+import { describe, errorCode } from './state/messages.ts'
+import { clearThumbs } from './state/thumbs.ts'
+import { shared } from './components/styles.ts'
+import type { Toast } from './state/toast.ts'
+import type { UploadFile } from './worker/protocol.ts'
+import './components/app-nav.ts'
+import './components/upload-panel.ts'
 
 @customElement('obscura-app')
 export class ObscuraApp extends LitElement {
-  static override styles = css`
-    :host { display: block; font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 4rem auto; padding: 0 1rem; color: #1d1d1f; }
-    h1 { font-weight: 600; }
-    .status { padding: .5rem .75rem; border-radius: .5rem; background: #f2f2f7; }
-  `
+  static override styles = [shared, css`
+    :host { display: flex; height: 100%; }
+    main { flex: 1; min-width: 0; display: flex; flex-direction: column; position: relative; }
+    main > * { flex: 1; min-height: 0; }
+    .splash { margin: auto; text-align: center; color: var(--fg-soft); }
+    .banner { flex: none; padding: .6rem 1rem; background: #fff4e5; color: #7a4a00; display: flex; gap: 1rem; align-items: center; }
+    .drop { position: fixed; inset: 0; z-index: 40; background: rgba(51, 94, 234, .12); border: 3px dashed var(--accent); display: grid; place-items: center; font-size: 1.3rem; font-weight: 600; color: var(--accent); pointer-events: none; }
+    .toasts { position: fixed; left: 50%; bottom: 1.5rem; transform: translateX(-50%); z-index: 50; display: grid; gap: .5rem; }
+    .toast { background: #23262c; color: #fff; padding: .6rem 1rem; border-radius: 10px; box-shadow: var(--shadow); }
+    .toast.error { background: var(--danger); }
+    input[type=file] { display: none; }
+    @media (max-width: 700px) { :host { flex-direction: column-reverse; } .toasts { bottom: 5rem; } }
+  `]
 
-  @state() private health: 'checking' | 'ok' | 'unreachable' = 'checking'
+  private readonly store = new StoreController(this)
+  @state() private route: Route = match(location.pathname)
+  @state() private viewer?: { id: string, ids: string[] }
+  @state() private dragging = false
+  @state() private toasts: Toast[] = []
+  @query('#files') private filesInput!: HTMLInputElement
+  @query('#folder') private folderInput!: HTMLInputElement
+  private pages = new Map<string, HTMLElement>()
+  private wasIn = false
 
   override connectedCallback (): void {
     super.connectedCallback()
-    fetch('/healthz').then((res) => { this.health = res.ok ? 'ok' : 'unreachable' }, () => { this.health = 'unreachable' })
+    interceptLinks()
+    window.addEventListener('obscura:navigate', () => { this.route = match(location.pathname) })
+    window.addEventListener('obscura:toast', (e) => { this.showToast((e as CustomEvent<Toast>).detail) })
+    this.addEventListener('item-open', (e) => { this.viewer = (e as CustomEvent<{ id: string, ids: string[] }>).detail })
+    this.addEventListener('upload-pick', (e) => { this.pick((e as CustomEvent<{ folder: boolean }>).detail.folder) })
+    window.addEventListener('dragover', this.onDragOver)
+    window.addEventListener('dragleave', (e) => { if (e.relatedTarget == null) this.dragging = false })
+    window.addEventListener('drop', this.onDrop)
+    store.addEventListener('change', () => {
+      if (this.wasIn && store.auth !== 'in') {
+        navigate('/login', { replace: true })
+        this.pages.clear()
+        this.viewer = undefined
+        clearThumbs()
+      }
+      this.wasIn = store.auth === 'in'
+    })
+    void store.start()
+  }
+
+  private showToast (toast: Toast): void {
+    this.toasts = [...this.toasts, toast]
+    setTimeout(() => { this.toasts = this.toasts.filter((t) => t.id !== toast.id) }, 4000)
+  }
+
+  /** Opens a file picker; `folder` picks a whole folder (its sub-folders become folders). */
+  pick (folder: boolean): void {
+    (folder ? this.folderInput : this.filesInput).click()
+  }
+
+  private upload (files: UploadFile[]): void {
+    if (files.length === 0 || store.auth !== 'in') return
+    const collection = this.route.page === 'collection-page' ? this.route.params.id : undefined
+    store.worker.call('upload', [files, { collection, foldersFromPaths: true }]).catch((err: unknown) => { this.showToast({ id: Date.now(), message: describe(err), kind: 'error' }) })
+  }
+
+  private readonly onDragOver = (event: DragEvent): void => {
+    if (store.auth !== 'in' || ![...(event.dataTransfer?.types ?? [])].includes('Files')) return
+    event.preventDefault()
+    this.dragging = true
+  }
+
+  private readonly onDrop = (event: DragEvent): void => {
+    if (event.dataTransfer == null || store.auth !== 'in') return
+    event.preventDefault()
+    this.dragging = false
+    filesFromDrop(event.dataTransfer).then((files) => { this.upload(files) }, () => {})
+  }
+
+  private onPicked (event: Event): void {
+    const input = event.target as HTMLInputElement
+    this.upload(filesFromInput(input))
+    input.value = ''
+  }
+
+  private page (route: Route): HTMLElement {
+    const key = `${route.page}:${JSON.stringify(route.params)}`
+    let element = this.pages.get(key)
+    if (element == null) {
+      element = document.createElement(route.page)
+      Object.assign(element, { params: route.params })
+      this.pages.clear()
+      this.pages.set(key, element)
+      void loadPage(route.page)
+    }
+    return element
   }
 
   override render () {
+    if (store.auth === 'starting') return html`<div class="splash" role="status">Unlocking your library…</div>`
+    if (store.auth === 'anonymous') {
+      const route = this.route.page === 'signup-page' ? this.route : match('/login')
+      return html`<main>${this.page(route)}</main>${this.renderToasts()}`
+    }
+    if (this.route.open) queueMicrotask(() => { navigate('/', { replace: true }) })
+    const unreachable = store.syncError != null && errorCode(store.syncError) === 'NODE_UNREACHABLE'
     return html`
-      <h1>Obscura</h1>
-      <p>An end-to-end encrypted photo and video cloud. This node stores only encrypted blocks; your
-      photos, names, dates and places are decrypted on your own device.</p>
-      <p class="status" role="status">Node: ${this.health === 'ok' ? 'running' : this.health}</p>
-      <p>The gallery is coming. Meanwhile use the command line: <code>npx obscura signup USER</code>,
-      then <code>npx obscura upload ~/Pictures --album "Holidays"</code>.</p>
+      <app-nav .path=${this.route.page === 'collection-page' ? location.pathname : location.pathname}></app-nav>
+      <main>
+        ${unreachable ? html`<div class="banner" role="alert">${describe(store.syncError)} <button @click=${() => { void store.refresh() }}>Try again</button></div>` : nothing}
+        ${this.page(this.route)}
+      </main>
+      <upload-panel></upload-panel>
+      <input id="files" type="file" multiple accept="image/*,video/*" @change=${this.onPicked}>
+      <input id="folder" type="file" webkitdirectory multiple @change=${this.onPicked}>
+      ${this.viewer != null ? html`<photo-viewer .itemId=${this.viewer.id} .ids=${this.viewer.ids}
+        @viewer-close=${() => { this.viewer = undefined }} @viewer-move=${(e: CustomEvent<{ id: string }>) => { if (this.viewer != null) this.viewer = { ...this.viewer, id: e.detail.id } }}></photo-viewer>` : nothing}
+      ${this.dragging ? html`<div class="drop">Drop photos and folders to encrypt and upload them</div>` : nothing}
+      ${this.renderToasts()}
     `
+  }
+
+  private renderToasts () {
+    return html`<div class="toasts" role="status" aria-live="polite">${this.toasts.map((t) => html`<div class="toast ${t.kind}">${t.message}</div>`)}</div>`
+  }
+
+  override updated (): void {
+    if (this.viewer != null) void import('./components/photo-viewer.ts')
   }
 }

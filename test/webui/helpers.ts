@@ -1,0 +1,90 @@
+/**
+ * What the browser tests share: the built web UI (built here only when webui/dist is missing or
+ * older than webui/src), a real node with the gateway serving that build on 127.0.0.1, Debian's
+ * chromium through playwright-core with the flags DESIGN.md gives, and a recorder of every
+ * request the page, its workers and its Service Worker make, with bodies.
+ */
+import { execFile } from 'node:child_process'
+import { mkdir, readdir, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { startGateway, type Gateway } from '../../gateway/server.ts'
+import { startTestNode, type TestNode } from '../helpers/node.ts'
+import type { NodeConfigInput } from '../../node/config.ts'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+export const webuiDir = join(root, 'webui/dist')
+export const artifacts = join(root, 'test/artifacts')
+
+async function newestMtime (dir: string): Promise<number> {
+  let newest = 0
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs)
+  }
+  return newest
+}
+
+/** Builds webui/dist unless it is newer than every source file (npm test builds first anyway). */
+export async function ensureBuilt (): Promise<void> {
+  const built = await stat(join(webuiDir, 'index.html')).then((s) => s.mtimeMs, () => 0)
+  const sources = Math.max(await newestMtime(join(root, 'webui/src')), (await stat(join(root, 'webui/index.html'))).mtimeMs)
+  if (built > sources) return
+  await promisify(execFile)(process.execPath, [join(root, 'bin/run.mjs'), 'build'], { cwd: root })
+}
+
+export interface WebNode { url: string, node: TestNode, gateway: Gateway, stop: () => Promise<void> }
+
+/** A real node and a gateway in front of it that serves the built web UI. */
+export async function startWebNode (config: Partial<NodeConfigInput> = {}): Promise<WebNode> {
+  const node = await startTestNode(config)
+  const gateway = await startGateway(node.node, '127.0.0.1', 0, { webuiDir })
+  return {
+    url: gateway.url,
+    node,
+    gateway,
+    async stop () {
+      await gateway.close()
+      await node.stop()
+    }
+  }
+}
+
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync']
+
+/** Debian's chromium, headless, each launch with a fresh profile (playwright makes a new user-data-dir). */
+export async function launchChromium (): Promise<Browser> {
+  return await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS })
+}
+
+export interface Recorded { url: string, method: string, body: Buffer | null, range?: string }
+
+/** Records every request of a context (pages, dedicated workers, service workers) with its body. */
+export function recordRequests (context: BrowserContext): Recorded[] {
+  const seen: Recorded[] = []
+  context.on('request', (request) => { seen.push({ url: request.url(), method: request.method(), body: request.postDataBuffer(), range: request.headers().range }) })
+  return seen
+}
+
+export async function screenshot (page: Page, name: string): Promise<string> {
+  await mkdir(artifacts, { recursive: true })
+  const path = join(artifacts, `${name}.png`)
+  await page.screenshot({ path })
+  return path
+}
+
+/** Every place `needle` (as bytes) occurs in the recorded URLs and bodies. */
+export function findLeaks (requests: Recorded[], needles: Array<{ what: string, bytes: Buffer }>): string[] {
+  const leaks: string[] = []
+  for (const request of requests) {
+    const url = Buffer.from(decodeURIComponent(request.url))
+    for (const { what, bytes } of needles) {
+      if (bytes.length === 0) continue
+      if (url.includes(bytes) || request.body?.includes(bytes) === true) leaks.push(`${what} in ${request.method} ${request.url}`)
+    }
+  }
+  return leaks
+}

@@ -1,0 +1,70 @@
+/**
+ * What one can do with selected items, as the selection bars and the viewer offer it. Each
+ * action asks what it needs (an album, a confirmation), calls the worker, and says how it went.
+ */
+import { store } from './store.ts'
+import { describe } from './messages.ts'
+import { toast } from './toast.ts'
+import { pickCollection } from '../components/collection-picker.ts'
+import { confirmAction } from '../components/text-dialog.ts'
+
+export type ActionName = 'album' | 'favorite' | 'archive' | 'unarchive' | 'trash' | 'remove' | 'move' | 'restore' | 'delete'
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+
+async function attempt (work: () => Promise<unknown>, done: string): Promise<boolean> {
+  try {
+    await work()
+    toast(done)
+    return true
+  } catch (err) {
+    toast(describe(err), 'error')
+    return false
+  }
+}
+
+/** Runs an action on `ids`; `collection` is the album or folder the page shows, if any. True when it happened. */
+export async function runAction (name: ActionName, ids: string[], collection?: string): Promise<boolean> {
+  const w = store.worker
+  const n = ids.length
+  switch (name) {
+    case 'album': {
+      const album = await pickCollection({ kind: 'album', heading: `Add ${plural(n, 'item')} to an album`, exclude: collection })
+      if (album == null) return false
+      return await attempt(async () => await w.call('addToAlbum', [ids, album]), `Added to ${store.collections.get(album)?.name ?? 'the album'}`)
+    }
+    case 'favorite': {
+      const value = !ids.every((id) => store.items.get(id)?.favorite === true)
+      return await attempt(async () => { await w.call('setFlag', [ids, 'favorite', value]) }, value ? 'Added to favorites' : 'Removed from favorites')
+    }
+    case 'archive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', true]) }, `${plural(n, 'item')} archived`)
+    case 'unarchive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', false]) }, `${plural(n, 'item')} back in Photos`)
+    case 'trash': return await attempt(async () => { await w.call('trashItems', [ids]) }, `${plural(n, 'item')} moved to the trash`)
+    case 'remove':
+      if (collection == null) return false
+      return await attempt(async () => { await w.call('removeFromCollection', [ids, collection]) }, `${plural(n, 'item')} removed`)
+    case 'move': {
+      if (collection == null) return false
+      const folder = await pickCollection({ kind: 'folder', heading: `Move ${plural(n, 'item')} to a folder`, exclude: collection })
+      if (folder == null) return false
+      return await attempt(async () => { await w.call('moveToFolder', [ids, collection, folder]) }, `Moved to ${store.collections.get(folder)?.name ?? 'the folder'}`)
+    }
+    case 'restore': return await attempt(async () => { await w.call('restoreItems', [ids]) }, `${plural(n, 'item')} restored`)
+    case 'delete': {
+      if (!await confirmAction({ heading: `Delete ${plural(n, 'item')} forever?`, text: 'They are removed from the node for good and the space is freed. This cannot be undone.', confirm: 'Delete forever', danger: true })) return false
+      return await attempt(async () => { await w.call('deleteForever', [ids]) }, `${plural(n, 'item')} deleted`)
+    }
+  }
+}
+
+export const ACTION_LABELS: Record<ActionName, { label: string, icon: string }> = {
+  album: { label: 'Add to album', icon: 'album' },
+  favorite: { label: 'Favorite', icon: 'heart' },
+  archive: { label: 'Archive', icon: 'archive' },
+  unarchive: { label: 'Unarchive', icon: 'archive' },
+  trash: { label: 'Delete', icon: 'trash' },
+  remove: { label: 'Remove from album', icon: 'close' },
+  move: { label: 'Move', icon: 'move' },
+  restore: { label: 'Restore', icon: 'restore' },
+  delete: { label: 'Delete forever', icon: 'trash' }
+}

@@ -1,0 +1,41 @@
+/** Display helpers: sizes, speeds, durations and dates in the reader's locale. */
+
+export function bytes (n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['KB', 'MB', 'GB', 'TB']
+  let value = n / 1024
+  let unit = 0
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit] as string}`
+}
+
+export function duration (seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '—'
+  if (seconds < 60) return `${Math.ceil(seconds)} s`
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`
+}
+
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'long', year: 'numeric' })
+const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' })
+const shortMonth = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric' })
+const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' })
+
+export const formatDay = (ms: number): string => dayFormat.format(ms)
+export const formatMonth = (ms: number): string => monthFormat.format(ms)
+export const formatShortMonth = (ms: number): string => shortMonth.format(ms)
+export const formatFull = (ms: number): string => fullFormat.format(ms)
+
+/** Local calendar day as a number (yyyymmdd), for grouping. */
+export function dayKey (ms: number): number {
+  const d = new Date(ms)
+  return d.getFullYear() * 10000 + (d.getMonth() + 1) * 100 + d.getDate()
+}
+
+export function monthKey (ms: number): number {
+  const d = new Date(ms)
+  return d.getFullYear() * 100 + d.getMonth() + 1
+}

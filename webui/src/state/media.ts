@@ -1,0 +1,56 @@
+/**
+ * Media on the page side: registers the Service Worker that streams decrypted video (sw/sw.ts),
+ * relays its range questions to the crypto worker, and gives URLs for an item's parts — through
+ * the Service Worker when it controls the page, else as a Blob decrypted whole. Downloads of
+ * originals go the same way.
+ */
+import { store } from './store.ts'
+
+export async function registerMediaWorker (): Promise<void> {
+  if (!('serviceWorker' in navigator)) return
+  navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as { type?: string, range?: Parameters<typeof store.worker.relayRange>[0] }
+    const port = event.ports[0]
+    if (data.type === 'obscura:range' && data.range != null && port != null) store.worker.relayRange(data.range, port)
+  })
+  try {
+    await navigator.serviceWorker.register('/sw.js', { scope: '/', type: 'module' })
+  } catch {
+    // Without it (private modes, old browsers) media are decrypted whole into Blobs instead.
+  }
+}
+
+/** True when the Service Worker is in control and can stream. */
+export function canStream (): boolean {
+  return navigator.serviceWorker?.controller != null
+}
+
+/** A URL that plays or shows an item's part; release it with `releaseUrl`. */
+export async function partUrl (itemId: string, part: 'original' | 'motion' | 'preview', signal?: AbortSignal): Promise<string> {
+  if (canStream()) return `/_media/${itemId}/${part}`
+  return URL.createObjectURL(await store.worker.call('partBlob', [itemId, part], signal))
+}
+
+export function releaseUrl (url: string | undefined): void {
+  if (url?.startsWith('blob:') === true) URL.revokeObjectURL(url)
+}
+
+/**
+ * Saves the decrypted original under its own name. Through the Service Worker the download is a
+ * navigation of a hidden frame (downloads started by <a download> bypass Service Workers in
+ * Chromium), so a large original streams to disk chunk by chunk; without it, a Blob.
+ */
+export async function downloadOriginal (itemId: string, name: string): Promise<void> {
+  if (canStream()) {
+    const frame = Object.assign(document.createElement('iframe'), { hidden: true, src: `/_media/${itemId}/original?download=1` })
+    document.body.append(frame)
+    setTimeout(() => { frame.remove() }, 120_000)
+    return
+  }
+  const url = URL.createObjectURL(await store.worker.call('partBlob', [itemId, 'original']))
+  const a = Object.assign(document.createElement('a'), { href: url, download: name })
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
+}

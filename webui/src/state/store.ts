@@ -1,0 +1,163 @@
+/**
+ * The page's state: whether someone is logged in, the library as the worker last described it
+ * (with lookups the pages need), and upload progress. Components read it through
+ * StoreController and change it only through the worker. The saved session (token and unlocked
+ * master key, as the CLI keeps it) lives in sessionStorage: it survives a reload of this tab,
+ * which is what lets uploads resume, and is gone when the tab closes or on logout.
+ *
+ * [Note: keys in sessionStorage] Keeping the master key in the tab's sessionStorage trades a
+ * little exposure (script running in this origin could read it) for not asking the password on
+ * every reload; the gateway serves no third-party script and sends `no-referrer`.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import { WorkerClient } from './worker-client.ts'
+import type { CollectionView, EventMessage, ItemView, LibraryView, SavedSession, SessionPhase, UploadProgress } from '../worker/protocol.ts'
+
+const SESSION_KEY = 'obscura.session'
+const REFRESH_EVERY_MS = 30_000
+
+export type AuthState = 'starting' | 'anonymous' | 'in'
+
+export class AppStore extends EventTarget {
+  readonly worker = new WorkerClient()
+  auth: AuthState = 'starting'
+  phase?: SessionPhase
+  view?: LibraryView
+  items = new Map<string, ItemView>()
+  collections = new Map<string, CollectionView>()
+  /** Non-trashed, non-archived items, newest first. */
+  timeline: ItemView[] = []
+  upload?: UploadProgress
+  /** Set when a background sync fails (node unreachable): shown as a banner. */
+  syncError?: unknown
+  private timer?: ReturnType<typeof setInterval>
+
+  constructor () {
+    super()
+    this.worker.addEventListener('library', (e) => { this.setView(((e as CustomEvent).detail as Extract<EventMessage, { event: 'library' }>).view) })
+    this.worker.addEventListener('upload', (e) => {
+      this.upload = ((e as CustomEvent).detail as Extract<EventMessage, { event: 'upload' }>).progress
+      this.changed()
+    })
+    this.worker.addEventListener('phase', (e) => {
+      this.phase = ((e as CustomEvent).detail as Extract<EventMessage, { event: 'phase' }>).phase
+      this.changed()
+    })
+    this.worker.addEventListener('session-ended', () => { this.ended() })
+  }
+
+  private changed (): void {
+    this.dispatchEvent(new Event('change'))
+  }
+
+  private setView (view: LibraryView): void {
+    this.view = view
+    this.items = new Map(view.items.map((i) => [i.id, i]))
+    this.collections = new Map(view.collections.map((c) => [c.id, c]))
+    this.timeline = view.items.filter((i) => i.trashedAt == null && !i.archived).sort((a, b) => b.takenAt - a.takenAt)
+    this.changed()
+  }
+
+  /** Items of a collection in display order. */
+  itemsOf (collectionId: string): ItemView[] {
+    return (this.collections.get(collectionId)?.itemIds ?? []).map((id) => this.items.get(id)).filter((i): i is ItemView => i != null)
+  }
+
+  async start (): Promise<void> {
+    const saved = sessionStorage.getItem(SESSION_KEY)
+    if (saved == null) {
+      this.auth = 'anonymous'
+      this.changed()
+      return
+    }
+    try {
+      await this.worker.call('resume', [JSON.parse(saved) as SavedSession])
+      this.loggedIn()
+    } catch (err) {
+      sessionStorage.removeItem(SESSION_KEY)
+      this.auth = 'anonymous'
+      this.syncError = err
+      this.changed()
+    }
+  }
+
+  async login (username: string, password: string): Promise<void> {
+    const { saved } = await this.worker.call('login', [location.origin, username, password])
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(saved))
+    this.loggedIn()
+  }
+
+  /**
+   * Creates the account. The worker is logged in afterwards, but the page enters the library
+   * only with `enter`, once the recovery key has been shown.
+   */
+  async signup (username: string, password: string, invite?: string): Promise<{ saved: SavedSession, recoveryKey: string }> {
+    return await this.worker.call('signup', [location.origin, username, password, invite])
+  }
+
+  enter (saved: SavedSession): void {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(saved))
+    this.loggedIn()
+  }
+
+  async changePassword (current: string, next: string): Promise<void> {
+    const { saved } = await this.worker.call('changePassword', [current, next])
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(saved))
+  }
+
+  async logout (): Promise<void> {
+    try {
+      await this.worker.call('logout', [])
+    } finally {
+      this.ended()
+    }
+  }
+
+  /** Syncs now; a failure is kept for the banner rather than thrown. */
+  async refresh (): Promise<void> {
+    try {
+      await this.worker.call('refresh', [])
+      this.syncError = undefined
+    } catch (err) {
+      this.syncError = err
+    }
+    this.changed()
+  }
+
+  private loggedIn (): void {
+    this.auth = 'in'
+    this.phase = undefined
+    this.syncError = undefined
+    clearInterval(this.timer)
+    this.timer = setInterval(() => { if (document.visibilityState === 'visible') void this.refresh() }, REFRESH_EVERY_MS)
+    this.changed()
+  }
+
+  private ended (): void {
+    sessionStorage.removeItem(SESSION_KEY)
+    clearInterval(this.timer)
+    this.auth = 'anonymous'
+    this.view = undefined
+    this.items = new Map()
+    this.collections = new Map()
+    this.timeline = []
+    this.upload = undefined
+    this.changed()
+  }
+}
+
+export const store = new AppStore()
+
+/** Re-renders its host whenever the store changes. */
+export class StoreController implements ReactiveController {
+  private readonly host: ReactiveControllerHost
+  private readonly onChange = (): void => { this.host.requestUpdate() }
+
+  constructor (host: ReactiveControllerHost) {
+    this.host = host
+    host.addController(this)
+  }
+
+  hostConnected (): void { store.addEventListener('change', this.onChange) }
+  hostDisconnected (): void { store.removeEventListener('change', this.onChange) }
+}

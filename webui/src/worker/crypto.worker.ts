@@ -1,0 +1,115 @@
+/**
+ * The crypto worker: the only place in the web UI that holds keys. It runs Argon2id, signs,
+ * syncs, encrypts uploads, decrypts thumbnails and media, and answers the page's calls (see
+ * protocol.ts). Range requests from the Service Worker arrive with a MessagePort and are answered
+ * on it directly, so video bytes never pass through the page's main thread.
+ */
+import { WorkerSession } from './session.ts'
+import { Thumbnails } from './thumbnails.ts'
+import { Uploads } from './uploads.ts'
+import { Organiser } from './organise.ts'
+import { Media } from './media.ts'
+import { describeError } from './errors.ts'
+import type { CallMessage, EventMessage, RangeRequest, WorkerMethods } from './protocol.ts'
+
+interface WorkerScope {
+  postMessage: (message: unknown, transfer?: Transferable[]) => void
+  addEventListener: (type: 'message', listener: (event: MessageEvent) => void) => void
+}
+const scope = self as unknown as WorkerScope
+const post = (message: EventMessage): void => { scope.postMessage(message) }
+
+interface Logged { session: WorkerSession, thumbnails: Thumbnails, uploads: Uploads, organiser: Organiser, media: Media }
+let current: Logged | undefined
+const calls = new Map<number, AbortController>()
+
+function start (session: WorkerSession): void {
+  current = { session, thumbnails: new Thumbnails(session), uploads: new Uploads(session, post), organiser: new Organiser(session), media: new Media(session) }
+}
+
+function logged (): Logged {
+  if (current == null) throw Object.assign(new Error('not logged in'), { code: 'UNAUTHENTICATED' })
+  return current
+}
+
+type Handlers = { [K in keyof WorkerMethods]: (signal: AbortSignal, ...args: Parameters<WorkerMethods[K]>) => ReturnType<WorkerMethods[K]> }
+
+const handlers: Handlers = {
+  async signup (_signal, node, username, password, invite) {
+    const { session, recoveryKey } = await WorkerSession.signup(node, username, password, invite, post)
+    start(session)
+    return { saved: session.saved(), recoveryKey }
+  },
+  async login (_signal, node, username, password) {
+    const session = await WorkerSession.login(node, username, password, post)
+    start(session)
+    return { saved: session.saved() }
+  },
+  async resume (_signal, saved) { start(await WorkerSession.resume(saved, post)) },
+  async logout () {
+    const ending = current
+    current = undefined
+    ending?.uploads.cancel()
+    await ending?.session.logout()
+  },
+  async changePassword (_signal, currentPassword, next) {
+    const { changePassword } = await import('../../../src/client/session.ts')
+    await changePassword(logged().session.account, currentPassword, next)
+    return { saved: logged().session.saved() }
+  },
+  async refresh () { await logged().session.refresh() },
+  async thumbnail (signal, itemId) { return await logged().thumbnails.get(itemId, signal) },
+  async cancel (_signal, callId) { calls.get(callId)?.abort(new DOMException('cancelled', 'AbortError')) },
+  async details (_signal, itemId) { return await logged().media.details(itemId) },
+  async partBlob (signal, itemId, part) { return await logged().media.partBlob(itemId, part, signal) },
+  async upload (_signal, files, target) { logged().uploads.enqueue(files, target) },
+  async cancelUpload (_signal, key) { logged().uploads.cancel(key) },
+  async pendingUploads () { return await logged().session.cache.getJson('pending', 'uploads') ?? [] },
+  async forgetPendingUploads () { await logged().session.cache.putJson('pending', 'uploads', []) },
+  async createCollection (_signal, kind, name, parent) { return await logged().organiser.createCollection(kind, name, parent) },
+  async renameCollection (_signal, id, name) { await logged().organiser.renameCollection(id, name) },
+  async deleteCollection (_signal, id) { await logged().organiser.deleteCollection(id) },
+  async addToAlbum (_signal, ids, album) { return await logged().organiser.addToAlbum(ids, album) },
+  async removeFromCollection (_signal, ids, id) { await logged().organiser.removeFromCollection(ids, id) },
+  async moveToFolder (_signal, ids, from, to) { await logged().organiser.moveToFolder(ids, from, to) },
+  async renameItem (_signal, id, name) { await logged().organiser.renameItem(id, name) },
+  async setFlag (_signal, ids, flag, value) { await logged().organiser.setFlag(ids, flag, value) },
+  async trashItems (_signal, ids) { await logged().organiser.trash(ids) },
+  async restoreItems (_signal, ids) { await logged().organiser.restore(ids) },
+  async deleteForever (_signal, ids) { await logged().organiser.deleteForever(ids) },
+  async createInvite () { return await logged().session.account.api.createInvite() },
+  async gpsPoints (signal) {
+    const { session, media } = logged()
+    const ids = session.library.items().filter((r) => r.item.kind !== 'other').map((r) => r.item.id)
+    return await media.gpsPoints(ids, signal)
+  }
+}
+
+async function answerRange (request: RangeRequest, port: MessagePort): Promise<void> {
+  try {
+    const reply = await logged().media.range(request)
+    port.postMessage({ ok: true, ...reply }, [reply.bytes])
+  } catch (err) {
+    port.postMessage({ ok: false, error: describeError(err) })
+  }
+}
+
+scope.addEventListener('message', (event: MessageEvent) => {
+  const data = event.data as CallMessage | { range: RangeRequest }
+  if ('range' in data) {
+    const port = event.ports[0]
+    if (port != null) void answerRange(data.range, port)
+    return
+  }
+  const controller = new AbortController()
+  calls.set(data.id, controller)
+  const handler = handlers[data.method] as (signal: AbortSignal, ...args: unknown[]) => Promise<unknown>
+  handler(controller.signal, ...data.args).then(
+    (result) => { scope.postMessage({ id: data.id, result }) },
+    (err: unknown) => {
+      const error = describeError(err)
+      if (error.code === 'UNAUTHENTICATED' && current != null) post({ event: 'session-ended', reason: error.message })
+      scope.postMessage({ id: data.id, error })
+    }
+  ).finally(() => { calls.delete(data.id) })
+})

@@ -1,0 +1,51 @@
+/**
+ * A small promise wrapper over IndexedDB: one database per user, a few object stores of
+ * key → value. The worker keeps its thumbnail cache, decoded metadata, upload journal and list of
+ * interrupted uploads here; logging out deletes the caches.
+ */
+
+export const STORES = ['thumbs', 'meta', 'journal', 'pending'] as const
+export type StoreName = typeof STORES[number]
+
+function done<T> (request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => { resolve(request.result) }
+    request.onerror = () => { reject(request.error ?? new Error('IndexedDB request failed')) }
+  })
+}
+
+export class LocalDb {
+  private readonly db: IDBDatabase
+
+  private constructor (db: IDBDatabase) {
+    this.db = db
+  }
+
+  static async open (name: string): Promise<LocalDb> {
+    const request = indexedDB.open(name, 1)
+    request.onupgradeneeded = () => {
+      for (const store of STORES) if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store)
+    }
+    return new LocalDb(await done(request))
+  }
+
+  async get<T> (store: StoreName, key: string): Promise<T | undefined> {
+    return await done(this.db.transaction(store).objectStore(store).get(key)) as T | undefined
+  }
+
+  async put (store: StoreName, key: string, value: unknown): Promise<void> {
+    await done(this.db.transaction(store, 'readwrite').objectStore(store).put(value, key))
+  }
+
+  async delete (store: StoreName, key: string): Promise<void> {
+    await done(this.db.transaction(store, 'readwrite').objectStore(store).delete(key))
+  }
+
+  async clear (store: StoreName): Promise<void> {
+    await done(this.db.transaction(store, 'readwrite').objectStore(store).clear())
+  }
+
+  close (): void {
+    this.db.close()
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Reading an item's parts for the viewer: its details (from the decrypted manifest), a whole
+ * part as a Blob (photos, downloads), and byte ranges for the Service Worker that streams video
+ * (only the chunks that cover the range are fetched and decrypted, so playback starts at once
+ * and seeking jumps). Details are cached sealed in IndexedDB, which is what the map reads.
+ */
+import { readPart, readRange } from '../../../src/client/download.ts'
+import { CHUNK_SIZE } from '../../../src/crypto/stream.ts'
+import { collect } from './thumbnails.ts'
+import type { WorkerSession } from './session.ts'
+import type { ItemDetails, RangeReply, RangeRequest } from './protocol.ts'
+
+/** Most bytes one range answer carries: video elements ask for `bytes=N-` and come back for more. */
+const MAX_RANGE = 2 * CHUNK_SIZE
+
+export class Media {
+  private readonly session: WorkerSession
+
+  constructor (session: WorkerSession) {
+    this.session = session
+  }
+
+  async details (itemId: string): Promise<ItemDetails> {
+    const cached = await this.session.cache.getJson<ItemDetails>('meta', itemId)
+    if (cached != null) return cached
+    const { manifest } = await this.session.open(itemId)
+    const details: ItemDetails = {
+      id: itemId,
+      name: manifest.name,
+      mime: manifest.mime,
+      kind: manifest.kind,
+      size: manifest.size,
+      takenAt: manifest.takenAt?.utcMs ?? manifest.mtime ?? 0,
+      width: manifest.width,
+      height: manifest.height,
+      durationMs: manifest.durationMs,
+      gps: manifest.gps,
+      camera: manifest.camera,
+      parts: (['original', 'motion', 'thumbnail', 'preview'] as const).filter((p) => manifest.parts[p] != null)
+    }
+    await this.session.cache.putJson('meta', itemId, details)
+    return details
+  }
+
+  async partBlob (itemId: string, part: 'original' | 'preview' | 'motion', signal?: AbortSignal): Promise<Blob> {
+    const opened = await this.session.open(itemId)
+    const type = part === 'original' ? opened.manifest.mime : part === 'motion' ? 'video/mp4' : 'image/webp'
+    return await collect(readPart(this.session.account.api, opened, part, { signal }), type)
+  }
+
+  async range (request: RangeRequest): Promise<RangeReply> {
+    const opened = await this.session.open(request.itemId)
+    const { manifest } = opened
+    const descriptor = manifest.parts[request.part]
+    const size = descriptor?.size ?? 0
+    const start = Math.min(request.start, size)
+    // Answers end on a chunk boundary, so the next request starts at a fresh chunk.
+    const boundary = (Math.floor(start / CHUNK_SIZE) * CHUNK_SIZE) + MAX_RANGE
+    const end = Math.min(request.end, size, boundary)
+    const bytes = await readRange(this.session.account.api, opened, request.part, start, end)
+    const mime = request.part === 'original' ? manifest.mime : request.part === 'motion' ? 'video/mp4' : 'image/webp'
+    return { size, mime, name: manifest.name, start, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
+  }
+
+  /** Places of geotagged items; reads each item's details once (then from the sealed cache). */
+  async gpsPoints (itemIds: string[], signal?: AbortSignal): Promise<Array<{ id: string, lat: number, lon: number }>> {
+    const points: Array<{ id: string, lat: number, lon: number }> = []
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < itemIds.length) {
+        signal?.throwIfAborted()
+        const id = itemIds[next++] as string
+        const details = await this.details(id).catch(() => undefined)
+        if (details?.gps != null) points.push({ id, lat: details.gps.lat, lon: details.gps.lon })
+      }
+    }
+    await Promise.all(Array.from({ length: 6 }, worker))
+    return points
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * What the page and the crypto worker say to each other. The page never holds a key: it sends
+ * requests (log in, upload these files, give me this thumbnail) and receives plain views of the
+ * library (names, dates, flags) that it only displays. Every call is `{ id, method, args }`
+ * answered by `{ id, result }` or `{ id, error }`; the worker also pushes events (library
+ * changed, upload progress, login phase) that carry no id.
+ */
+import type { ItemKind } from '../../../src/format/record-ops.ts'
+
+/** One item as the page shows it; flags are true when any of the item's entries has them. */
+export interface ItemView {
+  id: string
+  name: string
+  mime: string
+  kind: ItemKind
+  size: number
+  /** Capture time (or file time), ms since the epoch: orders the timeline. */
+  takenAt: number
+  addedAt: number
+  favorite: boolean
+  archived: boolean
+  /** Set on items in the trash. */
+  trashedAt?: number
+  /** Ids of the collections holding a (non-trashed) entry of this item. */
+  collections: string[]
+}
+
+export interface CollectionView {
+  id: string
+  kind: 'album' | 'folder'
+  name: string
+  parent: string | null
+  /** Non-trashed items, newest first. */
+  itemIds: string[]
+}
+
+export interface UserView {
+  username: string
+  admin: boolean
+  quotaBytes: number
+  usedBytes: number
+}
+
+export interface LibraryView {
+  user: UserView
+  /** The root collection: items uploaded outside any album or folder live here. */
+  root: string
+  collections: CollectionView[]
+  /** Every item once, trashed ones included (with `trashedAt`). */
+  items: ItemView[]
+}
+
+/** What the viewer and the map need from a manifest (decrypted in the worker). */
+export interface ItemDetails {
+  id: string
+  name: string
+  mime: string
+  kind: ItemKind
+  size: number
+  takenAt: number
+  width?: number
+  height?: number
+  durationMs?: number
+  gps?: { lat: number, lon: number, alt?: number }
+  camera?: { make?: string, model?: string, lens?: string }
+  parts: Array<'original' | 'motion' | 'thumbnail' | 'preview'>
+}
+
+export interface UploadFileStatus {
+  key: number
+  name: string
+  size: number
+  bytes: number
+  state: 'queued' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled'
+  error?: string
+}
+
+export interface UploadProgress {
+  files: UploadFileStatus[]
+  totalBytes: number
+  doneBytes: number
+  /** Bytes per second over the last few seconds. */
+  speed: number
+  running: boolean
+  error?: { code: string, message: string }
+}
+
+/** Where an upload goes: a collection (album or folder), and whether sub-folders follow the files' paths. */
+export interface UploadTarget {
+  collection?: string
+  foldersFromPaths: boolean
+}
+
+export interface UploadFile { file: File, path: string }
+
+export type SessionPhase = 'deriving' | 'proving' | 'unlocking' | 'creating' | 'syncing'
+
+/** A saved session: what `serialiseAccount` gives, kept by the page in sessionStorage. */
+export type SavedSession = Record<string, unknown>
+
+export interface WorkerMethods {
+  signup: (node: string, username: string, password: string, invite?: string) => Promise<{ saved: SavedSession, recoveryKey: string }>
+  login: (node: string, username: string, password: string) => Promise<{ saved: SavedSession }>
+  resume: (saved: SavedSession) => Promise<void>
+  logout: () => Promise<void>
+  changePassword: (current: string, next: string) => Promise<{ saved: SavedSession }>
+  refresh: () => Promise<void>
+  thumbnail: (itemId: string) => Promise<Blob | null>
+  cancel: (callId: number) => Promise<void>
+  details: (itemId: string) => Promise<ItemDetails>
+  partBlob: (itemId: string, part: 'original' | 'preview' | 'motion') => Promise<Blob>
+  upload: (files: UploadFile[], target: UploadTarget) => Promise<void>
+  cancelUpload: (key?: number) => Promise<void>
+  pendingUploads: () => Promise<Array<{ name: string, size: number }>>
+  forgetPendingUploads: () => Promise<void>
+  createCollection: (kind: 'album' | 'folder', name: string, parent: string | null) => Promise<string>
+  renameCollection: (id: string, name: string) => Promise<void>
+  deleteCollection: (id: string) => Promise<void>
+  addToAlbum: (itemIds: string[], albumId: string) => Promise<number>
+  removeFromCollection: (itemIds: string[], collectionId: string) => Promise<void>
+  moveToFolder: (itemIds: string[], from: string, to: string) => Promise<void>
+  renameItem: (itemId: string, name: string) => Promise<void>
+  setFlag: (itemIds: string[], flag: 'favorite' | 'archived', value: boolean) => Promise<void>
+  trashItems: (itemIds: string[]) => Promise<void>
+  restoreItems: (itemIds: string[]) => Promise<void>
+  deleteForever: (itemIds: string[]) => Promise<void>
+  createInvite: () => Promise<{ code: string, expiresAt: number }>
+  gpsPoints: () => Promise<Array<{ id: string, lat: number, lon: number }>>
+}
+
+export type MethodName = keyof WorkerMethods
+
+export interface CallMessage { id: number, method: MethodName, args: unknown[] }
+export type ReplyMessage =
+  | { id: number, result: unknown }
+  | { id: number, error: { code: string, message: string } }
+
+export type EventMessage =
+  | { event: 'library', view: LibraryView }
+  | { event: 'upload', progress: UploadProgress }
+  | { event: 'phase', phase: SessionPhase }
+  | { event: 'session-ended', reason: string }
+
+/** A Service Worker's request for plaintext bytes, relayed by the page with a reply port. */
+export interface RangeRequest {
+  itemId: string
+  part: 'original' | 'motion' | 'preview'
+  start: number
+  /** Exclusive; clamped to the part's size. */
+  end: number
+}
+export interface RangeReply { size: number, mime: string, name: string, start: number, bytes: ArrayBuffer }

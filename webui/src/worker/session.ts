@@ -1,0 +1,122 @@
+/**
+ * The logged-in state inside the worker: the account and its keys, the synced Library, the
+ * local encrypted cache, and the index from item ids to their entries. Signing up, logging in and
+ * resuming a saved session all end here; the page only ever receives views.
+ */
+import { login, restoreAccount, serialiseAccount, signup, type Account } from '../../../src/client/session.ts'
+import { Library } from '../../../src/client/library.ts'
+import { openItem, type OpenedItem } from '../../../src/client/download.ts'
+import { UploadJournal } from '../../../src/client/journal.ts'
+import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
+import { LocalDb } from './idb.ts'
+import { LocalCache } from './local-cache.ts'
+import { indexedDbJournalStorage } from './journal-idb.ts'
+import { entriesByItem, libraryView, type Entry } from './views.ts'
+import type { EventMessage, SavedSession, SessionPhase } from './protocol.ts'
+
+export type Post = (message: EventMessage) => void
+
+const OPENED_CACHE = 500
+
+export class WorkerSession {
+  readonly account: Account
+  readonly library: Library
+  readonly cache: LocalCache
+  readonly journal: UploadJournal
+  private readonly post: Post
+  private index = new Map<string, Entry[]>()
+  private readonly opened = new Map<string, Promise<OpenedItem>>()
+
+  private constructor (account: Account, db: LocalDb, post: Post) {
+    this.account = account
+    this.library = new Library(account)
+    this.cache = new LocalCache(db, account.keys.masterKey)
+    this.journal = new UploadJournal(indexedDbJournalStorage(db))
+    this.post = post
+  }
+
+  private static async start (account: Account, post: Post): Promise<WorkerSession> {
+    post({ event: 'phase', phase: 'syncing' })
+    const db = await LocalDb.open(`obscura-${account.user.id}`)
+    const session = new WorkerSession(account, db, post)
+    await session.refresh()
+    return session
+  }
+
+  static async signup (node: string, username: string, password: string, invite: string | undefined, post: Post): Promise<{ session: WorkerSession, recoveryKey: string }> {
+    phase(post, 'creating')
+    const { account, recoveryKey } = await signup(node, username, password, { invite })
+    return { session: await WorkerSession.start(account, post), recoveryKey }
+  }
+
+  static async login (node: string, username: string, password: string, post: Post): Promise<WorkerSession> {
+    phase(post, 'deriving')
+    const account = await login(node, username, password)
+    return await WorkerSession.start(account, post)
+  }
+
+  static async resume (saved: SavedSession, post: Post): Promise<WorkerSession> {
+    phase(post, 'unlocking')
+    const account = await restoreAccount(saved)
+    account.user = await account.api.me()
+    return await WorkerSession.start(account, post)
+  }
+
+  saved (): SavedSession {
+    return serialiseAccount(this.account) as unknown as SavedSession
+  }
+
+  /** Syncs with the node, then sends the page a fresh view. */
+  async refresh (): Promise<void> {
+    await this.library.sync()
+    this.account.user = await this.account.api.me()
+    this.publish()
+  }
+
+  /** Rebuilds the index and view after a local change (commits already applied to the state). */
+  publish (): void {
+    this.index = entriesByItem(this.library)
+    this.post({ event: 'library', view: libraryView(this.library, this.index) })
+  }
+
+  /** Entries of an item; the live (non-trashed) ones first. */
+  entries (itemId: string): Entry[] {
+    const list = this.index.get(itemId)
+    if (list == null || list.length === 0) throw new NotFoundInLibraryError(`no item ${itemId}`)
+    return [...list].sort((a, b) => (a.item.trashedAt == null ? 0 : 1) - (b.item.trashedAt == null ? 0 : 1))
+  }
+
+  collection (id: string): Entry['collection'] {
+    if (id === this.library.root.id) return this.library.root
+    const found = this.library.collections.get(id)
+    if (found == null) throw new NotFoundInLibraryError(`no album or folder ${id}`)
+    return found
+  }
+
+  /** The item's decrypted manifest and file key, fetched once and kept in a small cache. */
+  async open (itemId: string): Promise<OpenedItem> {
+    let pending = this.opened.get(itemId)
+    if (pending == null) {
+      const entry = this.entries(itemId)[0] as Entry
+      pending = openItem(this.account.api, entry.collection, entry.item)
+      pending.catch(() => { this.opened.delete(itemId) })
+      this.opened.set(itemId, pending)
+      if (this.opened.size > OPENED_CACHE) this.opened.delete(this.opened.keys().next().value as string)
+    }
+    return await pending
+  }
+
+  async logout (): Promise<void> {
+    try {
+      await this.account.api.logout()
+    } finally {
+      await this.cache.clearCaches()
+      this.cache.db.close()
+      this.account.keys.masterKey.fill(0)
+    }
+  }
+}
+
+function phase (post: Post, value: SessionPhase): void {
+  post({ event: 'phase', phase: value })
+}
