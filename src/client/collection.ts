@@ -1,27 +1,46 @@
 /**
  * One collection as the client sees it: the state built by replaying its verified log, how to
  * catch up with the node (only the commits after our cursor), and how to append a batch of ops
- * by compare-and-swap, retrying on the new head when another device wrote first.
+ * by compare-and-swap, retrying on the new head when another device or member wrote first.
  *
  * [Note: verify before apply] Commits from the node are staged and applied only once the whole
  * chain from our cursor to the signed head checks out, so a tampered or truncated log never
  * leaves half-applied changes behind.
+ *
+ * [Note: who may write what] The owner's records decide who else may write: a `member` op with
+ * role "collaborator" admits a key, a `revoke` op (or a downgrade to "viewer") removes it from
+ * that point of the log on. A record by any other key, or an owner-only op by a collaborator,
+ * makes the sync fail (a forged or misplaced record). A collaborator's `rename`, `trash`,
+ * `restore`, `flag` and `remove` act only on items that collaborator added, and its `add` cannot
+ * replace someone else's item: such ops are valid records but change nothing, the same for every
+ * reader.
+ *
+ * [Note: key epochs] A collection starts at key epoch 0. When the owner removes a member it opens
+ * the next epoch with a record sealed under a fresh key whose first op is `rekey`, carrying the
+ * previous key boxed under the new one; every later record and file key uses the new key. So the
+ * newest key opens the whole history, and nothing written after a removal opens with a key the
+ * removed member held. Records under an older epoch after a re-key are refused.
  */
-import { bytesEqual } from '../crypto/bytes.ts'
+import { bytesEqual, toHex } from '../crypto/bytes.ts'
+import { unwrapFileKey, unwrapPreviousKey, wrapFileKey } from '../crypto/wrap.ts'
 import { cborCid, type CID } from '../format/cid.ts'
-import { decodeCommit, encodeCommit, openRecord, sealRecord } from '../format/commit.ts'
+import { decodeCommit, encodeCommit, sealRecord } from '../format/commit.ts'
 import { checkNotRolledBack, createHead, decodeHead, verifyHeadSignature, type Head } from '../format/head.ts'
-import { UnauthorisedAuthorError } from '../format/errors.ts'
+import { KeyEpochError, UnauthorisedAuthorError } from '../format/errors.ts'
+import { openRecordBox, recordEpoch, verifyRecordSignature, type SignedRecord } from '../format/record.ts'
 import { fromBase64 } from './encoding.ts'
-import { ApiError, BadResponseError } from './errors.ts'
-import { isOwnerOnly, parseRecordContent, type CollectionKind, type ItemKind, type RecordOp } from '../format/record-ops.ts'
+import { ApiError, BadResponseError, CollectionKeyUnavailableError } from './errors.ts'
+import { isOwnerOnly, parseRecordContent, type CollectionKind, type ItemKind, type MemberRole, type RecordOp } from '../format/record-ops.ts'
 import type { NodeApi } from './api.ts'
 import type { SigningKey } from '../crypto/sign.ts'
 
 export interface ItemEntry {
   id: string
   manifest: CID
+  /** The file key, boxed under the collection key of `epoch`. */
   fileKeyBox: Uint8Array
+  /** Key epoch of the record that added the item (see [Note: key epochs]). */
+  epoch: number
   name: string
   size: number
   mime: string
@@ -36,11 +55,36 @@ export interface ItemEntry {
   archived?: boolean
 }
 
-export interface ChildEntry { id: string, kind: 'album' | 'folder', keyBox: Uint8Array }
+export interface ChildEntry {
+  id: string
+  kind: 'album' | 'folder'
+  /** The collection key of epoch 0, boxed under the master key. */
+  keyBox: Uint8Array
+  /** Keys of later epochs (after re-keys), boxed under the master key. */
+  epochKeys: Map<number, Uint8Array>
+}
+
+/** A member as the owner's records describe it. */
+export interface MemberEntry {
+  /** Ed25519 identity key (a public link's derived key for links that accept uploads). */
+  key: Uint8Array
+  boxPublicKey: Uint8Array
+  role: MemberRole
+  label?: string
+  /** The collection key of `epoch`, sealed to `boxPublicKey`. */
+  sealedKey: Uint8Array
+  /** Epoch of the record that last named this member. */
+  epoch: number
+}
 
 export interface CollectionState {
   id: string
+  /** Key of the current epoch: new records and file keys are sealed under it. */
   key: Uint8Array
+  /** Current key epoch (0 until the owner first re-keys). */
+  epoch: number
+  /** Every key of this collection this client holds, by epoch. */
+  keys: Map<number, Uint8Array>
   ownerKey: Uint8Array
   seq: number
   headCid: CID | null
@@ -51,43 +95,90 @@ export interface CollectionState {
   items: Map<string, ItemEntry>
   /** Root collection only: the user's albums and folders. */
   children: Map<string, ChildEntry>
+  /** Members other than the owner, by hex of their key. */
+  members: Map<string, MemberEntry>
 }
 
-export function emptyCollection (id: string, key: Uint8Array, ownerKey: Uint8Array): CollectionState {
-  return { id, key, ownerKey, seq: 0, headCid: null, root: null, items: new Map(), children: new Map() }
+/**
+ * A collection not synced yet. `key` is the key of `keyEpoch`: the owner knows epoch 0 (and later
+ * ones from its root collection); a member may know only the newest, and learns the older ones
+ * from the log.
+ */
+export function emptyCollection (id: string, key: Uint8Array, ownerKey: Uint8Array, keyEpoch = 0): CollectionState {
+  return {
+    id, key, epoch: 0, keys: new Map([[keyEpoch, key]]), ownerKey, seq: 0, headCid: null, root: null,
+    items: new Map(), children: new Map(), members: new Map()
+  }
 }
 
-/** Applies one op; ops about unknown items are ignored (they raced with a removal). */
-export function applyOp (state: CollectionState, op: RecordOp, author: Uint8Array): void {
+/** The file key of an item, unwrapped with the key of the epoch it was added under. */
+export function fileKeyOf (collection: CollectionState, item: ItemEntry): Uint8Array {
+  const key = collection.keys.get(item.epoch)
+  if (key == null) throw new CollectionKeyUnavailableError(collection.id, item.epoch)
+  return unwrapFileKey(key, item.id, item.fileKeyBox)
+}
+
+/** The role of `key` in the collection: owner, a member's role, or undefined. */
+export function roleOf (state: CollectionState, key: Uint8Array): 'owner' | MemberRole | undefined {
+  if (bytesEqual(key, state.ownerKey)) return 'owner'
+  return state.members.get(toHex(key))?.role
+}
+
+/** See [Note: who may write what]: the owner touches anything, others only what they added. */
+function mayChange (state: CollectionState, item: ItemEntry, author: Uint8Array): boolean {
+  return bytesEqual(author, state.ownerKey) || bytesEqual(author, item.author)
+}
+
+/**
+ * Applies one op written by `author` in a record of key epoch `epoch`; ops about unknown items
+ * are ignored (they raced with a removal), and so are ops a collaborator may not make.
+ */
+export function applyOp (state: CollectionState, op: RecordOp, author: Uint8Array, epoch = state.epoch): void {
   switch (op.op) {
     case 'meta':
       state.name = op.name
       state.kind = op.kind
       state.parent = op.parent
       return
-    case 'add':
+    case 'add': {
+      const present = state.items.get(op.item)
+      if (present != null && !mayChange(state, present, author)) return
       state.items.set(op.item, {
-        id: op.item, manifest: op.manifest, fileKeyBox: op.fileKey, name: op.name, size: op.size, mime: op.mime,
+        id: op.item, manifest: op.manifest, fileKeyBox: op.fileKey, epoch, name: op.name, size: op.size, mime: op.mime,
         kind: op.kind, takenAt: op.takenAt, contentTag: op.contentTag, addedAt: op.addedAt, author
       })
       return
-    case 'collection':
-      state.children.set(op.id, { id: op.id, kind: op.kind, keyBox: op.key })
+    }
+    case 'collection': {
+      if (op.epoch == null) {
+        state.children.set(op.id, { id: op.id, kind: op.kind, keyBox: op.key, epochKeys: state.children.get(op.id)?.epochKeys ?? new Map() })
+      } else {
+        state.children.get(op.id)?.epochKeys.set(op.epoch, op.key)
+      }
       return
+    }
     case 'uncollection':
       state.children.delete(op.id)
       return
-    case 'remove':
-      state.items.delete(op.item)
-      return
     case 'member':
-    case 'revoke':
-      // Sharing applies these (members and roles); a collection nobody shares has none.
+      state.members.set(toHex(op.member), {
+        key: op.member, boxPublicKey: op.boxPublicKey, role: op.role, sealedKey: op.collectionKey, epoch, ...(op.label != null ? { label: op.label } : {})
+      })
       return
+    case 'revoke':
+      state.members.delete(toHex(op.member))
+      return
+    case 'rekey': {
+      state.epoch = op.epoch
+      const key = state.keys.get(op.epoch)
+      if (key != null) state.key = key
+      return
+    }
   }
   const item = state.items.get(op.item)
-  if (item == null) return
+  if (item == null || !mayChange(state, item, author)) return
   switch (op.op) {
+    case 'remove': state.items.delete(op.item); break
     case 'rename': item.name = op.name; break
     case 'trash': item.trashedAt = op.at; break
     case 'restore': delete item.trashedAt; break
@@ -97,20 +188,89 @@ export function applyOp (state: CollectionState, op: RecordOp, author: Uint8Arra
 
 export interface SyncOptions {
   signal?: AbortSignal
-  /** Who may sign records and heads besides the owner (collaborators); owner only by default. */
-  allowedAuthors?: (key: Uint8Array) => boolean
+  /**
+   * Asked for the key of an epoch this client does not hold (the owner re-keyed): a member asks
+   * the node for the key sealed to it, the owner reads its root collection. Resolves undefined
+   * when there is none; the sync then fails with CollectionKeyUnavailableError.
+   */
+  keyFor?: (epoch: number) => Promise<Uint8Array | undefined>
   /** Commits per request. */
   pageSize?: number
 }
 
+interface StagedRecord { record: SignedRecord, epoch: number, ops?: RecordOp[] }
+
+/**
+ * Finds the key of every epoch the staged records use: the newest from what the client holds
+ * (or `keyFor`), each older one from the `rekey` op that opened the next epoch, which the owner
+ * sealed under the newer key. Returns the keys; the records it had to open keep their ops.
+ */
+async function resolveKeys (state: CollectionState, staged: StagedRecord[], options: SyncOptions): Promise<Map<number, Uint8Array>> {
+  const keys = new Map(state.keys)
+  if (staged.length === 0) return keys
+  const needed = new Set(staged.map((s) => s.epoch))
+  const newest = Math.max(...needed)
+  if (!keys.has(newest)) {
+    const key = await options.keyFor?.(newest)
+    if (key != null) keys.set(newest, key)
+  }
+  const firstOf = new Map<number, StagedRecord>()
+  for (const s of staged) if (!firstOf.has(s.epoch)) firstOf.set(s.epoch, s)
+  for (let epoch = newest; epoch >= 1; epoch--) {
+    const key = keys.get(epoch)
+    const first = firstOf.get(epoch)
+    if (keys.has(epoch - 1) || key == null || first == null) continue
+    if (!bytesEqual(first.record.author, state.ownerKey)) throw new KeyEpochError(`epoch ${epoch} is opened by a record that is not the owner's`)
+    first.ops = parseRecordContent(openRecordBox(key, state.id, first.record))
+    const rekey = first.ops[0]
+    if (rekey?.op !== 'rekey' || rekey.epoch !== epoch) throw new KeyEpochError(`the first record of epoch ${epoch} does not open it with a rekey op`)
+    keys.set(epoch - 1, unwrapPreviousKey(key, state.id, epoch - 1, rekey.previous))
+  }
+  for (const epoch of needed) if (!keys.has(epoch)) throw new CollectionKeyUnavailableError(state.id, epoch)
+  return keys
+}
+
+/**
+ * Checks the staged records in log order against who may write at each point and against the
+ * epoch rules, opening each under its epoch's key. Returns the ops to apply and the set of keys
+ * allowed to sign the head that ends the log.
+ */
+function checkRecords (state: CollectionState, staged: StagedRecord[], keys: Map<number, Uint8Array>): { batches: Array<{ ops: RecordOp[], author: Uint8Array, epoch: number }>, mayWrite: (key: Uint8Array) => boolean } {
+  let epoch = state.epoch
+  const members = new Map(state.members)
+  const mayWrite = (key: Uint8Array): boolean => bytesEqual(key, state.ownerKey) || members.get(toHex(key))?.role === 'collaborator'
+  const batches: Array<{ ops: RecordOp[], author: Uint8Array, epoch: number }> = []
+  for (const s of staged) {
+    const { record } = s
+    if (s.epoch < epoch) throw new KeyEpochError(`a record sealed under epoch ${s.epoch} after the collection moved to epoch ${epoch}`)
+    if (!mayWrite(record.author)) throw new UnauthorisedAuthorError()
+    const ops = s.ops ?? parseRecordContent(openRecordBox(keys.get(s.epoch) as Uint8Array, state.id, record))
+    const byOwner = bytesEqual(record.author, state.ownerKey)
+    if (!byOwner && ops.some(isOwnerOnly)) throw new UnauthorisedAuthorError('a record by a non-owner changes the collection itself or its members')
+    for (const [index, op] of ops.entries()) {
+      if (op.op === 'rekey') {
+        if (index !== 0 || op.epoch !== epoch + 1 || s.epoch !== op.epoch) throw new KeyEpochError('a rekey op must be the first op of the first record of the epoch it opens')
+        epoch = op.epoch
+      } else if (op.op === 'member') {
+        members.set(toHex(op.member), { key: op.member, boxPublicKey: op.boxPublicKey, role: op.role, sealedKey: op.collectionKey, epoch: s.epoch })
+      } else if (op.op === 'revoke') {
+        members.delete(toHex(op.member))
+      }
+    }
+    if (s.epoch !== epoch) throw new KeyEpochError(`a record under epoch ${s.epoch} that the owner did not open with a rekey op`)
+    batches.push({ ops, author: record.author, epoch: s.epoch })
+  }
+  return { batches, mayWrite }
+}
+
 /**
  * Brings `state` up to the node's head: fetches the commits after `state.seq`, page by page,
- * verifies the head signature, the rollback rule and the hash chain, then applies them.
- * Returns the number of commits applied.
+ * verifies the hash chain and every record's signature, finds the keys of their epochs, checks
+ * each record's author and epoch in log order, verifies the head signature and the rollback
+ * rule, then applies everything. Returns the number of records applied.
  */
 export async function syncCollection (api: NodeApi, state: CollectionState, options: SyncOptions = {}): Promise<number> {
-  const allowed = (key: Uint8Array): boolean => bytesEqual(key, state.ownerKey) || options.allowedAuthors?.(key) === true
-  const staged: Array<{ ops: RecordOp[], author: Uint8Array }> = []
+  const staged: StagedRecord[] = []
   let cursor = state.seq
   let root = state.root
   let head: Head | undefined
@@ -128,27 +288,28 @@ export async function syncCollection (api: NodeApi, state: CollectionState, opti
         throw new BadResponseError(`commit ${commit.seq} of ${state.id} does not continue the log`)
       }
       for (const record of commit.records) {
-        const ops = parseRecordContent(await openRecord(state.key, state.id, record, allowed))
-        if (!bytesEqual(record.author, state.ownerKey) && ops.some(isOwnerOnly)) {
-          throw new UnauthorisedAuthorError('a record by a non-owner changes the collection itself or its members')
-        }
-        staged.push({ ops, author: record.author })
+        await verifyRecordSignature(state.id, record)
+        staged.push({ record, epoch: recordEpoch(record) })
       }
       cursor = commit.seq
       root = cid
     }
     if (!page.more) break
   }
+  const keys = await resolveKeys(state, staged, options)
+  const { batches, mayWrite } = checkRecords(state, staged, keys)
   await verifyHeadSignature(head)
   if (!bytesEqual(head.owner, state.ownerKey)) throw new BadResponseError('the head names another owner')
-  if (!allowed(head.signer)) throw new BadResponseError('the head is signed by someone who may not write here')
+  if (!mayWrite(head.signer)) throw new BadResponseError('the head is signed by someone who may not write here')
   checkNotRolledBack(state.seq === 0 ? null : state.seq, state.root, head)
   if (head.seq !== cursor || !sameCid(head.root, root)) throw new BadResponseError('the log does not end at the signed head')
-  for (const { ops, author } of staged) for (const op of ops) applyOp(state, op, author)
+  state.keys = keys
+  for (const { ops, author, epoch } of batches) for (const op of ops) applyOp(state, op, author, epoch)
+  state.key = keys.get(state.epoch) ?? state.key
   state.seq = head.seq
   state.root = head.root
   state.headCid = headCid ?? null
-  return staged.length
+  return batches.length
 }
 
 export interface CommitOptions extends SyncOptions {
@@ -158,17 +319,37 @@ export interface CommitOptions extends SyncOptions {
   unlinks?: CID[]
   /** Attempts before giving up when other writers keep winning. */
   attempts?: number
+  /**
+   * Seal the record under a new epoch's key (a re-key by the owner; the first op is `rekey`).
+   * Fails with KeyEpochError if the collection moved to another epoch meanwhile.
+   */
+  rekey?: { epoch: number, key: Uint8Array }
+}
+
+/** Add ops carry file keys boxed under the key they were sealed for: re-box them for another. */
+function rewrapFileKeys (ops: RecordOp[], from: Uint8Array, to: Uint8Array): RecordOp[] {
+  return ops.map((op) => op.op === 'add' ? { ...op, fileKey: wrapFileKey(to, op.item, unwrapFileKey(from, op.item, op.fileKey)) } : op)
 }
 
 /**
- * Appends `ops` as one signed record in a new commit. On STALE_HEAD another device wrote first:
- * sync, then try again on the new head; ops are independent, so replaying them after the other
- * writer's changes keeps both.
+ * Appends `ops` as one signed record in a new commit. On STALE_HEAD another device or member
+ * wrote first: sync, then try again on the new head; ops are independent, so replaying them
+ * after the other writer's changes keeps both. If the owner re-keyed meanwhile, the record is
+ * sealed again under the new key and its file keys re-boxed.
  */
 export async function commitOps (api: NodeApi, state: CollectionState, signingKey: SigningKey, ops: RecordOp[], options: CommitOptions = {}): Promise<void> {
-  const record = await sealRecord(state.key, state.id, signingKey, { ops })
   const attempts = options.attempts ?? 8
+  let sealedUnder: { epoch: number, key: Uint8Array } | undefined
+  let record: SignedRecord | undefined
+  let pending = ops
   for (let attempt = 1; ; attempt++) {
+    if (options.rekey != null && options.rekey.epoch !== state.epoch + 1) throw new KeyEpochError(`the collection moved to epoch ${state.epoch} while re-keying it`)
+    const target = options.rekey ?? { epoch: state.epoch, key: state.key }
+    if (record == null || sealedUnder?.epoch !== target.epoch) {
+      if (sealedUnder != null) pending = rewrapFileKeys(pending, sealedUnder.key, target.key)
+      record = await sealRecord(target.key, state.id, signingKey, { ops: pending }, undefined, target.epoch)
+      sealedUnder = target
+    }
     const seq = state.seq + 1
     const { bytes: commitBytes, cid } = await encodeCommit({
       collection: state.id, seq, prev: state.root, links: options.links ?? [], unlinks: options.unlinks ?? [], records: [record]
@@ -185,7 +366,8 @@ export async function commitOps (api: NodeApi, state: CollectionState, signingKe
       }
       throw err
     }
-    for (const op of ops) applyOp(state, op, signingKey.publicKey)
+    if (options.rekey != null) state.keys.set(target.epoch, target.key)
+    for (const op of pending) applyOp(state, op, signingKey.publicKey, target.epoch)
     state.seq = seq
     state.root = cid
     state.headCid = headCid

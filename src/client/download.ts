@@ -8,9 +8,8 @@ import { chunkRangeFor, createChunkDecryptor, decryptStream, type StreamDescript
 import { openManifest, type Manifest } from '../format/manifest.ts'
 import { fetchInOrder, fetchVerified } from './blocks.ts'
 import { NotFoundInLibraryError } from './errors.ts'
-import { unwrapFileKey } from '../crypto/wrap.ts'
 import type { NodeApi } from './api.ts'
-import type { CollectionState, ItemEntry } from './collection.ts'
+import { fileKeyOf, type CollectionState, type ItemEntry } from './collection.ts'
 
 export type PartName = 'original' | 'motion' | 'thumbnail' | 'preview'
 
@@ -20,7 +19,7 @@ export interface OpenedItem {
 }
 
 export async function openItem (api: NodeApi, collection: CollectionState, item: ItemEntry, signal?: AbortSignal): Promise<OpenedItem> {
-  const fileKey = unwrapFileKey(collection.key, item.id, item.fileKeyBox)
+  const fileKey = fileKeyOf(collection, item)
   const bytes = await fetchVerified(api, item.manifest, signal)
   return { manifest: await openManifest(fileKey, item.id, bytes), fileKey }
 }

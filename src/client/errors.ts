@@ -28,3 +28,20 @@ export class BadResponseError extends ObscuraError {
 export class NotFoundInLibraryError extends ObscuraError {
   constructor (what: string) { super('NOT_IN_LIBRARY', what) }
 }
+
+/**
+ * The client holds no key for a key epoch of a collection it syncs: the owner re-keyed it and
+ * did not give this account the new key (it was removed), or has not yet.
+ */
+export class CollectionKeyUnavailableError extends ObscuraError {
+  readonly epoch: number
+  constructor (collectionId: string, epoch: number) {
+    super('KEY_UNAVAILABLE', `no key for epoch ${epoch} of collection ${collectionId}: you may have been removed from it`)
+    this.epoch = epoch
+  }
+}
+
+/** A share the node lists is not confirmed by the collection's own, owner-signed log. */
+export class UnconfirmedShareError extends ObscuraError {
+  constructor (message: string) { super('SHARE_UNCONFIRMED', message) }
+}

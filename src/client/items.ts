@@ -3,8 +3,8 @@
  * file keys re-wrapped under the target's collection key, the same manifest and blocks linked
  * once more), move them (add to the target, then delete from the source), and rename them.
  */
-import { unwrapFileKey, wrapFileKey } from '../crypto/wrap.ts'
-import type { CollectionState, ItemEntry } from './collection.ts'
+import { wrapFileKey } from '../crypto/wrap.ts'
+import { fileKeyOf, type CollectionState, type ItemEntry } from './collection.ts'
 import type { Library } from './library.ts'
 import type { AddOp } from '../format/record-ops.ts'
 
@@ -15,7 +15,7 @@ export async function addItemsTo (library: Library, from: CollectionState, items
     op: 'add',
     item: item.id,
     manifest: item.manifest,
-    fileKey: wrapFileKey(to.key, item.id, unwrapFileKey(from.key, item.id, item.fileKeyBox)),
+    fileKey: wrapFileKey(to.key, item.id, fileKeyOf(from, item)),
     name: item.name,
     size: item.size,
     mime: item.mime,

@@ -13,9 +13,9 @@ import { sealManifest, type Manifest } from '../format/manifest.ts'
 import { pairLivePhotos, type UploadUnit } from '../media/live-photos.ts'
 import { BlockUploader } from './blocks.ts'
 import { describeUnit, type DescribedUnit, type ExtraPart } from './upload-media.ts'
-import { newKey, unwrapFileKey, wrapFileKey } from '../crypto/wrap.ts'
+import { newKey, wrapFileKey } from '../crypto/wrap.ts'
 import { kindFromMime, mimeFromName } from './mime.ts'
-import type { CollectionState } from './collection.ts'
+import { fileKeyOf, type CollectionState } from './collection.ts'
 import type { UploadJournal } from './journal.ts'
 import type { ItemRef, Library } from './library.ts'
 import type { AddOp, RecordOp } from '../format/record-ops.ts'
@@ -114,7 +114,7 @@ export async function uploadFiles (library: Library, sources: UploadSource[], op
     const earlier = unit.motion != null && thisRun.get(tagHex)?.summary.kind !== 'live' ? undefined : thisRun.get(tagHex)
     if (existing != null || earlier != null) {
       if (existing != null) {
-        const fileKey = unwrapFileKey(existing.collection.key, existing.item.id, existing.item.fileKeyBox)
+        const fileKey = fileKeyOf(existing.collection, existing.item)
         await batch.add(existing.item.id, fileKey, existing.item.manifest, { ...summaryOf(existing), contentTag: tag }, tagHex)
       } else if (earlier != null) {
         await batch.add(earlier.itemId, earlier.fileKey, earlier.manifestCid, earlier.summary, tagHex)

@@ -51,7 +51,29 @@ export const LABELS = {
   /** Box: a file key kept in the client's upload journal, under the master key. */
   boxJournalFileKey: 'obscura/v1/box/journal-file-key',
   /** Sealed-box suffix: a collection key sealed to a member (full label obscura/v1/seal/collection-key). */
-  sealCollectionKey: 'collection-key'
+  sealCollectionKey: 'collection-key',
+  /** Box: the key of the previous epoch under the key of a newer one (context = collection id || epoch). */
+  boxPreviousCollectionKey: 'obscura/v1/box/previous-collection-key',
+  /** Box: a collection key under a public link's wrap key (context = collection id || epoch). */
+  boxLinkCollectionKey: 'obscura/v1/box/link-collection-key',
+  /** Box: a public link's token and secrets, kept for its owner under the master key. */
+  boxLinkOwner: 'obscura/v1/box/link-owner',
+  /** HKDF info: a public link's wrap key from the secret in its URL fragment (salt: password part). */
+  linkKey: 'obscura/v1/link/key',
+  /** HKDF info: Ed25519 seed with which a public link's holders sign what they upload. */
+  linkSigning: 'obscura/v1/link/signing',
+  /** HKDF info: X25519 secret of a public link (its `member` op seals the collection key to it). */
+  linkBox: 'obscura/v1/link/box',
+  /** HKDF info: content-tag key of uploads through a public link. */
+  linkDedup: 'obscura/v1/link/dedup',
+  /** HKDF info: a link password's contribution to the wrap key, from its Argon2id output. */
+  linkPasswordKey: 'obscura/v1/link/password-key',
+  /** HKDF info: Ed25519 seed that proves a link password to the node, from its Argon2id output. */
+  linkPasswordAuth: 'obscura/v1/link/password-auth',
+  /** Signature: a link password proof over a node challenge and the link id. */
+  linkLogin: 'obscura/v1/link/login',
+  /** Signature: a member's grant token, with which a node acting for the member reads the collection. */
+  grant: 'obscura/v1/grant'
 } as const
 
 /** Checks that `label` is printable ASCII and returns its bytes. */

@@ -8,7 +8,7 @@ import { boxOpen, boxSeal, openSealed, sealTo } from './box.ts'
 import { hkdf } from './hash.ts'
 import { LABELS } from './labels.ts'
 import { defaultRandom, randomBytes, type RandomSource } from './random.ts'
-import { idBytes } from '../format/ids.ts'
+import { epochContext, idBytes } from '../format/ids.ts'
 
 /** The user's root collection key, derived from the master key so that it needs no storage. */
 export function rootCollectionKey (masterKey: Uint8Array): Uint8Array {
@@ -20,13 +20,37 @@ export function newKey (random: RandomSource = defaultRandom): Uint8Array {
   return randomBytes(32, random)
 }
 
-/** Collection key under the master key; context = collection id. Draws 24 bytes. */
-export function wrapCollectionKey (masterKey: Uint8Array, collectionId: string, collectionKey: Uint8Array, random?: RandomSource): Uint8Array {
-  return boxSeal(masterKey, collectionKey, { label: LABELS.boxCollectionKey, context: idBytes(collectionId), random })
+/**
+ * Collection key under the master key; context = collection id, followed by uint32be(epoch) for
+ * the keys of later epochs (a re-keyed collection). Draws 24 bytes.
+ */
+export function wrapCollectionKey (masterKey: Uint8Array, collectionId: string, collectionKey: Uint8Array, random?: RandomSource, epoch = 0): Uint8Array {
+  return boxSeal(masterKey, collectionKey, { label: LABELS.boxCollectionKey, context: epochContext(collectionId, epoch), random })
 }
 
-export function unwrapCollectionKey (masterKey: Uint8Array, collectionId: string, wrapped: Uint8Array): Uint8Array {
-  return boxOpen(masterKey, wrapped, { label: LABELS.boxCollectionKey, context: idBytes(collectionId) })
+export function unwrapCollectionKey (masterKey: Uint8Array, collectionId: string, wrapped: Uint8Array, epoch = 0): Uint8Array {
+  return boxOpen(masterKey, wrapped, { label: LABELS.boxCollectionKey, context: epochContext(collectionId, epoch) })
+}
+
+/**
+ * The key of epoch `previousEpoch` boxed under the key of the next epoch (the `previous` field
+ * of a `rekey` op), so that the newest key unlocks the whole chain. Draws 24 bytes.
+ */
+export function wrapPreviousKey (newKey: Uint8Array, collectionId: string, previousEpoch: number, previousKey: Uint8Array, random?: RandomSource): Uint8Array {
+  return boxSeal(newKey, previousKey, { label: LABELS.boxPreviousCollectionKey, context: epochContext(collectionId, previousEpoch), random })
+}
+
+export function unwrapPreviousKey (newKey: Uint8Array, collectionId: string, previousEpoch: number, wrapped: Uint8Array): Uint8Array {
+  return boxOpen(newKey, wrapped, { label: LABELS.boxPreviousCollectionKey, context: epochContext(collectionId, previousEpoch) })
+}
+
+/** A collection key under a public link's wrap key (the node keeps it; see link-keys.ts). Draws 24 bytes. */
+export function wrapLinkCollectionKey (linkWrapKey: Uint8Array, collectionId: string, epoch: number, collectionKey: Uint8Array, random?: RandomSource): Uint8Array {
+  return boxSeal(linkWrapKey, collectionKey, { label: LABELS.boxLinkCollectionKey, context: epochContext(collectionId, epoch), random })
+}
+
+export function unwrapLinkCollectionKey (linkWrapKey: Uint8Array, collectionId: string, epoch: number, wrapped: Uint8Array): Uint8Array {
+  return boxOpen(linkWrapKey, wrapped, { label: LABELS.boxLinkCollectionKey, context: epochContext(collectionId, epoch) })
 }
 
 /**

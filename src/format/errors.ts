@@ -64,3 +64,12 @@ export class UnauthorisedAuthorError extends ObscuraError {
   static readonly code = 'ERR_UNAUTHORISED_AUTHOR'
   constructor (message = 'record author may not write to this collection') { super(UnauthorisedAuthorError.code, message) }
 }
+
+/**
+ * A record is sealed under a key epoch it may not use at its place in the log: an older epoch
+ * after a re-key, or a new epoch not opened by the owner's `rekey` op.
+ */
+export class KeyEpochError extends ObscuraError {
+  static readonly code = 'ERR_KEY_EPOCH'
+  constructor (message = 'record key epoch is out of order') { super(KeyEpochError.code, message) }
+}

@@ -3,11 +3,12 @@
  * `{ ops: [op, …] }`: one signed, encrypted record holds a whole batch (an upload of a thousand
  * photos is one record), so opening a large collection costs few signature checks. Parsing is
  * strict: an unknown op or field makes the whole record an InvalidStructureError. Ops that change
- * what the collection is or who can read it (`meta`, `member`, `revoke`) are valid only from the
- * collection owner; `isOwnerOnly` names them so that every reader applies the same rule.
+ * what the collection is or who can read it (`meta`, `member`, `revoke`, `rekey`) are valid only
+ * from the collection owner; `isOwnerOnly` names them so that every reader applies the same rule.
  */
 import { z } from 'zod'
 import { DAG_CBOR_CODE } from './cbor.ts'
+import { MAX_EPOCH } from './ids.ts'
 import { bytesSchema, cidSchema, idSchema, parseStructure } from './schema.ts'
 
 const item = idSchema
@@ -45,8 +46,13 @@ export const recordOpSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('trash'), item, at: z.int() }),
   z.strictObject({ op: z.literal('restore'), item }),
   z.strictObject({ op: z.literal('flag'), item, flag: z.enum(['favorite', 'archived']), value: z.boolean() }),
-  /** Root collection only: an album or folder of this user, its key boxed under the master key. */
-  z.strictObject({ op: z.literal('collection'), id: idSchema, kind: z.enum(['album', 'folder']), key: bytesSchema(73) }),
+  /**
+   * Root collection only: an album or folder of this user, its key boxed under the master key.
+   * With `epoch` (>= 1), the key of that epoch, added beside the earlier ones after a re-key.
+   */
+  z.strictObject({
+    op: z.literal('collection'), id: idSchema, kind: z.enum(['album', 'folder']), key: bytesSchema(73), epoch: z.int().min(1).max(MAX_EPOCH).optional()
+  }),
   z.strictObject({ op: z.literal('uncollection'), id: idSchema }),
   /** Grants a member a role and hands them the collection key, sealed to their X25519 key. */
   z.strictObject({
@@ -57,15 +63,23 @@ export const recordOpSchema = z.discriminatedUnion('op', [
     collectionKey: bytesSchema(105),
     label: z.string().optional()
   }),
-  z.strictObject({ op: z.literal('revoke'), member: bytesSchema(32) })
+  z.strictObject({ op: z.literal('revoke'), member: bytesSchema(32) }),
+  /**
+   * Opens key epoch `epoch`: the first op of the first record sealed under the new key. It
+   * carries the previous epoch's key boxed under the new one, so whoever holds the newest key
+   * reads the whole history.
+   */
+  z.strictObject({ op: z.literal('rekey'), epoch: z.int().min(1).max(MAX_EPOCH), previous: bytesSchema(73) })
 ])
 
 export type RecordOp = z.infer<typeof recordOpSchema>
 export type AddOp = z.infer<typeof addOp>
+export type MemberOp = Extract<RecordOp, { op: 'member' }>
+export type MemberRole = MemberOp['role']
 
 export const recordContentSchema = z.strictObject({ ops: z.array(recordOpSchema).min(1).max(10_000) })
 
-const OWNER_ONLY = new Set<RecordOp['op']>(['meta', 'member', 'revoke', 'collection', 'uncollection'])
+const OWNER_ONLY = new Set<RecordOp['op']>(['meta', 'member', 'revoke', 'rekey', 'collection', 'uncollection'])
 
 /** True for ops only the collection owner may author. */
 export function isOwnerOnly (op: RecordOp): boolean {

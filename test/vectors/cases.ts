@@ -90,6 +90,14 @@ export const cases: VectorCase[] = [
   record('record-basic', 'a record boxed under the collection key and signed by its author'),
   record('record-forged-author', "a record whose author field was replaced by the owner's key", { authorSeed: key(0x03), claimAuthorSeed: key(0x01) }),
   record('record-unauthorised-author', 'a validly signed record by a key that is not a member', { authorSeed: key(0x03), allowedSeeds: [key(0x01)] }),
+  record('record-epoch', 'a record under key epoch 2: the epoch is in the box context and the signed message', { epoch: 2, collectionKey: key(0x12) }),
+  record('record-epoch-swapped', "a record of epoch 2 whose epoch field was changed to 3: its signature fails", { epoch: 2, collectionKey: key(0x12), claimEpoch: 3 }),
+  { name: 'rekey-previous', kind: 'rekey', description: "a rekey op's previous key: the epoch-0 key boxed under the epoch-1 key", seed: 'rekey-previous', inputs: { collection: COLLECTION, newKey: key(0x12), previousKey: key(0x10), previousEpoch: 0 } },
+  { name: 'rekey-wrong-epoch', kind: 'rekey', description: 'a previous-key box opened as the key of another epoch fails', seed: 'rekey-wrong-epoch', inputs: { collection: COLLECTION, newKey: key(0x13), previousKey: key(0x12), previousEpoch: 1, openEpoch: 0 } },
+  { name: 'link-keys-basic', kind: 'link-keys', description: "a public link's keys from the secret in its URL, and the collection key boxed under its wrap key", seed: 'link-keys-basic', inputs: { secret: key(0x61), collection: COLLECTION, epoch: 0, collectionKey: key(0x10) } },
+  { name: 'link-keys-password', kind: 'link-keys', description: "a password link: the password part is HKDF's salt, so the URL alone opens nothing", seed: 'link-keys-password', inputs: { secret: key(0x61), passwordPart: key(0x62), collection: COLLECTION, epoch: 1, collectionKey: key(0x12), openPasswordPart: key(0x63) } },
+  { name: 'grant-basic', kind: 'grant', description: "a member's grant token for one node and collection", inputs: { memberSeed: key(0x02), node: '12D3KooWExampleNodePeerId', collection: COLLECTION, expiresAt: 1700000000000 } },
+  { name: 'grant-forged', kind: 'grant', description: 'a grant token with one signature bit flipped', inputs: { memberSeed: key(0x02), node: '12D3KooWExampleNodePeerId', collection: COLLECTION, expiresAt: 1700000000000, flipSignatureByte: 5 } },
   {
     name: 'commit-basic', kind: 'commit', description: 'a first commit with two records; links sorted and deduplicated', seed: 'commit-basic',
     inputs: {

@@ -12,6 +12,9 @@ import { encodeRecoveryKey } from '../../src/crypto/recovery-key.ts'
 import { signingKeyFromSeed } from '../../src/crypto/sign.ts'
 import { boxKeyPairFromSecret } from '../../src/crypto/x25519.ts'
 import { bytesEqual } from '../../src/crypto/bytes.ts'
+import { deriveLinkKeys } from '../../src/crypto/link-keys.ts'
+import { unwrapLinkCollectionKey, unwrapPreviousKey, wrapLinkCollectionKey, wrapPreviousKey } from '../../src/crypto/wrap.ts'
+import { createGrantToken, openGrantToken } from '../../src/format/grant.ts'
 import { decodeCanonical, encodeCanonical, verifyBlock } from '../../src/format/cid.ts'
 import { decodeCommit, encodeCommit, openRecord, sealRecord, type SignedRecord } from '../../src/format/commit.ts'
 import { checkNotRolledBack, checkSuccession, createHead, decodeHead, verifyHeadSignature } from '../../src/format/head.ts'
@@ -38,7 +41,7 @@ async function headFrom (inputs: Inputs, prev: CID | null): Promise<Awaited<Retu
 
 async function record (inputs: Inputs, content: string, random: RandomSource): Promise<SignedRecord> {
   const author = await signingKeyFromSeed(hex(inputs.authorSeed))
-  return await sealRecord(hex(inputs.collectionKey), inputs.collection, author, decodeCanonical(hex(content)) as object, random)
+  return await sealRecord(hex(inputs.collectionKey), inputs.collection, author, decodeCanonical(hex(content)) as object, random, inputs.epoch ?? 0)
 }
 
 export const executors: Record<string, Executor> = {
@@ -95,8 +98,9 @@ export const executors: Record<string, Executor> = {
 
   async record (inputs, random, out) {
     const sealed = await record(inputs, inputs.content, random)
-    out.record = { author: toHex(sealed.author), box: toHex(sealed.box), sig: toHex(sealed.sig) }
-    const claimed = inputs.claimAuthorSeed === undefined ? sealed : { ...sealed, author: (await signingKeyFromSeed(hex(inputs.claimAuthorSeed))).publicKey }
+    out.record = { author: toHex(sealed.author), box: toHex(sealed.box), sig: toHex(sealed.sig), ...(sealed.epoch !== undefined ? { epoch: sealed.epoch } : {}) }
+    const authored = inputs.claimAuthorSeed === undefined ? sealed : { ...sealed, author: (await signingKeyFromSeed(hex(inputs.claimAuthorSeed))).publicKey }
+    const claimed = inputs.claimEpoch === undefined ? authored : { ...authored, epoch: inputs.claimEpoch }
     const allowed = inputs.allowedSeeds === undefined
       ? undefined
       : await Promise.all((inputs.allowedSeeds as string[]).map(async (s) => (await signingKeyFromSeed(hex(s))).publicKey))
@@ -111,6 +115,34 @@ export const executors: Record<string, Executor> = {
     out.bytes = toHex(bytes)
     out.cid = commitCid.toString()
     out.links = decodeCommit(bytes).links.map(String)
+  },
+
+  async rekey (inputs, random, out) {
+    const previous = wrapPreviousKey(hex(inputs.newKey), inputs.collection, inputs.previousEpoch, hex(inputs.previousKey), random)
+    out.previous = toHex(previous)
+    out.opened = toHex(unwrapPreviousKey(hex(inputs.openKey ?? inputs.newKey), inputs.collection, inputs.openEpoch ?? inputs.previousEpoch, previous))
+  },
+
+  async 'link-keys' (inputs, random, out) {
+    const keys = await deriveLinkKeys(hex(inputs.secret), optionalHex(inputs.passwordPart))
+    out.wrapKey = toHex(keys.wrapKey)
+    out.signingPublicKey = toHex(keys.signing.publicKey)
+    out.boxPublicKey = toHex(keys.box.publicKey)
+    out.dedupKey = toHex(keys.dedupKey)
+    const keyBox = wrapLinkCollectionKey(keys.wrapKey, inputs.collection, inputs.epoch, hex(inputs.collectionKey), random)
+    out.keyBox = toHex(keyBox)
+    const opener = inputs.openPasswordPart === undefined ? keys : await deriveLinkKeys(hex(inputs.secret), hex(inputs.openPasswordPart))
+    out.opened = toHex(unwrapLinkCollectionKey(opener.wrapKey, inputs.collection, inputs.epoch, keyBox))
+  },
+
+  async grant (inputs, _random, out) {
+    const member = await signingKeyFromSeed(hex(inputs.memberSeed))
+    const bytes = await createGrantToken({ node: inputs.node, collection: inputs.collection, expiresAt: inputs.expiresAt }, member)
+    out.bytes = toHex(bytes)
+    const decoded = decodeCanonical(bytes) as { sig: Uint8Array }
+    if (inputs.flipSignatureByte !== undefined) decoded.sig[inputs.flipSignatureByte] = (decoded.sig[inputs.flipSignatureByte] as number) ^ 0x01
+    const token = await openGrantToken(encodeCanonical(decoded))
+    out.member = toHex(token.member)
   },
 
   async manifest (inputs, random, out) {
