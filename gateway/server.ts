@@ -13,8 +13,10 @@ import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { collectionRoutes } from './routes/collections.ts'
+import { linkRoutes } from './routes/links.ts'
 import { meRoutes } from './routes/me.ts'
 import { s3Routes } from './routes/s3.ts'
+import { sharingRoutes } from './routes/sharing.ts'
 import { serveWebUi } from './routes/static.ts'
 import type { ObscuraNode } from '../node/node.ts'
 import type Router from '@koa/router'
@@ -39,8 +41,13 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
     if (ctx.path !== '/healthz') return next()
     ctx.body = { ok: true }
   })
-  app.use(authenticate(node.accounts))
-  const routers: Router[] = [authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), s3Routes(node)]
+  app.use(authenticate(node.accounts, {
+    linkSession: async (token) => await node.links.resolveSession(token),
+    grantToken: async (bytes) => await node.sharing.resolveGrantToken(bytes)
+  }))
+  const routers: Router[] = [
+    authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), sharingRoutes(node), linkRoutes(node), s3Routes(node)
+  ]
   const methodNotAllowed = (): NodeError => new NodeError('METHOD_NOT_ALLOWED', 'This route does not take that HTTP method', 405)
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }))
   app.use(serveWebUi(options.webuiDir))

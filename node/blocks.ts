@@ -16,6 +16,7 @@ import { KeyedMutex } from './lock.ts'
 import type { Accounts } from './accounts.ts'
 import type { BlockRecord, NodeDatabase, UserRecord } from './db.ts'
 import type { Blockstore } from 'interface-blockstore'
+import type { CollectionGrant } from './sharing.ts'
 
 /** 1 MiB of plaintext plus the AEAD tag and room for a manifest envelope's framing. */
 export const MAX_BLOCK_BYTES = 1024 * 1024 + 4096
@@ -24,9 +25,12 @@ const RAW = 0x55
 
 export type BlockStorage = Pick<Blockstore, 'get' | 'put' | 'has' | 'delete'>
 
-/** Decides whether a user may read a block they do not own (grants for shared albums). */
+/**
+ * Decides whether a user may read a block they do not own: grants for shared albums, and the
+ * request's link or grant-token `grant` when it has one (node/sharing.ts).
+ */
 export interface ReadPolicy {
-  canRead: (user: UserRecord | undefined, cid: CID, record: BlockRecord) => Promise<boolean>
+  canRead: (user: UserRecord | undefined, cid: CID, record: BlockRecord, grant?: CollectionGrant) => Promise<boolean>
 }
 
 /** Parses a CID string and accepts only what Obscura stores: CIDv1, raw or dag-cbor, sha2-256. */
@@ -157,19 +161,19 @@ export class Blocks {
     return Promise.all(cids.map(async (cid) => (await this.db.blocks.get(cid.toString()))?.owners.includes(user.id) === true))
   }
 
-  /** Returns the block if `user` may read it: its owner, or whoever the read policy admits. */
-  async get (user: UserRecord | undefined, cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
+  /** Returns the block if `user` (or the request's `grant`) may read it: its owner, or whoever the read policy admits. */
+  async get (user: UserRecord | undefined, cid: CID, signal?: AbortSignal, grant?: CollectionGrant): Promise<Uint8Array> {
     const record = await this.db.blocks.get(cid.toString())
     if (record == null) throw new NotFoundError(`Block ${cid} is not stored here`)
-    if (!await this.canRead(user, cid, record)) throw new ForbiddenError(`You have no grant to read block ${cid}`)
+    if (!await this.canRead(user, cid, record, grant)) throw new ForbiddenError(`You have no grant to read block ${cid}`)
     return readAll(await this.store.get(cid, { signal }))
   }
 
-  async canRead (user: UserRecord | undefined, cid: CID, record?: BlockRecord): Promise<boolean> {
+  async canRead (user: UserRecord | undefined, cid: CID, record?: BlockRecord, grant?: CollectionGrant): Promise<boolean> {
     const rec = record ?? await this.db.blocks.get(cid.toString())
     if (rec == null) return false
     if (user != null && rec.owners.includes(user.id)) return true
-    return await this.readPolicy?.canRead(user, cid, rec) ?? false
+    return await this.readPolicy?.canRead(user, cid, rec, grant) ?? false
   }
 
   /** Adds one reference to each block; a manifest's first reference also links its chunks. */

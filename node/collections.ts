@@ -10,10 +10,11 @@ import { cborCid } from '../src/format/cid.ts'
 import { decodeCommit, type Commit } from '../src/format/commit.ts'
 import { decodeHead, verifyHeadSignature, type Head } from '../src/format/head.ts'
 import { decodeManifestEnvelope } from '../src/format/manifest.ts'
-import { ForbiddenError, InvalidHeadError, NotFoundError, StaleHeadError } from './errors.ts'
+import { ForbiddenError, InvalidHeadError, NotFoundError, StaleHeadError, UnauthenticatedError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import { seqKey, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
 import type { Blocks } from './blocks.ts'
+import type { CollectionGrant } from './sharing.ts'
 
 export interface LogPage {
   collection: CollectionRecord
@@ -22,10 +23,21 @@ export interface LogPage {
   more: boolean
 }
 
-/** Decides who may read or write a collection besides its owner (shared albums). */
+/** Decides who may read or write a collection besides its owner (shared albums, links). */
 export interface CollectionPolicy {
-  canRead: (user: UserRecord | undefined, collection: CollectionRecord) => Promise<boolean>
+  canRead: (user: UserRecord | undefined, collection: CollectionRecord, grant?: CollectionGrant) => Promise<boolean>
   canWrite: (user: UserRecord, collection: CollectionRecord, head: Head) => Promise<boolean>
+}
+
+/**
+ * Told which blocks each collection links and unlinks, so that block reads can be checked
+ * against the collections containing a block (node/sharing.ts). `closure` is asked before the
+ * blocks are unlinked, while their records still name their chunks.
+ */
+export interface ContainerIndex {
+  add: (collection: string, cids: CID[]) => Promise<void>
+  closure: (cids: CID[]) => Promise<string[]>
+  remove: (collection: string, closure: string[]) => Promise<void>
 }
 
 const DAG_CBOR = 0x71
@@ -37,6 +49,7 @@ export class Collections {
   private readonly blocks: Blocks
   private readonly lock = new KeyedMutex()
   policy?: CollectionPolicy
+  index?: ContainerIndex
 
   constructor (db: NodeDatabase, blocks: Blocks) {
     this.db = db
@@ -45,10 +58,14 @@ export class Collections {
 
   /**
    * Applies a signed head and its commit. Refuses a forged or malformed head (422), a head that
-   * is not the next one (409 STALE_HEAD: the client syncs and retries), and links to blocks the
-   * writer cannot read (403).
+   * is not the next one (409 STALE_HEAD: the client syncs and retries), links to blocks the
+   * writer cannot read (403), and unlinks by someone other than the owner of blocks they did not
+   * upload (403: a collaborator cannot make the node delete the owner's photos).
+   *
+   * `user` is who writes and is charged; with a link `grant` that allows uploads, it is the
+   * collection's owner and the head must be signed by the link's upload key instead.
    */
-  async updateHead (user: UserRecord, id: string, headBytes: Uint8Array, commitBytes: Uint8Array): Promise<CollectionRecord> {
+  async updateHead (user: UserRecord, id: string, headBytes: Uint8Array, commitBytes: Uint8Array, grant?: CollectionGrant): Promise<CollectionRecord> {
     const head = decodeOrRefuse(() => decodeHead(headBytes), 'head')
     const commit = decodeOrRefuse(() => decodeCommit(commitBytes), 'commit')
     if (head.collection !== id || commit.collection !== id) throw new InvalidHeadError('The head or commit names another collection')
@@ -64,7 +81,7 @@ export class Collections {
 
     return this.lock.run(id, async () => {
       const current = await this.db.collections.get(id)
-      await this.checkWriter(user, head, current)
+      const writesAsOwner = await this.checkWriter(user, head, current, grant)
       const expectedSeq = (current?.seq ?? 0) + 1
       if (head.seq !== expectedSeq || !sameCid(head.prev, current?.headCid ?? null)) throw new StaleHeadError(expectedSeq, head.seq)
       if (!sameCid(commit.prev, current?.root ?? null)) throw new InvalidHeadError('The commit does not follow the current one')
@@ -72,6 +89,7 @@ export class Collections {
         if (!await this.blocks.canRead(user, link)) throw new ForbiddenError(`The commit links block ${link}, which you cannot read`)
         await this.assertLinkable(user, link)
       }
+      if (!writesAsOwner) await this.assertUnlinkable(user, commit, grant)
       const next: CollectionRecord = {
         id,
         ownerId: current?.ownerId ?? user.id,
@@ -91,8 +109,8 @@ export class Collections {
   }
 
   /** Commits after `after` (exclusive), at most `limit` of them, with the current head. */
-  async log (user: UserRecord | undefined, id: string, after: number, limit: number): Promise<LogPage> {
-    const collection = await this.readable(user, id)
+  async log (user: UserRecord | undefined, id: string, after: number, limit: number, grant?: CollectionGrant): Promise<LogPage> {
+    const collection = await this.readable(user, id, grant)
     const commits: LogPage['commits'] = []
     const range = { gt: `${id}!${seqKey(after)}`, lte: `${id}!${seqKey(collection.seq)}`, limit: limit + 1 }
     for await (const [key, entry] of this.db.commits.iterator(range)) {
@@ -102,8 +120,8 @@ export class Collections {
     return { collection, commits: commits.slice(0, limit), more }
   }
 
-  async get (user: UserRecord | undefined, id: string): Promise<CollectionRecord> {
-    return this.readable(user, id)
+  async get (user: UserRecord | undefined, id: string, grant?: CollectionGrant): Promise<CollectionRecord> {
+    return this.readable(user, id, grant)
   }
 
   /** The collections a user owns, with their current seq. */
@@ -116,25 +134,48 @@ export class Collections {
     return result
   }
 
-  private async readable (user: UserRecord | undefined, id: string): Promise<CollectionRecord> {
+  private async readable (user: UserRecord | undefined, id: string, grant?: CollectionGrant): Promise<CollectionRecord> {
     const collection = await this.db.collections.get(id)
     if (collection == null) throw new NotFoundError(`No collection ${id}`)
     if (user?.id === collection.ownerId) return collection
-    if (await this.policy?.canRead(user, collection) === true) return collection
+    if (await this.policy?.canRead(user, collection, grant) === true) return collection
+    if (user == null && grant == null) throw new UnauthenticatedError()
     throw new ForbiddenError('You have no access to this collection')
   }
 
-  private async checkWriter (user: UserRecord, head: Head, current: CollectionRecord | undefined): Promise<void> {
+  /** Throws unless this head may be written; returns whether it is the owner who writes. */
+  private async checkWriter (user: UserRecord, head: Head, current: CollectionRecord | undefined, grant?: CollectionGrant): Promise<boolean> {
+    if (grant != null) {
+      if (current == null || grant.collection !== current.id || grant.allowUpload !== true || grant.ownerId !== current.ownerId || user.id !== current.ownerId) {
+        throw new ForbiddenError('This link does not let you add to this collection')
+      }
+      if (b64(head.signer) !== grant.uploadKey) throw new ForbiddenError("The head is not signed by the link's upload key")
+      if (b64(head.owner) !== current.ownerKey) throw new InvalidHeadError('The head names another owner')
+      return false
+    }
     const signerIsUser = b64(head.signer) === user.signingPublicKey
     if (!signerIsUser) throw new ForbiddenError('The head is not signed by your identity key')
     if (current == null) {
       if (b64(head.owner) !== user.signingPublicKey) throw new ForbiddenError('A new collection must be owned by its creator')
-      return
+      return true
     }
     if (b64(head.owner) !== current.ownerKey) throw new InvalidHeadError('The head names another owner')
-    if (current.ownerId === user.id) return
-    if (await this.policy?.canWrite(user, current, head) === true) return
+    if (current.ownerId === user.id) return true
+    if (await this.policy?.canWrite(user, current, head) === true) return false
     throw new ForbiddenError('You cannot write to this collection')
+  }
+
+  /**
+   * Someone other than the owner may release only blocks they uploaded themselves; link holders
+   * release nothing. Otherwise a collaborator could make the node free the owner's photos.
+   */
+  private async assertUnlinkable (user: UserRecord, commit: Commit, grant?: CollectionGrant): Promise<void> {
+    for (const cid of commit.unlinks) {
+      const record = await this.db.blocks.get(cid.toString())
+      if (grant != null || (record != null && !record.owners.includes(user.id))) {
+        throw new ForbiddenError(`The commit unlinks block ${cid}, which you did not add: only the owner can delete other members' photos`)
+      }
+    }
   }
 
   /**
@@ -166,6 +207,7 @@ export class Collections {
       added.push(cid)
     }
     await this.blocks.link(added)
+    await this.index?.add(id, added)
     const dropped: CID[] = []
     for (const cid of commit.unlinks) {
       const key = `${id}!${cid}`
@@ -173,7 +215,9 @@ export class Collections {
       await this.db.links.del(key)
       dropped.push(cid)
     }
+    const closure = await this.index?.closure(dropped) ?? []
     await this.blocks.unlink(dropped)
+    await this.index?.remove(id, closure)
   }
 }
 

@@ -64,6 +64,48 @@ export interface PendingUpload {
   expiresAt: number
 }
 
+/** A user's membership of another user's collection (node/sharing.ts). */
+export interface MemberRecord {
+  collection: string
+  userId: string
+  role: 'viewer' | 'collaborator'
+  /** Key epoch of `sealedKey`; the member checks it against the collection's log. */
+  epoch: number
+  /** base64: the collection key of `epoch` sealed to the member's X25519 key (opaque to the node). */
+  sealedKey: string
+  addedAt: number
+}
+
+/** A public link (node/links.ts). The token itself is never stored, only its SHA-256. */
+export interface LinkRecord {
+  id: string
+  collection: string
+  ownerId: string
+  createdAt: number
+  /** ms since the epoch; absent: never expires. */
+  expiresAt?: number
+  revokedAt?: number
+  /** Distinct devices allowed; absent: no limit. */
+  deviceLimit?: number
+  /** SHA-256 (hex) of each device id that opened the link. */
+  devices: string[]
+  noDownload: boolean
+  allowUpload: boolean
+  /** base64 Ed25519 key that signs uploads through the link (allowUpload only). */
+  uploadKey?: string
+  /** Key epoch of `keyBox`. */
+  epoch: number
+  /** base64: the collection key under the link's wrap key. */
+  keyBox: string
+  /** base64: the token and secrets under the owner's master key. */
+  ownerBox: string
+  /** Argon2id parameters and the auth public key (base64) of a password; absent without one. */
+  password?: { kdf: unknown, authPublicKey: string }
+}
+
+/** A session opened with a public link (and its password). */
+export interface LinkSessionRecord { linkId: string, device: string, expiresAt: number }
+
 interface RangeOptions { gt?: string, gte?: string, lt?: string, lte?: string, limit?: number, reverse?: boolean }
 
 /** The typed view of one sublevel that the services use. */
@@ -95,6 +137,21 @@ export class NodeDatabase {
   readonly links: Sub<number>
   /** `<user id>!<cid>` for every direct S3 upload signed but not committed yet. */
   readonly s3Uploads: Sub<PendingUpload>
+  /** `<collection>!<user id>`: who a collection is shared with, and how. */
+  readonly members: Sub<MemberRecord>
+  /** `<user id>!<collection>`: the collections shared with a user. */
+  readonly memberships: Sub<string>
+  /**
+   * `<cid>` → { collection id: count }: the collections that link a block, directly or through a
+   * manifest. The reverse of `links`; block reads check grants against it in O(1).
+   */
+  readonly containers: Sub<Record<string, number>>
+  /** Link id → public link. */
+  readonly publicLinks: Sub<LinkRecord>
+  /** SHA-256 (hex) of a link token → link id. */
+  readonly linkTokens: Sub<string>
+  /** SHA-256 (hex) of a link session token → its session. */
+  readonly linkSessions: Sub<LinkSessionRecord>
   readonly settings: Sub<unknown>
 
   constructor (dataDir: string) {
@@ -112,6 +169,12 @@ export class NodeDatabase {
     this.blocks = sub('blocks')
     this.links = sub('links')
     this.s3Uploads = sub('s3-uploads')
+    this.members = sub('members')
+    this.memberships = sub('memberships')
+    this.containers = sub('containers')
+    this.publicLinks = sub('public-links')
+    this.linkTokens = sub('link-tokens')
+    this.linkSessions = sub('link-sessions')
     this.settings = sub('settings')
   }
 

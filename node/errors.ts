@@ -96,3 +96,23 @@ export class StorageUnavailableError extends NodeError {
     this.reason = reason
   }
 }
+
+/** A public link past its expiry date: 410, so that viewers can say "this link expired". */
+export class LinkExpiredError extends NodeError {
+  constructor () { super('LINK_EXPIRED', 'This link has expired', 410) }
+}
+
+/** A public link its owner revoked. */
+export class LinkRevokedError extends NodeError {
+  constructor () { super('LINK_REVOKED', 'This link was revoked by its owner', 410) }
+}
+
+/** A password link opened without a valid proof of its password. */
+export class LinkPasswordError extends NodeError {
+  constructor (message = 'This link needs its password') { super('LINK_PASSWORD', message, 401) }
+}
+
+/** A public link already opened on as many devices as its owner allows. */
+export class DeviceLimitError extends NodeError {
+  constructor () { super('DEVICE_LIMIT', 'This link was already opened on as many devices as its owner allows', 403) }
+}

@@ -10,6 +10,8 @@ import { Collections } from './collections.ts'
 import { NodeDatabase } from './db.ts'
 import { DirectS3 } from './direct-s3.ts'
 import { startHelia, type HeliaNode } from './helia.ts'
+import { Links } from './links.ts'
+import { Sharing } from './sharing.ts'
 import { openFsBlockstore } from './storage/fs.ts'
 import { openS3Blockstore } from './storage/s3.ts'
 import type { NodeConfig } from './config.ts'
@@ -21,6 +23,10 @@ export interface ObscuraNode {
   accounts: Accounts
   blocks: Blocks
   collections: Collections
+  /** Members of shared collections and the block grants they give. */
+  sharing: Sharing
+  /** Public links. */
+  links: Links
   /** Direct S3 access (presigned URLs); present when blocks live in an S3 bucket. */
   direct?: DirectS3
   /** The node's libp2p peer id and listen addresses, for operators and invitations. */
@@ -38,6 +44,19 @@ export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
   const accounts = new Accounts(db, config.accounts)
   const blocks = new Blocks(db, blockstore, accounts)
   const collections = new Collections(db, blocks)
+  const sharing = new Sharing(db, accounts, () => helia.libp2p.peerId.toString())
+  await sharing.start()
+  collections.policy = {
+    canRead: async (user, collection, grant) => await sharing.canReadCollection(user, collection, grant),
+    canWrite: async (user, collection, head) => await sharing.canWriteCollection(user, collection, head)
+  }
+  collections.index = {
+    add: async (collection, cids) => { await sharing.addContainer(collection, cids) },
+    closure: async (cids) => await sharing.closureOf(cids),
+    remove: async (collection, closure) => { await sharing.removeContainer(collection, closure) }
+  }
+  blocks.readPolicy = { canRead: async (user, cid, record, grant) => await sharing.canReadBlock(user, cid, record, grant) }
+  const links = new Links(db)
   const direct = s3 != null && config.storage.type === 's3'
     ? new DirectS3({
       mode: config.storage.direct,
@@ -60,6 +79,8 @@ export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
     accounts,
     blocks,
     collections,
+    sharing,
+    links,
     direct,
     identity: () => ({
       peerId: helia.libp2p.peerId.toString(),

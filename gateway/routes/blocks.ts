@@ -10,7 +10,7 @@ import { z } from 'zod'
 import { MAX_BLOCK_BYTES, parseBlockCid } from '../../node/blocks.ts'
 import { InvalidRequestError, NodeError } from '../../node/errors.ts'
 import { readJson, readRawBody } from '../body.ts'
-import { requireUser, type GatewayState } from '../middleware/auth.ts'
+import { requireWriter, type GatewayState } from '../middleware/auth.ts'
 import type { ObscuraNode } from '../../node/node.ts'
 import type { Context } from 'koa'
 
@@ -21,7 +21,7 @@ export function blockRoutes (node: ObscuraNode): Router {
   const router = new Router()
 
   router.put('/api/v1/blocks/:cid', async (ctx) => {
-    const user = requireUser(ctx)
+    const { user } = await requireWriter(ctx, node.accounts)
     const cid = parseBlockCid(ctx.params.cid as string)
     // An absent header reads as '' and Number('') is 0: without this check a chunked upload
     // would pass the quota check as an empty block.
@@ -36,7 +36,7 @@ export function blockRoutes (node: ObscuraNode): Router {
   })
 
   router.post('/api/v1/blocks/have', async (ctx) => {
-    const user = requireUser(ctx)
+    const { user } = await requireWriter(ctx, node.accounts)
     const { cids } = await readJson(ctx, HaveBody)
     ctx.body = { have: await node.blocks.have(user, cids.map(parseBlockCid)) }
   })
@@ -57,7 +57,8 @@ async function sendBlock (ctx: Context, node: ObscuraNode): Promise<void> {
   const cidText = ctx.params.cid
   if (typeof cidText !== 'string') throw new InvalidRequestError('A CID is required')
   const cid = parseBlockCid(cidText)
-  const bytes = await node.blocks.get((ctx.state as GatewayState).user, cid, AbortSignal.timeout(30_000))
+  const { user, grant } = ctx.state as GatewayState
+  const bytes = await node.blocks.get(user, cid, AbortSignal.timeout(30_000), grant)
   ctx.set('content-type', RAW_TYPE)
   ctx.set('x-content-type-options', 'nosniff')
   ctx.set('cache-control', 'private, max-age=31536000, immutable')

@@ -5,7 +5,7 @@
 import Router from '@koa/router'
 import { z } from 'zod'
 import { parseWith, readJson } from '../body.ts'
-import { requireUser, type GatewayState } from '../middleware/auth.ts'
+import { requireUser, requireWriter, type GatewayState } from '../middleware/auth.ts'
 import { b64Bytes, CollectionId } from '../schemas.ts'
 import type { CollectionRecord } from '../../node/db.ts'
 import type { ObscuraNode } from '../../node/node.ts'
@@ -32,14 +32,16 @@ export function collectionRoutes (node: ObscuraNode): Router {
   })
 
   router.get('/collections/:id', async (ctx) => {
-    const collection = await node.collections.get((ctx.state as GatewayState).user, parseWith(CollectionId, ctx.params.id))
+    const { user, grant } = ctx.state as GatewayState
+    const collection = await node.collections.get(user, parseWith(CollectionId, ctx.params.id), grant)
     ctx.body = describeCollection(collection)
   })
 
   router.get('/collections/:id/log', async (ctx) => {
     const id = parseWith(CollectionId, ctx.params.id)
     const { after, limit } = parseWith(LogQuery, ctx.query)
-    const page = await node.collections.log((ctx.state as GatewayState).user, id, after, limit)
+    const { user, grant } = ctx.state as GatewayState
+    const page = await node.collections.log(user, id, after, limit, grant)
     ctx.body = {
       ...describeCollection(page.collection),
       commits: page.commits.map((c) => ({ seq: c.seq, cid: c.cid, bytes: Buffer.from(c.bytes).toString('base64') })),
@@ -48,10 +50,10 @@ export function collectionRoutes (node: ObscuraNode): Router {
   })
 
   router.put('/collections/:id/head', async (ctx) => {
-    const user = requireUser(ctx)
+    const { user, grant } = await requireWriter(ctx, node.accounts)
     const id = parseWith(CollectionId, ctx.params.id)
     const { head, commit } = await readJson(ctx, HeadBody, Math.ceil(MAX_COMMIT_BYTES * 1.4))
-    const updated = await node.collections.updateHead(user, id, head, commit)
+    const updated = await node.collections.updateHead(user, id, head, commit, grant)
     ctx.body = describeCollection(updated)
   })
 
