@@ -87,7 +87,7 @@ describe('web UI in chromium', function () {
     await page.waitForFunction(() => {
       const grid = document.querySelector('obscura-app')?.shadowRoot?.querySelector('main > *')?.shadowRoot?.querySelector('item-browser')?.shadowRoot?.querySelector('photo-grid')
       const imgs = [...(grid?.shadowRoot?.querySelectorAll('photo-tile') ?? [])].map((t) => t.shadowRoot?.querySelector('img'))
-      return imgs.filter((img) => img != null && img.complete && img.naturalWidth > 0).length >= 3
+      return imgs.filter((img) => img != null && img.complete && img.naturalWidth > 0).length >= 4
     }, undefined, { timeout: 30_000 })
     expect(await page.locator('photo-tile').count()).to.equal(FILES.length)
     await screenshot(page, 'photos-timeline')
@@ -108,6 +108,8 @@ describe('web UI in chromium', function () {
     })
     await page.keyboard.press('i')
     await page.getByText('Details').waitFor()
+    await page.getByText('Quetzalcam Q1').waitFor()
+    await page.getByText('-6.16500, 39.19900').waitFor()
     await screenshot(page, 'viewer-photo-details')
     await page.keyboard.press('Escape')
   })
@@ -138,6 +140,13 @@ describe('web UI in chromium', function () {
     expect(Math.max(...ranges), 'a range request past the first 1 MiB chunk').to.be.greaterThan(1024 * 1024)
     await screenshot(page, 'viewer-video')
     await page.keyboard.press('Escape')
+  })
+
+  it('shows the decrypted GPS position on the map', async function () {
+    await page.getByRole('link', { name: 'Map' }).click()
+    await page.getByText('1 geotagged item').waitFor()
+    await screenshot(page, 'map')
+    await page.getByRole('link', { name: 'Photos' }).click()
   })
 
   it('creates an album and adds selected items to it', async function () {

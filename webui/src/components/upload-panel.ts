@@ -97,6 +97,7 @@ export class UploadPanel extends LitElement {
           ${f.state === 'uploading' ? `${Math.floor((f.bytes / Math.max(1, f.size)) * 100)}%` : STATE_TEXT[f.state]}
           ${f.state === 'queued' ? html`<button class="icon" aria-label=${`Cancel ${f.name}`} @click=${() => { void store.worker.call('cancelUpload', [f.key]) }}>${icon('close')}</button>` : nothing}
         </span>
+        ${f.note != null && (f.state === 'done' || f.state === 'duplicate') ? html`<span class="muted" style="grid-column:1/-1;font-size:.75rem">${f.note}</span>` : nothing}
         ${f.state === 'uploading' || f.state === 'checking' ? html`<progress max=${Math.max(1, f.size)} .value=${f.bytes}></progress>` : nothing}
       </li>`)}</ul>` : nothing}
     </section>`

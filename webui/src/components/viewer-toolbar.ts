@@ -22,7 +22,7 @@ export class ViewerToolbar extends LitElement {
     :host { display: flex; align-items: center; gap: .25rem; padding: .5rem .75rem; background: linear-gradient(rgba(0,0,0,.6), rgba(0,0,0,.2)); }
     button.icon { color: #fff; }
     button.icon:hover { background: rgba(255,255,255,.12); }
-    button[aria-pressed="true"] { color: #ff6b81; }
+    button.fav[aria-pressed="true"] { color: #ff6b81; }
     .name { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; margin-left: .25rem; }
   `]
 
@@ -57,7 +57,7 @@ export class ViewerToolbar extends LitElement {
       <button class="icon" aria-label="Back" @click=${close}>${icon('left')}</button>
       <span class="name">${item?.name ?? ''}</span>
       ${item == null ? nothing : html`
-        <button class="icon" aria-label="Favorite" aria-pressed=${String(item.favorite)}
+        <button class="icon fav" aria-label="Favorite" aria-pressed=${String(item.favorite)}
           @click=${() => { void this.run(store.worker.call('setFlag', [[item.id], 'favorite', !item.favorite])) }}>${icon('heart', item.favorite)}</button>
         <button class="icon" aria-label="Details" aria-pressed=${String(this.info)} @click=${() => { this.dispatchEvent(new CustomEvent('toggle-info')) }}>${icon('info')}</button>
         <button class="icon" aria-label="Download original" @click=${() => { void this.run(downloadOriginal(item.id, item.name)) }}>${icon('download')}</button>

@@ -11,6 +11,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { WorkerClient } from './worker-client.ts'
+import { answerPosters } from './posters.ts'
 import type { CollectionView, EventMessage, ItemView, LibraryView, SavedSession, SessionPhase, UploadProgress } from '../worker/protocol.ts'
 
 const SESSION_KEY = 'obscura.session'
@@ -44,6 +45,7 @@ export class AppStore extends EventTarget {
       this.changed()
     })
     this.worker.addEventListener('session-ended', () => { this.ended() })
+    answerPosters(this.worker, (reply) => { this.worker.replyPoster(reply) })
   }
 
   private changed (): void {

@@ -3,7 +3,7 @@
  * AbortSignal, which tells the worker to stop), and the worker's pushed events re-dispatched
  * as DOM events. One worker per page; it is the only holder of keys (see worker/protocol.ts).
  */
-import type { CallMessage, EventMessage, MethodName, RangeRequest, ReplyMessage, WorkerMethods } from '../worker/protocol.ts'
+import type { CallMessage, EventMessage, MethodName, PosterReply, RangeRequest, ReplyMessage, WorkerMethods } from '../worker/protocol.ts'
 
 /** An error from the worker, with the stable code the UI words its message from. */
 export class WorkerError extends Error {
@@ -56,6 +56,11 @@ export class WorkerClient extends EventTarget {
       this.worker.postMessage({ id, method, args } satisfies CallMessage)
     })
     return promise as ReturnType<WorkerMethods[M]>
+  }
+
+  /** Sends the worker a video's poster frame it asked for. */
+  replyPoster (reply: PosterReply): void {
+    this.worker.postMessage(reply)
   }
 
   /** Hands a Service Worker's range request to the crypto worker, which answers on `port`. */

@@ -10,7 +10,8 @@ import { Uploads } from './uploads.ts'
 import { Organiser } from './organise.ts'
 import { Media } from './media.ts'
 import { describeError } from './errors.ts'
-import type { CallMessage, EventMessage, RangeRequest, WorkerMethods } from './protocol.ts'
+import { answerPoster } from './posters.ts'
+import type { CallMessage, EventMessage, PosterReply, RangeRequest, WorkerMethods } from './protocol.ts'
 
 interface WorkerScope {
   postMessage: (message: unknown, transfer?: Transferable[]) => void
@@ -95,7 +96,11 @@ async function answerRange (request: RangeRequest, port: MessagePort): Promise<v
 }
 
 scope.addEventListener('message', (event: MessageEvent) => {
-  const data = event.data as CallMessage | { range: RangeRequest }
+  const data = event.data as CallMessage | { range: RangeRequest } | PosterReply
+  if ('posterReply' in data) {
+    answerPoster(data)
+    return
+  }
   if ('range' in data) {
     const port = event.ports[0]
     if (port != null) void answerRange(data.range, port)

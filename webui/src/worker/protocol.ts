@@ -73,6 +73,8 @@ export interface UploadFileStatus {
   bytes: number
   state: 'queued' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled'
   error?: string
+  /** What the media step could not do (no thumbnail for this format, …). */
+  note?: string
 }
 
 export interface UploadProgress {
@@ -140,6 +142,10 @@ export type EventMessage =
   | { event: 'upload', progress: UploadProgress }
   | { event: 'phase', phase: SessionPhase }
   | { event: 'session-ended', reason: string }
+  /** The worker asks the page for a video's poster frame (workers have no <video>); see PosterReply. */
+  | { event: 'poster', requestId: number, file: File }
+
+export interface PosterReply { posterReply: number, blob?: Blob }
 
 /** A Service Worker's request for plaintext bytes, relayed by the page with a reply port. */
 export interface RangeRequest {

@@ -8,6 +8,9 @@
  */
 import { uploadFiles, type UploadSource } from '../../../src/client/upload.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
+import type { MediaProcessor, MediaSource } from '../../../src/media/index.ts'
+import { createBrowserMediaProcessor } from './media-processor.ts'
+import { pagePosters } from './posters.ts'
 import { describeError } from './errors.ts'
 import type { WorkerSession, Post } from './session.ts'
 import type { UploadFile, UploadFileStatus, UploadTarget } from './protocol.ts'
@@ -30,8 +33,16 @@ async function * chunksOf (stream: ReadableStream<Uint8Array>): AsyncGenerator<U
   }
 }
 
-function sourceOf (file: File): UploadSource {
-  return { name: file.name, size: file.size, mtime: file.lastModified, mime: file.type !== '' ? file.type : undefined, open: () => chunksOf(file.stream()) }
+/** An upload source over a File: streamed for hashing and encryption, sliced for metadata. */
+function sourceOf (file: File): UploadSource & MediaSource {
+  return {
+    name: file.name,
+    size: file.size,
+    mtime: file.lastModified,
+    mime: file.type !== '' ? file.type : undefined,
+    open: () => chunksOf(file.stream()),
+    read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer())
+  }
 }
 
 export class Uploads {
@@ -44,10 +55,13 @@ export class Uploads {
   private samples: Array<{ at: number, bytes: number }> = []
   private lastPost = 0
   private error?: { code: string, message: string }
+  private readonly files = new WeakMap<MediaSource, File>()
+  private readonly media: MediaProcessor
 
   constructor (session: WorkerSession, post: Post) {
     this.session = session
     this.post = post
+    this.media = createBrowserMediaProcessor(pagePosters(post, (source) => this.files.get(source)))
   }
 
   enqueue (files: UploadFile[], target: UploadTarget): void {
@@ -93,15 +107,26 @@ export class Uploads {
   private async runGroup (group: Queued[]): Promise<boolean> {
     const controller = this.controller = new AbortController()
     let current: Queued | undefined
+    const byName = (name: string): Queued | undefined => group.find((q) => q.status.name === name && q.status.state === 'queued')
     try {
       const targets = await this.targetsFor(group[0] as Queued)
-      await uploadFiles(this.session.library, group.map((q) => sourceOf(q.file)), {
+      const sources = group.map((q) => {
+        const source = sourceOf(q.file)
+        this.files.set(source, q.file)
+        return source
+      })
+      await uploadFiles(this.session.library, sources, {
         targets,
         journal: this.session.journal,
         signal: controller.signal,
+        media: this.media,
         onProgress: (event) => {
-          if (event.type === 'obscura:upload:file-start') {
-            current = group[event.index]
+          if (event.type === 'obscura:upload:note') {
+            const noted = group.find((q) => q.status.name === event.name)
+            if (noted != null) noted.status.note = event.note
+          } else if (event.type === 'obscura:upload:file-start') {
+            // With Live Photo pairing, indexes count pairs, not files: names are what match.
+            current = byName(event.name)
             if (current != null) current.status.state = 'checking'
           } else if (event.type === 'obscura:upload:bytes' && current != null) {
             current.status.state = 'uploading'
@@ -116,6 +141,8 @@ export class Uploads {
           this.report(false)
         }
       })
+      // The motion halves of Live Photos travel with their stills and get no events of their own.
+      for (const q of group) if (q.status.state === 'queued') { q.status.state = 'done'; q.status.bytes = q.status.size }
       return true
     } catch (err) {
       const described = describeError(err)

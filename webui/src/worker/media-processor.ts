@@ -1,0 +1,79 @@
+/**
+ * The browser's MediaProcessor (src/media/index.ts), run inside the crypto worker: metadata from
+ * the portable parser, thumbnails and previews drawn with createImageBitmap (which applies the
+ * EXIF orientation) on an OffscreenCanvas and encoded as WebP. Video posters need a <video>
+ * element, which workers lack, so they are asked of the page (`poster`). What the browser
+ * cannot decode (HEIC in Chromium) is stored without renditions and says so in a note.
+ */
+import { readMetadata } from '../../../src/media/metadata.ts'
+import { findEmbeddedVideo } from '../../../src/media/motion-photo.ts'
+import { readAll, sourceReader } from '../../../src/media/reader.ts'
+import { isVideoFormat, sniffFormat } from '../../../src/media/sniff.ts'
+import { readStill, STILL_HEAD_BYTES } from '../../../src/media/stills.ts'
+import { PREVIEW_SIZE, THUMBNAIL_SIZE, type MediaDescription, type MediaProcessor, type MediaSource, type Rendition } from '../../../src/media/index.ts'
+
+const DRAWABLE = new Set(['jpeg', 'png', 'webp', 'gif', 'avif'])
+const MAX_IMAGE_BYTES = 256 * 1024 * 1024
+
+/** Asks the page for a poster frame of a video (a JPEG or WebP Blob), or undefined if it cannot. */
+export type PosterSource = (source: MediaSource, signal?: AbortSignal) => Promise<Blob | undefined>
+
+async function rendition (bitmap: ImageBitmap, longest: number): Promise<Rendition> {
+  const scale = Math.min(1, longest / Math.max(bitmap.width, bitmap.height))
+  const width = Math.max(1, Math.round(bitmap.width * scale))
+  const height = Math.max(1, Math.round(bitmap.height * scale))
+  const canvas = new OffscreenCanvas(width, height)
+  const context = canvas.getContext('2d')
+  if (context == null) throw new Error('no 2d canvas in this worker')
+  context.imageSmoothingQuality = 'high'
+  context.drawImage(bitmap, 0, 0, width, height)
+  const blob = await canvas.convertToBlob({ type: 'image/webp', quality: longest === THUMBNAIL_SIZE ? 0.78 : 0.85 })
+  return { bytes: new Uint8Array(await blob.arrayBuffer()), mime: blob.type, width, height }
+}
+
+/** Thumbnail and (for images larger than a thumbnail) preview of anything createImageBitmap decodes. */
+export async function renditionsOf (image: Blob, description: MediaDescription): Promise<void> {
+  const bitmap = await createImageBitmap(image)
+  try {
+    description.thumbnail = await rendition(bitmap, THUMBNAIL_SIZE)
+    if (Math.max(bitmap.width, bitmap.height) > THUMBNAIL_SIZE) description.preview = await rendition(bitmap, PREVIEW_SIZE)
+  } finally {
+    bitmap.close()
+  }
+}
+
+export function createBrowserMediaProcessor (poster?: PosterSource): MediaProcessor {
+  return {
+    async describe (source, { signal } = {}) {
+      const notes: string[] = []
+      const onNote = (note: string): void => { notes.push(note) }
+      const head = await sourceReader(source, signal).read(0, STILL_HEAD_BYTES)
+      const format = sniffFormat(head)
+      const mime = source.mime ?? ''
+      if (isVideoFormat(format) || (format == null && mime.startsWith('video/'))) {
+        const description: MediaDescription = { metadata: await readMetadata(source, { signal, onNote }), notes }
+        const frame = await poster?.(source, signal).catch(() => undefined)
+        if (frame != null) await renditionsOf(frame, description).catch(() => { notes.push('this browser could not draw a frame of this video') })
+        else notes.push('this browser could not take a frame of this video, so it has no poster')
+        return description
+      }
+      if (format == null && !mime.startsWith('image/')) return { metadata: {}, notes }
+      if (source.size > MAX_IMAGE_BYTES) return { metadata: await readMetadata(source, { signal, onNote }), notes: [...notes, 'this image is too large to make a thumbnail from; it is stored without one'] }
+      const bytes = await readAll(source, signal)
+      const description: MediaDescription = { metadata: await readMetadata(bytes, { signal, onNote }), notes }
+      if (format === 'jpeg') {
+        const embedded = findEmbeddedVideo(bytes, readStill('jpeg', bytes.subarray(0, STILL_HEAD_BYTES)).xmp)
+        if (embedded != null) description.motion = bytes.subarray(embedded.start, embedded.end)
+      }
+      if (format != null && DRAWABLE.has(format)) {
+        await renditionsOf(new Blob([bytes as Uint8Array<ArrayBuffer>]), description).catch((err: unknown) => {
+          signal?.throwIfAborted()
+          notes.push(`this image could not be decoded (${(err as Error).message}), so it has no thumbnail`)
+        })
+      } else {
+        notes.push('this browser cannot decode this image format, so it is stored without a thumbnail (the command-line upload makes one)')
+      }
+      return description
+    }
+  }
+}
