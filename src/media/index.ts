@@ -21,7 +21,6 @@ export { pairLivePhotos, type UploadUnit } from './live-photos.ts'
 export { findEmbeddedVideo } from './motion-photo.ts'
 
 import type { MediaMetadata } from './metadata-types.ts'
-import { readMetadata } from './metadata.ts'
 
 /** A file as the media pipeline reads it. `UploadSource` satisfies it. */
 export interface MediaSource {
@@ -72,12 +71,3 @@ export interface MediaProcessor {
 /** Longest side of a thumbnail and of a preview, in pixels. */
 export const THUMBNAIL_SIZE = 256
 export const PREVIEW_SIZE = 1440
-
-/** A processor that reads metadata only: no pixels, so no thumbnails. Works everywhere. */
-export const metadataOnlyProcessor: MediaProcessor = {
-  async describe (source, options = {}) {
-    const notes: string[] = []
-    const metadata = await readMetadata(source, { signal: options.signal, onNote: (note) => notes.push(note) })
-    return { metadata, notes }
-  }
-}

@@ -14,8 +14,7 @@ import type { MediaMetadata } from './metadata-types.ts'
 export interface UploadUnit<S> {
   source: S
   motion?: S
-  /** The metadata read while pairing (so the upload need not read it again). */
-  metadata?: MediaMetadata
+  /** The video's metadata, read while pairing (its duration becomes the item's). */
   motionMetadata?: MediaMetadata
 }
 
@@ -102,8 +101,8 @@ export async function pairLivePhotos<S extends MediaSource> (sources: S[], optio
   const units: Array<UploadUnit<S>> = []
   for (const source of sources) {
     const motion = motionOf.get(source)
-    if (motion != null) units.push({ source, motion, metadata: metadata.get(source), motionMetadata: metadata.get(motion) })
-    else if (!paired.has(source)) units.push(metadata.has(source) ? { source, metadata: metadata.get(source) } : { source })
+    if (motion != null) units.push({ source, motion, motionMetadata: metadata.get(motion) })
+    else if (!paired.has(source)) units.push({ source })
   }
   return units
 }
