@@ -20,6 +20,8 @@ export const FORMAT_MIME: Record<MediaFormat, string> = {
 
 const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'mif2'])
 const AVIF_BRANDS = new Set(['avif', 'avis'])
+/** Video brands; others in an `ftyp` (Canon's `crx ` raw files, JPEG 2000, audio-only M4A) are not video. */
+const VIDEO_BRANDS = /^(isom|iso[2-9]|mp41|mp42|mp71|avc1|hvc1|M4V |M4VH|M4VP|3gp[4-9]|3g2[abc]|dash|mmp4|f4v |XAVC|MSNV|NDAS|qt  )$/
 
 /** The format of a file from its first 32 bytes or more; undefined for anything else. */
 export function sniffFormat (head: Uint8Array): MediaFormat | undefined {
@@ -36,7 +38,8 @@ export function sniffFormat (head: Uint8Array): MediaFormat | undefined {
     for (let at = 16; at + 4 <= size; at += 4) brands.push(ascii(head, at, at + 4))
     if (brands.some((b) => AVIF_BRANDS.has(b))) return 'avif'
     if (HEIF_BRANDS.has(major) || (brands.some((b) => HEIF_BRANDS.has(b)) && !brands.includes('qt  ') && !brands.includes('isom'))) return 'heif'
-    return major === 'qt  ' ? 'quicktime' : 'mp4'
+    if (major === 'qt  ') return 'quicktime'
+    return VIDEO_BRANDS.test(major) ? 'mp4' : undefined
   }
   // Old QuickTime files start straight with an atom.
   if (['moov', 'mdat', 'wide', 'free', 'skip', 'pnot'].includes(box)) return 'quicktime'
