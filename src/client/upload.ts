@@ -153,7 +153,8 @@ async function encryptAndSend (library: Library, unit: UploadUnit<UploadSource>,
   const resumed = await journal?.get(tagHex, keys.masterKey)
   const itemId = resumed?.itemId ?? newId()
   const fileKey = resumed?.fileKey ?? newKey()
-  const encryptor = createStreamEncryptor(fileKey, { salt: resumed?.salt, signal: options.signal })
+  // Three chunks in flight keep WebCrypto's threads busy while this thread reads and uploads.
+  const encryptor = createStreamEncryptor(fileKey, { salt: resumed?.salt, signal: options.signal, parallel: 3 })
   const done = new Set(resumed?.uploaded ?? [])
   await journal?.put(tagHex, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
 

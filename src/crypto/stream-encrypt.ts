@@ -30,22 +30,40 @@ export function createStreamEncryptor (fileKey: Uint8Array, options: StreamEncry
     started = true
     const key = await streamPayloadKey(keyBytes, salt)
     wipe(keyBytes)
+    const parallel = Math.max(1, options.parallel ?? 1)
     const buffer = new Uint8Array(CHUNK_SIZE)
+    const pending: Array<Promise<SealedChunk>> = []
     let filled = 0
     let total = 0
     let index = 0
     let sealedRealBytes = 0
 
-    const seal = async (plaintext: Uint8Array, last: boolean, plaintextBytes: number): Promise<SealedChunk> => {
+    // Starts sealing a chunk now; `plaintext` must not change afterwards (a copy when parallel).
+    const submit = (plaintext: Uint8Array, last: boolean, plaintextBytes: number): void => {
       options.signal?.throwIfAborted()
-      const bytes = await sealChunk(key, index, last, plaintext)
-      const cid = await rawCid(bytes)
-      chunks.push({ cid, size: bytes.length })
-      const chunk = { index, cid, bytes, last, plaintextBytes }
-      index++
-      sealedRealBytes += plaintextBytes
-      options.onProgress?.({ type: 'obscura:stream:chunk-encrypted', index: chunk.index, plaintextBytes, processedBytes: sealedRealBytes, cid })
-      return chunk
+      const chunkIndex = index++
+      const sealing = (async (): Promise<SealedChunk> => {
+        const bytes = await sealChunk(key, chunkIndex, last, plaintext)
+        return { index: chunkIndex, cid: await rawCid(bytes), bytes, last, plaintextBytes }
+      })()
+      sealing.catch(() => {}) // awaited in order by drain(); this only silences the early rejection
+      pending.push(sealing)
+    }
+
+    // Yields finished chunks in order until at most `keep` are still being sealed.
+    async function * drain (keep: number): AsyncGenerator<SealedChunk, void, undefined> {
+      while (pending.length > keep) {
+        const chunk = await (pending.shift() as Promise<SealedChunk>)
+        chunks.push({ cid: chunk.cid, size: chunk.bytes.length })
+        sealedRealBytes += chunk.plaintextBytes
+        options.onProgress?.({ type: 'obscura:stream:chunk-encrypted', index: chunk.index, plaintextBytes: chunk.plaintextBytes, processedBytes: sealedRealBytes, cid: chunk.cid })
+        yield chunk
+      }
+    }
+
+    const sealBuffer = (length: number, last: boolean, plaintextBytes: number): void => {
+      const view = buffer.subarray(0, length)
+      submit(parallel > 1 ? view.slice() : view, last, plaintextBytes)
     }
 
     try {
@@ -54,7 +72,9 @@ export function createStreamEncryptor (fileKey: Uint8Array, options: StreamEncry
         let offset = 0
         while (offset < piece.length) {
           if (filled === CHUNK_SIZE) {
-            yield await seal(buffer, false, CHUNK_SIZE)
+            sealBuffer(CHUNK_SIZE, false, CHUNK_SIZE)
+            // With one chunk in flight the buffer is reused only after it is sealed.
+            yield * drain(parallel - 1)
             filled = 0
           }
           const n = Math.min(CHUNK_SIZE - filled, piece.length - offset)
@@ -70,10 +90,12 @@ export function createStreamEncryptor (fileKey: Uint8Array, options: StreamEncry
       while (remaining > 0) {
         const length = Math.min(CHUNK_SIZE, remaining)
         buffer.fill(0, real, length)
-        yield await seal(buffer.subarray(0, length), remaining === length, real)
+        sealBuffer(length, remaining === length, real)
+        yield * drain(parallel - 1)
         remaining -= length
         real = 0
       }
+      yield * drain(0)
       size = total
     } finally {
       wipe(buffer)

@@ -60,6 +60,8 @@ export interface StreamOptions {
 }
 
 export interface StreamEncryptorOptions extends StreamOptions {
+  /** Chunks sealed at once (default 1); more overlaps AES and SHA-256 on WebCrypto's threads. */
+  parallel?: number
   /** The part's salt; drawn from `random` (16 bytes) when absent. Inject only for test vectors. */
   salt?: Uint8Array
   random?: RandomSource

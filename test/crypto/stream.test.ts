@@ -34,6 +34,20 @@ describe('crypto/stream', () => {
       })
     }
 
+    it('yields the same chunks, in order, when several are sealed at once (parallel)', async function () {
+      const plaintext = patternBytes(5 * CHUNK_SIZE + 12345, 7)
+      const salt = new Uint8Array(16).fill(9)
+      const run = async (parallel: number): Promise<SealedChunk[]> => {
+        const encryptor = createStreamEncryptor(fileKey, { salt, parallel })
+        return await collect(encryptor.encrypt([plaintext.subarray(0, 3_000_000), plaintext.subarray(3_000_000)]))
+      }
+      const one = await run(1)
+      const four = await run(4)
+      expect(four.map((c) => c.index)).to.deep.equal(one.map((_, i) => i))
+      expect(four.map((c) => c.cid.toString())).to.deep.equal(one.map((c) => c.cid.toString()))
+      expect(four.map((c) => c.last)).to.deep.equal(one.map((c) => c.last))
+    })
+
     it('decrypts 50 MiB fed in odd-sized pieces, chunk by chunk, to the same bytes', async function () {
       this.timeout(60000)
       const size = 50 * CHUNK_SIZE
