@@ -22,7 +22,7 @@ import { NodeApi } from './api.ts'
 import { commitOps, emptyCollection, syncCollection, type CollectionState } from './collection.ts'
 import { fromBase64, toBase64 } from './encoding.ts'
 import { NotFoundInLibraryError } from './errors.ts'
-import { rekeyCollection } from './sharing.ts'
+import { reconcileMembers, rekeyCollection } from './sharing.ts'
 import { sharingApi, type ApiOwnedLink } from './sharing-api.ts'
 import { uploadFiles, type UploadLibrary, type UploadOptions, type UploadResult, type UploadSource } from './upload.ts'
 import { ObscuraError } from '../errors.ts'
@@ -95,6 +95,7 @@ function assertOwner (library: Library, collection: CollectionState): void {
  */
 export async function createLink (library: Library, collection: CollectionState, options: LinkOptions = {}): Promise<OwnedLink> {
   assertOwner(library, collection)
+  await reconcileMembers(library, collection)
   const { api, keys } = library.account
   const id = newId()
   const token = randomBytes(LINK_TOKEN_LENGTH)

@@ -3,7 +3,7 @@
  * refuses them at once and the album is re-keyed), `members` (who is in an album, checked against
  * its log), and `leave` (stop being a member of someone else's album).
  */
-import { leaveCollection, listMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
+import { leaveCollection, listMembers, reconcileMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
 import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
@@ -60,6 +60,8 @@ export async function runMembers (args: string[]): Promise<number> {
   const library = await openLibrary(values.node)
   const shared = library.findAlbum(name) == null && library.findFolder(name) == null ? library.findShared(name) : undefined
   const collection = shared?.state ?? owned(library, name)
+  // The owner's client re-keys for members who left since its last sharing action.
+  if (shared == null) await reconcileMembers(library, collection)
   const ownerName = shared?.owner.username ?? library.account.user.username
   const members = await listMembers(library.account, collection)
   const rows = [
