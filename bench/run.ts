@@ -12,7 +12,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchResult>
   sync: async () => import('./sync.ts'),
   grants: async () => import('./grants.ts'),
   s3: async () => import('./s3.ts'),
-  media: async () => import('./media.ts')
+  media: async () => import('./media.ts'),
+  webui: async () => import('./webui.ts')
 }
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
