@@ -66,7 +66,7 @@ export class ObscuraApp extends LitElement {
   }
 
   private showToast (toast: Toast): void {
-    this.toasts = [...this.toasts, toast]
+    this.toasts = [...this.toasts.slice(-2), toast]
     setTimeout(() => { this.toasts = this.toasts.filter((t) => t.id !== toast.id) }, 4000)
   }
 

@@ -24,7 +24,7 @@ export class PhotoGrid extends LitElement {
     .tiles { display: grid; gap: ${GAP}px; }
     h3 { margin: 0; padding: 1.1rem 0 .5rem; font-size: .95rem; font-weight: 600; height: 48px; box-sizing: border-box; }
     date-scrubber { position: absolute; top: 0; bottom: 0; right: 0; z-index: 2; }
-    @media (max-width: 600px) { .space { margin: 0 2px; } }
+    @media (max-width: 600px) { .space { margin: 0 2px; } h3 { padding-left: .6rem; } }
   `
 
   /** Items to show, already in display order (newest first). */

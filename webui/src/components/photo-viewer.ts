@@ -11,7 +11,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { Task } from '@lit/task'
-import { store } from '../state/store.ts'
+import { StoreController, store } from '../state/store.ts'
 import { cachedThumb } from '../state/thumbs.ts'
 import { partUrl, releaseUrl } from '../state/media.ts'
 import { shared } from './styles.ts'
@@ -30,6 +30,7 @@ export class PhotoViewer extends LitElement {
   /** The items one can move through, in order. */
   @property({ attribute: false }) ids: string[] = []
 
+  private readonly store = new StoreController(this)
   @state() private info = false
   @state() private original = false
   @state() private zoom = false

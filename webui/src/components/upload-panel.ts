@@ -37,6 +37,10 @@ export class UploadPanel extends LitElement {
     .failed { color: var(--danger); }
     .done { color: var(--ok); }
     .error { padding: .5rem .9rem; border-top: 1px solid var(--line); }
+    @media (max-width: 700px) {
+      :host { left: .5rem; right: .5rem; bottom: calc(4.25rem + env(safe-area-inset-bottom)); width: auto; }
+      ul { max-height: 22vh; }
+    }
   `]
 
   private readonly store = new StoreController(this)
