@@ -10,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchResult>
   format: async () => import('./format.ts'),
   upload: async () => import('./upload.ts'),
   sync: async () => import('./sync.ts'),
+  grants: async () => import('./grants.ts'),
   s3: async () => import('./s3.ts'),
   media: async () => import('./media.ts')
 }

@@ -10,7 +10,8 @@ import { verifyBlock } from '../src/format/cid.ts'
 import { decodeManifestEnvelope } from '../src/format/manifest.ts'
 import { NotFoundError as StoreNotFoundError } from 'interface-store'
 import {
-  BlockMismatchError, BlockMissingError, BlockTooLargeError, ForbiddenError, InvalidRequestError, NotFoundError, QuotaExceededError
+  BlockMismatchError, BlockMissingError, BlockTooLargeError, ForbiddenError, InvalidRequestError, NotFoundError, QuotaExceededError,
+  UnauthenticatedError
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { Accounts } from './accounts.ts'
@@ -165,7 +166,10 @@ export class Blocks {
   async get (user: UserRecord | undefined, cid: CID, signal?: AbortSignal, grant?: CollectionGrant): Promise<Uint8Array> {
     const record = await this.db.blocks.get(cid.toString())
     if (record == null) throw new NotFoundError(`Block ${cid} is not stored here`)
-    if (!await this.canRead(user, cid, record, grant)) throw new ForbiddenError(`You have no grant to read block ${cid}`)
+    if (!await this.canRead(user, cid, record, grant)) {
+      if (user == null && grant == null) throw new UnauthenticatedError('Log in or open a link to read this block')
+      throw new ForbiddenError(`You have no grant to read block ${cid}`)
+    }
     return readAll(await this.store.get(cid, { signal }))
   }
 

@@ -27,6 +27,7 @@ import { KeyedMutex } from './lock.ts'
 import type { Accounts } from './accounts.ts'
 import type { Blocks } from './blocks.ts'
 import type { NodeDatabase, UserRecord } from './db.ts'
+import type { CollectionGrant } from './sharing.ts'
 import type { S3Blockstore } from './storage/s3.ts'
 
 export type DirectMode = 'off' | 'public' | 'authorised'
@@ -177,8 +178,11 @@ export class DirectS3 {
     return mapLimit(cids, 8, async (cid) => this.commitOne(user, cid))
   }
 
-  /** Read URLs for the blocks `user` (undefined: anonymous, e.g. a link holder) may read. */
-  async authoriseReads (user: UserRecord | undefined, cids: CID[]): Promise<{ expiresAt: number, blocks: ReadGrant[] }> {
+  /**
+   * Read URLs for the blocks `user` (undefined: anonymous) or the request's `grant` (a link
+   * session, a member's grant token) may read.
+   */
+  async authoriseReads (user: UserRecord | undefined, cids: CID[], grant?: CollectionGrant): Promise<{ expiresAt: number, blocks: ReadGrant[] }> {
     this.requireEnabled()
     const now = this.now()
     const signedAt = new Date(now)
@@ -186,7 +190,7 @@ export class DirectS3 {
       const key = cid.toString()
       const record = await this.db.blocks.get(key)
       if (record == null) return { cid: key, error: { code: 'NOT_FOUND', message: `Block ${key} is not stored here` } }
-      if (!await this.blocks.canRead(user, cid, record)) return { cid: key, error: { code: 'FORBIDDEN', message: `You have no grant to read block ${key}` } }
+      if (!await this.blocks.canRead(user, cid, record, grant)) return { cid: key, error: { code: 'FORBIDDEN', message: `You have no grant to read block ${key}` } }
       if (this.mode === 'public') return { cid: key, url: this.publicBase + key }
       this.signedUrls++
       return { cid: key, url: this.store.bucket.presign('GET', this.store.keyOf(cid), { expiresSeconds: this.expirySeconds, now: signedAt }) }

@@ -151,6 +151,7 @@ export class Sharing {
       const member = await this.accounts.get(record.userId)
       if (member != null) members.push({ ...profileOf(member), role: record.role, epoch: record.epoch, addedAt: record.addedAt })
     }
+    members.sort((a, b) => a.username.localeCompare(b.username))
     return { owner: profileOf(owner), members }
   }
 

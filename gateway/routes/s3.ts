@@ -51,7 +51,8 @@ export function s3Routes (node: ObscuraNode): Router {
   router.post('/reads', async (ctx) => {
     const { cids } = await readJson(ctx, CidsBody, MAX_JSON)
     ctx.set('cache-control', 'no-store')
-    ctx.body = await direct().authoriseReads((ctx.state as GatewayState).user, cids.map(parseBlockCid))
+    const { user, grant } = ctx.state as GatewayState
+    ctx.body = await direct().authoriseReads(user, cids.map(parseBlockCid), grant)
   })
 
   return router

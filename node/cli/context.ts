@@ -7,6 +7,7 @@
  * command does not re-run Argon2id; it is written with mode 0600 and deleted by `logout`, the
  * same trust a user gives an SSH private key without a passphrase (docs/SECURITY.md).
  */
+import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
@@ -57,11 +58,11 @@ export async function forgetAccount (): Promise<void> {
   await rm(sessionFile(), { force: true })
 }
 
-/** The password from $OBSCURA_PASSWORD, else a prompt on the terminal without echo. */
-export async function readPassword (prompt = 'Password: '): Promise<string> {
-  const fromEnv = process.env.OBSCURA_PASSWORD
+/** The password from $OBSCURA_PASSWORD (or `envVar`), else a prompt on the terminal without echo. */
+export async function readPassword (prompt = 'Password: ', envVar = 'OBSCURA_PASSWORD'): Promise<string> {
+  const fromEnv = process.env[envVar]
   if (fromEnv != null && fromEnv !== '') return fromEnv
-  if (!process.stdin.isTTY) throw new UsageError('no terminal to ask for the password: set OBSCURA_PASSWORD')
+  if (!process.stdin.isTTY) throw new UsageError(`no terminal to ask for the password: set ${envVar}`)
   process.stderr.write(prompt)
   const stdin = process.stdin
   stdin.setRawMode(true)
@@ -93,6 +94,22 @@ export async function readPassword (prompt = 'Password: '): Promise<string> {
     stdin.setRawMode(false)
     stdin.pause()
   }
+}
+
+/**
+ * A random id of this device, kept in $OBSCURA_HOME/device-id: public links with a device limit
+ * count distinct ids, so the same machine opening a link again is not a new device.
+ */
+export async function deviceId (): Promise<string> {
+  const path = join(obscuraHome(), 'device-id')
+  try {
+    const saved = (await readFile(path, 'utf8')).trim()
+    if (/^[0-9a-f]{32}$/.test(saved)) return saved
+  } catch {}
+  const id = randomBytes(16).toString('hex')
+  await mkdir(obscuraHome(), { recursive: true, mode: 0o700 })
+  await writeFile(path, id + '\n', { mode: 0o600 })
+  return id
 }
 
 /** The upload journal as one small JSON file per in-progress file under $OBSCURA_HOME/uploads. */

@@ -36,7 +36,7 @@ class RememberingLibrary extends Library {
   async open (signal?: AbortSignal): Promise<void> {
     this.seen = await readSeen(this.account)
     await this.sync(signal)
-    for (const state of this.allCollections()) {
+    for (const state of this.syncedCollections()) {
       const seen = this.seen[state.id]
       if (seen == null) continue
       if (state.seq < seen.seq) throw new RollbackError(`the node rolled back collection ${state.id} from seq ${seen.seq} to ${state.seq}`)
@@ -51,7 +51,7 @@ class RememberingLibrary extends Library {
   }
 
   private async remember (): Promise<void> {
-    for (const state of this.allCollections()) {
+    for (const state of this.syncedCollections()) {
       if (state.seq > (this.seen[state.id]?.seq ?? 0)) this.seen[state.id] = { seq: state.seq, root: state.root?.toString() ?? null }
     }
     const saved: SeenHeads = { v: 1, node: this.account.api.url, user: this.account.user.id, heads: this.seen }

@@ -9,11 +9,13 @@
  *
  * [Note: who may write what] The owner's records decide who else may write: a `member` op with
  * role "collaborator" admits a key, a `revoke` op (or a downgrade to "viewer") removes it from
- * that point of the log on. A record by any other key, or an owner-only op by a collaborator,
- * makes the sync fail (a forged or misplaced record). A collaborator's `rename`, `trash`,
- * `restore`, `flag` and `remove` act only on items that collaborator added, and its `add` cannot
- * replace someone else's item: such ops are valid records but change nothing, the same for every
- * reader.
+ * that point of the log on. A record by any other key (a forgery), or a collaborator's record that
+ * carries an owner-only op, does not open, is malformed or uses the wrong key epoch, is rejected:
+ * left out whole, by every reader alike, and listed in `state.rejected`, so that nothing forged is
+ * applied and no collaborator can make the album unreadable. A head signed by a key that may not
+ * write fails the sync. A
+ * collaborator's `rename`, `trash`, `restore`, `flag` and `remove` act only on items that
+ * collaborator added, and its `add` cannot replace someone else's item: such ops change nothing.
  *
  * [Note: key epochs] A collection starts at key epoch 0. When the owner removes a member it opens
  * the next epoch with a record sealed under a fresh key whose first op is `rekey`, carrying the
@@ -97,6 +99,8 @@ export interface CollectionState {
   children: Map<string, ChildEntry>
   /** Members other than the owner, by hex of their key. */
   members: Map<string, MemberEntry>
+  /** Collaborators' records this client left out, and why (see [Note: who may write what]). */
+  rejected: RejectedRecord[]
 }
 
 /**
@@ -107,7 +111,7 @@ export interface CollectionState {
 export function emptyCollection (id: string, key: Uint8Array, ownerKey: Uint8Array, keyEpoch = 0): CollectionState {
   return {
     id, key, epoch: 0, keys: new Map([[keyEpoch, key]]), ownerKey, seq: 0, headCid: null, root: null,
-    items: new Map(), children: new Map(), members: new Map()
+    items: new Map(), children: new Map(), members: new Map(), rejected: []
   }
 }
 
@@ -201,52 +205,79 @@ export interface SyncOptions {
 interface StagedRecord { record: SignedRecord, epoch: number, ops?: RecordOp[] }
 
 /**
- * Finds the key of every epoch the staged records use: the newest from what the client holds
+ * Finds the key of every epoch the owner's records open: the newest from what the client holds
  * (or `keyFor`), each older one from the `rekey` op that opened the next epoch, which the owner
  * sealed under the newer key. Returns the keys; the records it had to open keep their ops.
+ * Only the owner's records count here: a collaborator cannot make a reader look for keys.
  */
 async function resolveKeys (state: CollectionState, staged: StagedRecord[], options: SyncOptions): Promise<Map<number, Uint8Array>> {
   const keys = new Map(state.keys)
+  const owners = staged.filter((s) => bytesEqual(s.record.author, state.ownerKey))
   if (staged.length === 0) return keys
-  const needed = new Set(staged.map((s) => s.epoch))
-  const newest = Math.max(...needed)
+  const newest = Math.max(state.epoch, ...owners.map((s) => s.epoch))
   if (!keys.has(newest)) {
     const key = await options.keyFor?.(newest)
-    if (key != null) keys.set(newest, key)
+    if (key == null) throw new CollectionKeyUnavailableError(state.id, newest)
+    keys.set(newest, key)
   }
   const firstOf = new Map<number, StagedRecord>()
-  for (const s of staged) if (!firstOf.has(s.epoch)) firstOf.set(s.epoch, s)
+  for (const s of owners) if (!firstOf.has(s.epoch)) firstOf.set(s.epoch, s)
   for (let epoch = newest; epoch >= 1; epoch--) {
     const key = keys.get(epoch)
     const first = firstOf.get(epoch)
     if (keys.has(epoch - 1) || key == null || first == null) continue
-    if (!bytesEqual(first.record.author, state.ownerKey)) throw new KeyEpochError(`epoch ${epoch} is opened by a record that is not the owner's`)
     first.ops = parseRecordContent(openRecordBox(key, state.id, first.record))
     const rekey = first.ops[0]
     if (rekey?.op !== 'rekey' || rekey.epoch !== epoch) throw new KeyEpochError(`the first record of epoch ${epoch} does not open it with a rekey op`)
     keys.set(epoch - 1, unwrapPreviousKey(key, state.id, epoch - 1, rekey.previous))
   }
-  for (const epoch of needed) if (!keys.has(epoch)) throw new CollectionKeyUnavailableError(state.id, epoch)
+  for (const s of owners) if (!keys.has(s.epoch)) throw new CollectionKeyUnavailableError(state.id, s.epoch)
   return keys
+}
+
+/** A collaborator's record that readers leave out (see [Note: who may write what]). */
+export interface RejectedRecord {
+  /** Key of the collaborator who wrote it. */
+  author: Uint8Array
+  reason: string
+}
+
+interface CheckedLog {
+  batches: Array<{ ops: RecordOp[], author: Uint8Array, epoch: number }>
+  rejected: RejectedRecord[]
+  mayWrite: (key: Uint8Array) => boolean
 }
 
 /**
  * Checks the staged records in log order against who may write at each point and against the
- * epoch rules, opening each under its epoch's key. Returns the ops to apply and the set of keys
- * allowed to sign the head that ends the log.
+ * epoch rules, opening each under its epoch's key. The owner's records must all pass (the sync
+ * fails otherwise). Anyone else's record that is by a key that may not write there, does not
+ * open, is malformed, uses another epoch or carries an owner-only op is left out, the same way by
+ * every reader: only a writer's commit can carry it (the head chain proves that), so failing the
+ * sync would let one collaborator make the album unreadable for everyone.
  */
-function checkRecords (state: CollectionState, staged: StagedRecord[], keys: Map<number, Uint8Array>): { batches: Array<{ ops: RecordOp[], author: Uint8Array, epoch: number }>, mayWrite: (key: Uint8Array) => boolean } {
+function checkRecords (state: CollectionState, staged: StagedRecord[], keys: Map<number, Uint8Array>): CheckedLog {
   let epoch = state.epoch
   const members = new Map(state.members)
   const mayWrite = (key: Uint8Array): boolean => bytesEqual(key, state.ownerKey) || members.get(toHex(key))?.role === 'collaborator'
-  const batches: Array<{ ops: RecordOp[], author: Uint8Array, epoch: number }> = []
+  const batches: CheckedLog['batches'] = []
+  const rejected: RejectedRecord[] = []
   for (const s of staged) {
     const { record } = s
+    if (!bytesEqual(record.author, state.ownerKey)) {
+      try {
+        if (!mayWrite(record.author)) throw new UnauthorisedAuthorError('a record by a key that may not write here')
+        if (s.epoch !== epoch) throw new KeyEpochError(`a record under epoch ${s.epoch} while the collection is at epoch ${epoch}`)
+        const ops = parseRecordContent(openRecordBox(keys.get(s.epoch) as Uint8Array, state.id, record))
+        if (ops.some(isOwnerOnly)) throw new UnauthorisedAuthorError('a record by a non-owner changes the collection itself or its members')
+        batches.push({ ops, author: record.author, epoch: s.epoch })
+      } catch (err) {
+        rejected.push({ author: record.author, reason: (err as Error).message })
+      }
+      continue
+    }
     if (s.epoch < epoch) throw new KeyEpochError(`a record sealed under epoch ${s.epoch} after the collection moved to epoch ${epoch}`)
-    if (!mayWrite(record.author)) throw new UnauthorisedAuthorError()
     const ops = s.ops ?? parseRecordContent(openRecordBox(keys.get(s.epoch) as Uint8Array, state.id, record))
-    const byOwner = bytesEqual(record.author, state.ownerKey)
-    if (!byOwner && ops.some(isOwnerOnly)) throw new UnauthorisedAuthorError('a record by a non-owner changes the collection itself or its members')
     for (const [index, op] of ops.entries()) {
       if (op.op === 'rekey') {
         if (index !== 0 || op.epoch !== epoch + 1 || s.epoch !== op.epoch) throw new KeyEpochError('a rekey op must be the first op of the first record of the epoch it opens')
@@ -260,17 +291,19 @@ function checkRecords (state: CollectionState, staged: StagedRecord[], keys: Map
     if (s.epoch !== epoch) throw new KeyEpochError(`a record under epoch ${s.epoch} that the owner did not open with a rekey op`)
     batches.push({ ops, author: record.author, epoch: s.epoch })
   }
-  return { batches, mayWrite }
+  return { batches, rejected, mayWrite }
 }
 
 /**
  * Brings `state` up to the node's head: fetches the commits after `state.seq`, page by page,
  * verifies the hash chain and every record's signature, finds the keys of their epochs, checks
- * each record's author and epoch in log order, verifies the head signature and the rollback
- * rule, then applies everything. Returns the number of records applied.
+ * each record's author and epoch in log order (leaving out the records checkRecords rejects),
+ * verifies the head signature and the rollback rule, then applies everything. Returns the
+ * number of records applied.
  */
 export async function syncCollection (api: NodeApi, state: CollectionState, options: SyncOptions = {}): Promise<number> {
   const staged: StagedRecord[] = []
+  const unsigned: RejectedRecord[] = []
   let cursor = state.seq
   let root = state.root
   let head: Head | undefined
@@ -288,7 +321,13 @@ export async function syncCollection (api: NodeApi, state: CollectionState, opti
         throw new BadResponseError(`commit ${commit.seq} of ${state.id} does not continue the log`)
       }
       for (const record of commit.records) {
-        await verifyRecordSignature(state.id, record)
+        try {
+          await verifyRecordSignature(state.id, record)
+        } catch (err) {
+          // No author at all: whoever it claims, it is rejected like a forgery (see checkRecords).
+          unsigned.push({ author: record.author, reason: (err as Error).message })
+          continue
+        }
         staged.push({ record, epoch: recordEpoch(record) })
       }
       cursor = commit.seq
@@ -297,7 +336,7 @@ export async function syncCollection (api: NodeApi, state: CollectionState, opti
     if (!page.more) break
   }
   const keys = await resolveKeys(state, staged, options)
-  const { batches, mayWrite } = checkRecords(state, staged, keys)
+  const { batches, rejected, mayWrite } = checkRecords(state, staged, keys)
   await verifyHeadSignature(head)
   if (!bytesEqual(head.owner, state.ownerKey)) throw new BadResponseError('the head names another owner')
   if (!mayWrite(head.signer)) throw new BadResponseError('the head is signed by someone who may not write here')
@@ -305,6 +344,7 @@ export async function syncCollection (api: NodeApi, state: CollectionState, opti
   if (head.seq !== cursor || !sameCid(head.root, root)) throw new BadResponseError('the log does not end at the signed head')
   state.keys = keys
   for (const { ops, author, epoch } of batches) for (const op of ops) applyOp(state, op, author, epoch)
+  state.rejected.push(...unsigned, ...rejected)
   state.key = keys.get(state.epoch) ?? state.key
   state.seq = head.seq
   state.root = head.root

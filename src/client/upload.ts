@@ -18,6 +18,8 @@ import { kindFromMime, mimeFromName } from './mime.ts'
 import { fileKeyOf, type CollectionState } from './collection.ts'
 import type { UploadJournal } from './journal.ts'
 import type { ItemRef, Library } from './library.ts'
+import type { NodeApi } from './api.ts'
+import type { AccountKeys } from '../crypto/keys.ts'
 import type { AddOp, RecordOp } from '../format/record-ops.ts'
 import type { CID } from '../format/cid.ts'
 import type { StreamDescriptor } from '../crypto/stream.ts'
@@ -73,7 +75,16 @@ export interface UploadResult {
   live: number
 }
 
-export async function uploadFiles (library: Library, sources: UploadSource[], options: UploadOptions): Promise<UploadResult> {
+/**
+ * What an upload needs of a library: the API and the keys that tag and journal files, where
+ * items go without a target, the items it holds (duplicates, Live Photos) and commits. A user's
+ * Library is one; a public link that accepts uploads is another (links.ts).
+ */
+export type UploadLibrary = Pick<Library, 'root' | 'contentTagIndex' | 'items' | 'commit'> & {
+  account: { api: NodeApi, keys: Pick<AccountKeys, 'dedupKey' | 'masterKey'> }
+}
+
+export async function uploadFiles (library: UploadLibrary, sources: UploadSource[], options: UploadOptions): Promise<UploadResult> {
   const { api, keys } = library.account
   const targets = options.targets.length > 0 ? options.targets : [library.root]
   const tags = library.contentTagIndex()
@@ -145,7 +156,7 @@ function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
   return { name, size, mime, kind, takenAt, addedAt: Date.now() }
 }
 
-async function encryptAndSend (library: Library, unit: UploadUnit<UploadSource>, described: DescribedUnit, tag: Uint8Array, tagHex: string, uploader: BlockUploader, options: UploadOptions): Promise<{ itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }> {
+async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSource>, described: DescribedUnit, tag: Uint8Array, tagHex: string, uploader: BlockUploader, options: UploadOptions): Promise<{ itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }> {
   const { keys } = library.account
   const source = unit.source
   for (const note of described.notes) options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note })
@@ -241,14 +252,14 @@ async function sendPart (fileKey: Uint8Array, extra: ExtraPart, uploader: BlockU
 
 /** Collects add ops per target and commits them every `batchSize` items. */
 class Batch {
-  private readonly library: Library
+  private readonly library: UploadLibrary
   private readonly targets: CollectionState[]
   private readonly options: UploadOptions
   private ops: Array<{ op: AddOp | RestoreOp, target: CollectionState }> = []
   private readonly journalKeys: string[] = []
   private links = new Map<CollectionState, CID[]>()
 
-  constructor (library: Library, targets: CollectionState[], options: UploadOptions) {
+  constructor (library: UploadLibrary, targets: CollectionState[], options: UploadOptions) {
     this.library = library
     this.targets = targets
     this.options = options

@@ -15,21 +15,37 @@ function live (collection: CollectionState): ItemEntry[] {
 export async function runAlbums (args: string[]): Promise<number> {
   const { values } = parseFlags('albums', args, { node: { type: 'string' }, json: { type: 'boolean' } })
   const library = await openLibrary(values.node)
-  const rows = [...library.albums(), ...library.folders()].map((c) => ({
+  const own = [...library.albums(), ...library.folders()].map((c) => ({
     id: c.id,
     kind: c.kind,
     name: c.kind === 'folder' ? library.folderPath(c) : c.name,
     items: live(c).length,
     shared: false,
     role: 'owner'
-  })).sort((a, b) => (a.kind ?? '').localeCompare(b.kind ?? '') || (a.name ?? '').localeCompare(b.name ?? ''))
+  }))
+  // Albums shared with me also say whose they are; mine keep the shape they always had.
+  const shared = library.sharedCollections().map(({ state, role, owner }) => ({
+    id: state.id,
+    kind: state.kind,
+    name: state.name,
+    items: live(state).length,
+    shared: true,
+    role: role as string,
+    owner: owner.username
+  }))
+  const rows = [...own, ...shared].sort((a, b) => Number(a.shared) - Number(b.shared) || (a.kind ?? '').localeCompare(b.kind ?? '') || (a.name ?? '').localeCompare(b.name ?? ''))
   if (values.json === true) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
   } else if (rows.length === 0) {
     process.stdout.write('No albums or folders yet: `obscura upload PATH --album NAME` makes one.\n')
   } else {
-    for (const row of rows) process.stdout.write(`${(row.kind ?? '').padEnd(6)}  ${String(row.items).padStart(6)} items  ${row.name ?? ''}\n`)
+    for (const row of rows) {
+      const members = row.shared ? 0 : library.collections.get(row.id)?.members.size ?? 0
+      const sharing = 'owner' in row ? `  (shared by ${row.owner}, you are ${row.role})` : members > 0 ? `  (shared with ${members})` : ''
+      process.stdout.write(`${(row.kind ?? '').padEnd(6)}  ${String(row.items).padStart(6)} items  ${row.name ?? ''}${sharing}\n`)
+    }
   }
+  for (const [id, err] of library.sharedErrors) process.stderr.write(`obscura: note: a share the node lists (${id}) was not opened: ${err.message}\n`)
   return 0
 }
 

@@ -1,0 +1,90 @@
+/**
+ * Sharing commands: `share` (add a member, or change their role), `unshare` (remove one: the node
+ * refuses them at once and the album is re-keyed), `members` (who is in an album, checked against
+ * its log), and `leave` (stop being a member of someone else's album).
+ */
+import { leaveCollection, listMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
+import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
+import { parseFlags } from '../args.ts'
+import { UsageError } from '../errors.ts'
+import { openLibrary } from '../library.ts'
+import type { CollectionState } from '../../../src/client/collection.ts'
+import type { Library } from '../../../src/client/library.ts'
+
+/** One of the user's own albums or folders (not the root, not one shared with them). */
+function owned (library: Library, name: string): CollectionState {
+  const found = library.findAlbum(name) ?? library.findFolder(name)
+  if (found != null) return found
+  if (library.findShared(name) != null) throw new NotFoundInLibraryError(`"${name}" is shared with you: only its owner can change who is in it`)
+  throw new NotFoundInLibraryError(`you have no album or folder named "${name}"`)
+}
+
+function oneName (command: string, positionals: string[]): string {
+  if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one ALBUM`)
+  return positionals[0] as string
+}
+
+function withUser (command: string, value: string | undefined): string {
+  if (value == null || value === '') throw new UsageError(`${command} needs --with USER`)
+  return value.toLowerCase()
+}
+
+export async function runShare (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('share', args, { node: { type: 'string' }, with: { type: 'string' }, role: { type: 'string' } })
+  const name = oneName('share', positionals)
+  const username = withUser('share', values.with)
+  const role = values.role ?? 'viewer'
+  if (role !== 'viewer' && role !== 'collaborator') throw new UsageError('--role is viewer or collaborator')
+  const library = await openLibrary(values.node)
+  const collection = owned(library, name)
+  const before = collection.members.size
+  await shareCollection(library, collection, username, role)
+  const verb = collection.members.size > before ? 'Shared' : 'Updated'
+  process.stdout.write(`${verb} ${collection.kind ?? 'album'} "${name}" with ${username} as ${role}${role === 'collaborator' ? ' (can add photos)' : ' (can view)'}.\n`)
+  return 0
+}
+
+export async function runUnshare (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('unshare', args, { node: { type: 'string' }, with: { type: 'string' } })
+  const name = oneName('unshare', positionals)
+  const username = withUser('unshare', values.with)
+  const library = await openLibrary(values.node)
+  await unshareCollection(library, owned(library, name), username)
+  process.stdout.write(`Removed ${username} from "${name}". The album was re-keyed: nothing added from now on opens with what ${username} knew.\n`)
+  return 0
+}
+
+export async function runMembers (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('members', args, { node: { type: 'string' }, json: { type: 'boolean' } })
+  const name = oneName('members', positionals)
+  const library = await openLibrary(values.node)
+  const shared = library.findAlbum(name) == null && library.findFolder(name) == null ? library.findShared(name) : undefined
+  const collection = shared?.state ?? owned(library, name)
+  const ownerName = shared?.owner.username ?? library.account.user.username
+  const members = await listMembers(library.account, collection)
+  const rows = [
+    { username: ownerName, role: 'owner', you: shared == null, confirmed: true },
+    ...members.map((m) => ({ username: m.username, role: m.role, you: m.username === library.account.user.username, confirmed: m.confirmed, addedAt: new Date(m.addedAt).toISOString() }))
+  ]
+  if (values.json === true) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+    return 0
+  }
+  for (const row of rows) {
+    const notes = [row.you ? 'you' : '', row.confirmed ? '' : 'not yet confirmed by the album log'].filter((n) => n !== '').join(', ')
+    process.stdout.write(`${row.role.padEnd(12)}  ${row.username}${notes !== '' ? `  (${notes})` : ''}\n`)
+  }
+  if (members.length === 0) process.stdout.write(`"${name}" is not shared with anyone: \`obscura share "${name}" --with USER\`.\n`)
+  return 0
+}
+
+export async function runLeave (args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags('leave', args, { node: { type: 'string' } })
+  const name = oneName('leave', positionals)
+  const library = await openLibrary(values.node)
+  const shared = library.findShared(name)
+  if (shared == null) throw new NotFoundInLibraryError(`no album named "${name}" is shared with you`)
+  await leaveCollection(library.account, shared)
+  process.stdout.write(`You left "${name}" (shared by ${shared.owner.username}).\n`)
+  return 0
+}
