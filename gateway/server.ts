@@ -48,7 +48,7 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
   })
   app.use(authenticate(node.accounts, {
     linkSession: async (token) => await node.links.resolveSession(token),
-    grantToken: async (bytes) => await node.sharing.resolveGrantToken(bytes)
+    grantToken: async (bytes, peer) => await node.sharing.resolveGrantToken(bytes, peer)
   }))
   const routers: Router[] = [
     authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), sharingRoutes(node), linkRoutes(node), s3Routes(node),

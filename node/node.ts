@@ -9,6 +9,7 @@ import { Blocks } from './blocks.ts'
 import { Collections } from './collections.ts'
 import { NodeDatabase } from './db.ts'
 import { DirectS3 } from './direct-s3.ts'
+import { Federation } from './federation/federation.ts'
 import { dialKnownPeers } from './federation/known-peers.ts'
 import { P2pHttpServer, PeerClient } from './federation/p2p-http.ts'
 import { startHelia, type HeliaNode } from './helia.ts'
@@ -31,6 +32,8 @@ export interface ObscuraNode {
   links: Links
   /** Direct S3 access (presigned URLs); present when blocks live in an S3 bucket. */
   direct?: DirectS3
+  /** Albums shared across nodes: members of other nodes, and albums of other nodes mirrored here. */
+  federation: Federation
   /** HTTP over libp2p: the server other nodes reach the gateway through, and the client to reach them. */
   p2p: { server: P2pHttpServer, client: PeerClient }
   /** The node's libp2p peer id and the addresses other nodes should dial, for operators and invitations. */
@@ -69,6 +72,25 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     remove: async (collection, closure) => { await sharing.removeContainer(collection, closure) }
   }
   blocks.readPolicy = { canRead: async (user, cid, record, grant) => await sharing.canReadBlock(user, cid, record, grant) }
+  const identity = (): { peerId: string, multiaddrs: string[] } => ({
+    peerId: helia.libp2p.peerId.toString(),
+    multiaddrs: helia.libp2p.getMultiaddrs().map((ma) => ma.toString())
+  })
+  const federation = new Federation({
+    db,
+    accounts,
+    store: blockstore,
+    client: p2p.client,
+    libp2p: helia.libp2p,
+    self: identity,
+    timeoutMs: config.federation.timeoutSeconds * 1000,
+    retryMs: config.federation.retrySeconds * 1000,
+    log: options.log
+  })
+  sharing.remote = federation.remoteMembers
+  collections.remote = federation.collections
+  blocks.remote = federation.blocks
+  await federation.start()
   const links = new Links(db)
   const direct = s3 != null && config.storage.type === 's3'
     ? new DirectS3({
@@ -96,15 +118,14 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     sharing,
     links,
     direct,
+    federation,
     p2p,
-    identity: () => ({
-      peerId: helia.libp2p.peerId.toString(),
-      multiaddrs: helia.libp2p.getMultiaddrs().map((ma) => ma.toString())
-    }),
+    identity,
     async stop () {
       if (stopped) return
       stopped = true
       await direct?.stop()
+      federation.stop()
       await helia.stop()
       await datastore.close()
       await db.close()

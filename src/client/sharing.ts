@@ -33,6 +33,8 @@ export interface SharedCollection {
   /** The role the owner's log and the node agree on (the lower of the two while they differ). */
   role: MemberRole
   owner: ApiProfile
+  /** Albums of another node: that node and how it last answered (`unreachable`: what is shown is this node's cached copy). */
+  node?: ApiShared['node']
 }
 
 /** One member as the owner or a member sees them. */
@@ -60,8 +62,20 @@ function assertOwner (library: Library, collection: CollectionState): void {
  */
 export async function shareCollection (library: Library, collection: CollectionState, username: string, role: MemberRole): Promise<MemberInfo> {
   assertOwner(library, collection)
+  const profile = await sharingApi.profile(library.account.api, username)
+  return shareWithProfile(library, collection, username, profile, role)
+}
+
+/**
+ * Shares with a member whose keys the caller already checked: a user of this node (`profile`
+ * from the node) or of another node (`username@peerId`, keys from a verified invitation, which
+ * is passed on so that the node can notify the member's node; src/client/federation.ts).
+ */
+export async function shareWithProfile (
+  library: Library, collection: CollectionState, username: string, profile: ApiProfile, role: MemberRole, invitation?: string
+): Promise<MemberInfo> {
+  assertOwner(library, collection)
   const { api } = library.account
-  const profile = await sharingApi.profile(api, username)
   await reconcileMembers(library, collection)
   const memberKey = fromBase64(profile.signingPublicKey)
   if (bytesEqual(memberKey, collection.ownerKey)) throw new NotFoundInLibraryError('you own this album already')
@@ -74,12 +88,13 @@ export async function shareCollection (library: Library, collection: CollectionS
     }])
     return sealedKey
   }
+  const extra = invitation != null ? { invitation } : {}
   if (grantsLess && current != null) {
-    await sharingApi.setMember(api, collection.id, username, { role, epoch: current.epoch, sealedKey: current.sealedKey })
+    await sharingApi.setMember(api, collection.id, username, { role, epoch: current.epoch, sealedKey: current.sealedKey, ...extra })
     await writeLog()
   } else {
     const sealedKey = await writeLog()
-    await sharingApi.setMember(api, collection.id, username, { role, epoch: collection.epoch, sealedKey })
+    await sharingApi.setMember(api, collection.id, username, { role, epoch: collection.epoch, sealedKey, ...extra })
   }
   return (await listMembers(library.account, collection)).find((m) => m.username === username) as MemberInfo
 }
@@ -91,7 +106,9 @@ export async function shareCollection (library: Library, collection: CollectionS
 export async function unshareCollection (library: Library, collection: CollectionState, username: string): Promise<void> {
   assertOwner(library, collection)
   const { api } = library.account
-  const profile = await sharingApi.profile(api, username)
+  // A member of another node (`name@peerId`) has no profile here; the node's member list has its key.
+  const listed = (await sharingApi.members(api, collection.id)).members.find((m) => m.username === username)
+  const profile = username.includes('@') && listed != null ? listed : await sharingApi.profile(api, username)
   try {
     await sharingApi.removeMember(api, collection.id, username)
   } catch (err) {
