@@ -46,6 +46,10 @@ export interface MemberInfo {
   addedAt: number
   /** Whether the owner's log confirms the membership and role the node reports. */
   confirmed: boolean
+  /** A member of another node (`username` is then `name@peerId`): its node's peer id. */
+  node?: string
+  /** After sharing with a member of another node: whether its node took the notice (else the owner's node retries). */
+  delivered?: boolean
 }
 
 const RANK: Record<MemberRole, number> = { viewer: 0, collaborator: 1 }
@@ -89,14 +93,16 @@ export async function shareWithProfile (
     return sealedKey
   }
   const extra = invitation != null ? { invitation } : {}
+  let set
   if (grantsLess && current != null) {
-    await sharingApi.setMember(api, collection.id, username, { role, epoch: current.epoch, sealedKey: current.sealedKey, ...extra })
+    set = await sharingApi.setMember(api, collection.id, username, { role, epoch: current.epoch, sealedKey: current.sealedKey, ...extra })
     await writeLog()
   } else {
     const sealedKey = await writeLog()
-    await sharingApi.setMember(api, collection.id, username, { role, epoch: collection.epoch, sealedKey, ...extra })
+    set = await sharingApi.setMember(api, collection.id, username, { role, epoch: collection.epoch, sealedKey, ...extra })
   }
-  return (await listMembers(library.account, collection)).find((m) => m.username === username) as MemberInfo
+  const member = (await listMembers(library.account, collection)).find((m) => m.username === username) as MemberInfo
+  return set.delivered != null ? { ...member, delivered: set.delivered } : member
 }
 
 /**
@@ -181,7 +187,10 @@ export async function listMembers (account: Account, collection: CollectionState
   const { members } = await sharingApi.members(account.api, collection.id)
   return members.map((m) => {
     const logged = collection.members.get(toHex(fromBase64(m.signingPublicKey)))
-    return { username: m.username, role: m.role, signingPublicKey: m.signingPublicKey, addedAt: m.addedAt, confirmed: logged?.role === m.role }
+    return {
+      username: m.username, role: m.role, signingPublicKey: m.signingPublicKey, addedAt: m.addedAt, confirmed: logged?.role === m.role,
+      ...(m.node != null ? { node: m.node } : {})
+    }
   })
 }
 

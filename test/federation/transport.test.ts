@@ -5,6 +5,8 @@
  */
 import { createServer, type Server } from 'node:net'
 import { expect } from 'chai'
+import { parseConfig } from '../../node/config.ts'
+import { dialKnownPeers } from '../../node/federation/known-peers.ts'
 import { PeerUnreachableError } from '../../node/federation/p2p-http.ts'
 import { randomPeerId } from '../helpers/federation.ts'
 import { call } from '../helpers/http.ts'
@@ -71,6 +73,20 @@ describe('federation: HTTP over libp2p', () => {
     } finally {
       server?.close()
     }
+  })
+
+  it('dials the known peers of its config at start-up, logging the ones it cannot reach', async () => {
+    const lines: string[] = []
+    const unreachable = `/ip4/127.0.0.1/tcp/1/p2p/${randomPeerId()}`
+    await dialKnownPeers(b.node.helia.libp2p, [a.node.identity().multiaddrs[0] as string, unreachable], { log: (line) => lines.push(line), timeoutMs: 2000 })
+    expect(lines.some((l) => l.includes(`connected to known peer ${a.node.identity().peerId}`))).to.equal(true)
+    expect(lines.some((l) => l.includes(`could not reach known peer ${unreachable}`))).to.equal(true)
+    expect(b.node.helia.libp2p.getConnections().some((c) => c.remotePeer.toString() === a.node.identity().peerId)).to.equal(true)
+  })
+
+  it('refuses a config whose known peer has no peer id', () => {
+    expect(() => parseConfig({ libp2p: { peers: ['/ip4/127.0.0.1/tcp/4001'] } })).to.throw(/needs \/p2p\/<peer id>/)
+    expect(() => parseConfig({ libp2p: { listen: ['not a multiaddr'] } })).to.throw(/multiaddr/)
   })
 
   it('fails fast on a node that is down, and reaches it again after a restart on the same port', async () => {
