@@ -12,7 +12,7 @@ import { decodeHead, verifyHeadSignature, type Head } from '../src/format/head.t
 import { decodeManifestEnvelope } from '../src/format/manifest.ts'
 import { ForbiddenError, InvalidHeadError, NotFoundError, StaleHeadError, UnauthenticatedError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
-import { seqKey, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
+import { seqKey, type BlockRecord, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
 import type { Blocks } from './blocks.ts'
 import type { CollectionGrant } from './sharing.ts'
 
@@ -101,8 +101,7 @@ export class Collections {
       if (head.seq !== expectedSeq || !sameCid(head.prev, current?.headCid ?? null)) throw new StaleHeadError(expectedSeq, head.seq)
       if (!sameCid(commit.prev, current?.root ?? null)) throw new InvalidHeadError('The commit does not follow the current one')
       for (const link of commit.links) {
-        if (!await this.blocks.canRead(user, link)) throw new ForbiddenError(`The commit links block ${link}, which you cannot read`)
-        await this.assertLinkable(user, link)
+        await this.assertLinkable(user, link, grant)
       }
       if (!writesAsOwner) await this.assertUnlinkable(user, commit, grant)
       const next: CollectionRecord = {
@@ -202,19 +201,39 @@ export class Collections {
   }
 
   /**
-   * A dag-cbor link must be a manifest envelope: its first reference reads the envelope's links
-   * to count the chunks. Checked before anything is written, so a bad link leaves the head where
-   * it was instead of failing half-way through the update.
+   * A commit may link only blocks its writer can read, and a dag-cbor link must be a manifest
+   * envelope whose chunks the writer can read too: linking puts every one of them into this
+   * collection (for reference counts and for grants), so a manifest naming someone else's chunks
+   * must not become a way to read them. Checked before anything is written, so a bad link leaves
+   * the head where it was instead of failing half-way through the update.
    */
-  private async assertLinkable (user: UserRecord, cid: CID): Promise<void> {
-    if (cid.code !== DAG_CBOR) return
+  private async assertLinkable (user: UserRecord, cid: CID, grant?: CollectionGrant): Promise<void> {
     const record = await this.db.blocks.get(cid.toString())
-    if (record == null || record.links != null) return
-    try {
-      decodeManifestEnvelope(await this.blocks.get(user, cid))
-    } catch {
-      throw new InvalidHeadError(`The commit links block ${cid}, which is not a manifest`)
+    if (record == null || !await this.mayLink(user, cid, record, grant)) throw new ForbiddenError(`The commit links block ${cid}, which you cannot read`)
+    if (cid.code !== DAG_CBOR) return
+    let chunks = record.links
+    if (chunks == null) {
+      try {
+        chunks = decodeManifestEnvelope(await this.blocks.get(user, cid)).links.map((l) => l.toString())
+      } catch {
+        throw new InvalidHeadError(`The commit links block ${cid}, which is not a manifest`)
+      }
     }
+    for (const chunk of chunks) {
+      const chunkRecord = await this.db.blocks.get(chunk)
+      if (chunkRecord == null) continue
+      if (!await this.mayLink(user, CID.parse(chunk), chunkRecord, grant)) throw new ForbiddenError(`The manifest ${cid} names block ${chunk}, which you cannot read`)
+    }
+  }
+
+  /**
+   * A user links what they can read. A link holder adding photos links what the request's link
+   * can read, or blocks just uploaded through it: charged to the owner and linked nowhere yet.
+   */
+  private async mayLink (user: UserRecord, cid: CID, record: BlockRecord, grant?: CollectionGrant): Promise<boolean> {
+    if (grant == null) return await this.blocks.canRead(user, cid, record)
+    if (record.refs === 0 && record.owners.includes(user.id)) return true
+    return await this.blocks.canRead(undefined, cid, record, grant)
   }
 
   /**

@@ -26,6 +26,9 @@ import type { CollectionGrant } from './sharing.ts'
 /** Prefix of link session tokens, so that the gateway tells them from account sessions. */
 export const LINK_SESSION_PREFIX = 'lnk_'
 const SESSION_TTL_MS = 24 * 3600 * 1000
+const SESSION_SWEEP_MS = 10 * 60 * 1000
+/** Devices remembered for a link without a limit (only to show the owner how far it went). */
+const UNLIMITED_DEVICES_KEPT = 1000
 const CHALLENGE_TTL_MS = 2 * 60 * 1000
 const MAX_CHALLENGES = 10_000
 
@@ -71,6 +74,7 @@ export class Links {
   private readonly lock = new KeyedMutex()
   private readonly cache = new Map<string, LinkRecord>()
   private readonly challenges = new Map<string, { linkId: string, challenge: Uint8Array, expiresAt: number }>()
+  private lastSessionSweep = 0
 
   constructor (db: NodeDatabase) {
     this.db = db
@@ -169,10 +173,12 @@ export class Links {
       if (current == null) throw new NotFoundError('No such link')
       if (current.devices.includes(device)) return current
       if (current.deviceLimit != null && current.devices.length >= current.deviceLimit) throw new DeviceLimitError()
+      if (current.deviceLimit == null && current.devices.length >= UNLIMITED_DEVICES_KEPT) return current
       const next = { ...current, devices: [...current.devices, device] }
       await this.save(next)
       return next
     })
+    await this.sweepSessions()
     const sessionToken = LINK_SESSION_PREFIX + randomBytes(32).toString('base64url')
     const expiresAt = Math.min(Date.now() + SESSION_TTL_MS, link.expiresAt ?? Infinity)
     await this.db.linkSessions.put(sha256Hex(sessionToken), { linkId: link.id, device, expiresAt })
@@ -256,6 +262,16 @@ export class Links {
       noDownload: link.noDownload,
       allowUpload: link.allowUpload,
       ...(link.password != null ? { password: link.password.kdf as KdfParamsJson } : {})
+    }
+  }
+
+  /** Deletes expired link sessions, at most every ten minutes (anyone with a link can open sessions). */
+  private async sweepSessions (): Promise<void> {
+    const now = Date.now()
+    if (now - this.lastSessionSweep < SESSION_SWEEP_MS) return
+    this.lastSessionSweep = now
+    for await (const [key, session] of this.db.linkSessions.iterator()) {
+      if (session.expiresAt < now) await this.db.linkSessions.del(key)
     }
   }
 

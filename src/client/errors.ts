@@ -45,3 +45,13 @@ export class CollectionKeyUnavailableError extends ObscuraError {
 export class UnconfirmedShareError extends ObscuraError {
   constructor (message: string) { super('SHARE_UNCONFIRMED', message) }
 }
+
+/** A link URL that is not of the form `http(s)://node/s/<token>#<secret>`. */
+export class InvalidLinkError extends ObscuraError {
+  constructor (message = 'not an Obscura link: expected http(s)://node/s/<token>#<key>') { super('INVALID_LINK', message) }
+}
+
+/** A password link opened without its password. */
+export class LinkPasswordRequiredError extends ObscuraError {
+  constructor () { super('LINK_PASSWORD', 'this link is protected by a password') }
+}

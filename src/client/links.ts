@@ -19,26 +19,16 @@ import { LABELS } from '../crypto/labels.ts'
 import { sealCollectionKey, unwrapLinkCollectionKey, wrapLinkCollectionKey } from '../crypto/wrap.ts'
 import { newId } from '../format/ids.ts'
 import { NodeApi } from './api.ts'
-import { commitOps, emptyCollection, syncCollection, type CollectionState } from './collection.ts'
+import { commitOps, emptyCollection, syncCollection, type CollectionState, type CommitOptions } from './collection.ts'
 import { fromBase64, toBase64 } from './encoding.ts'
-import { NotFoundInLibraryError } from './errors.ts'
-import { rekeyCollection } from './sharing.ts'
+import { InvalidLinkError, LinkPasswordRequiredError, NotFoundInLibraryError } from './errors.ts'
+import { reconcileMembers, rekeyCollection } from './sharing.ts'
 import { sharingApi, type ApiOwnedLink } from './sharing-api.ts'
 import { uploadFiles, type UploadLibrary, type UploadOptions, type UploadResult, type UploadSource } from './upload.ts'
-import { ObscuraError } from '../errors.ts'
 import type { ItemRef, Library } from './library.ts'
 import type { RecordOp } from '../format/record-ops.ts'
-import type { CommitOptions } from './collection.ts'
 
-/** A link URL that is not of the form `http(s)://node/s/<token>#<secret>`. */
-export class InvalidLinkError extends ObscuraError {
-  constructor (message = 'not an Obscura link: expected http(s)://node/s/<token>#<key>') { super('INVALID_LINK', message) }
-}
-
-/** A password link opened without its password. */
-export class LinkPasswordRequiredError extends ObscuraError {
-  constructor () { super('LINK_PASSWORD', 'this link is protected by a password') }
-}
+export { InvalidLinkError, LinkPasswordRequiredError }
 
 export interface LinkOptions {
   /** ms since the epoch after which the link stops working. */
@@ -95,6 +85,7 @@ function assertOwner (library: Library, collection: CollectionState): void {
  */
 export async function createLink (library: Library, collection: CollectionState, options: LinkOptions = {}): Promise<OwnedLink> {
   assertOwner(library, collection)
+  await reconcileMembers(library, collection)
   const { api, keys } = library.account
   const id = newId()
   const token = randomBytes(LINK_TOKEN_LENGTH)

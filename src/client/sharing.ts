@@ -115,14 +115,19 @@ export async function unshareCollection (library: Library, collection: Collectio
   // A member of another node (`name@peerId`) has no profile here; the node's member list has its key.
   const listed = (await sharingApi.members(api, collection.id)).members.find((m) => m.username === username)
   const profile = username.includes('@') && listed != null ? listed : await sharingApi.profile(api, username)
+  let wasOnNode = true
   try {
     await sharingApi.removeMember(api, collection.id, username)
   } catch (err) {
-    // Already gone from the node (the member left): the log still names it until the re-key.
+    // Already gone from the node (the member left): the log may still name it until the re-key.
     if (!(err instanceof ApiError && err.status === 404)) throw err
+    wasOnNode = false
   }
   const key = fromBase64(profile.signingPublicKey)
-  if (!collection.members.has(toHex(key))) throw new NotFoundInLibraryError(`"${username}" is not a member of "${collection.name ?? collection.id}"`)
+  if (!collection.members.has(toHex(key))) {
+    if (!wasOnNode) throw new NotFoundInLibraryError(`"${username}" is not a member of "${collection.name ?? collection.id}"`)
+    return
+  }
   await rekeyCollection(library, collection, { remove: [key] })
 }
 

@@ -12,7 +12,9 @@ import { fromBase64, toBase64 } from '../../src/client/encoding.ts'
 import { shareCollection, unshareCollection } from '../../src/client/sharing.ts'
 import { signingKeyFromSeed, type SigningKey } from '../../src/crypto/sign.ts'
 import { sealCollectionKey } from '../../src/crypto/wrap.ts'
-import { cborCid } from '../../src/format/cid.ts'
+import { cborCid, encodeCanonical } from '../../src/format/cid.ts'
+import { openItem } from '../../src/client/download.ts'
+import { call } from '../helpers/http.ts'
 import { encodeCommit, sealRecord, type SignedRecord } from '../../src/format/commit.ts'
 import { createHead, decodeHead } from '../../src/format/head.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
@@ -108,6 +110,22 @@ describe('sharing: forged and overreaching records', function () {
     expect(view.items.get(aliceItem)?.name).to.equal('alice.bin')
     expect(view.items.get(aliceItem)?.trashedAt).to.equal(undefined)
     expect(view.items.get(hers.id)?.name).to.equal('carol-renamed.bin')
+  })
+
+  it("refuses a collaborator's manifest that names blocks it cannot read (403)", async function () {
+    const privateAlbum = await owner.ensureAlbum('Private')
+    const { item } = await uploadOne(owner, privateAlbum, 'private.bin')
+    const chunk = (await openItem(alice.api, privateAlbum, item)).manifest.parts.original.chunks[0]!.cid
+    const envelope = encodeCanonical({ v: 1, type: 'obscura/manifest', links: [chunk], box: new Uint8Array(randomBytes(80)) })
+    const cid = await cborCid(envelope)
+    await carol.api.putBlock(cid.toString(), envelope)
+    const seq = shared.seq + 1
+    const record = await seal(carol.keys.signing, [{ op: 'rename', item: aliceItem, name: 'x.bin' }])
+    const { bytes: commit, cid: commitCid } = await encodeCommit({ collection: shared.id, seq, prev: shared.root, links: [cid], records: [record] })
+    const { bytes: head } = await createHead({ collection: shared.id, owner: shared.ownerKey, seq, root: commitCid, prev: shared.headCid }, carol.keys.signing)
+    const refused = await carol.api.putHead(shared.id, head, commit).then(() => undefined, (err: { status?: number }) => err)
+    expect(refused?.status).to.equal(403)
+    expect((await call(node.url, 'GET', `/ipfs/${chunk.toString()}?format=raw`, { token: carol.api.token })).status).to.equal(403)
   })
 
   it('fails the sync when the head is signed by a member the owner removed', async function () {

@@ -7,10 +7,10 @@
 import { expect } from 'chai'
 import { fileKeyOf } from '../../src/client/collection.ts'
 import { openItem } from '../../src/client/download.ts'
-import { ApiError } from '../../src/client/errors.ts'
+import { ApiError, UnconfirmedShareError } from '../../src/client/errors.ts'
 import { leaveCollection, listMembers, shareCollection, unshareCollection } from '../../src/client/sharing.ts'
 import { deleteForGood } from '../../src/client/trash.ts'
-import { unwrapFileKey } from '../../src/crypto/wrap.ts'
+import { sealCollectionKey, unwrapFileKey } from '../../src/crypto/wrap.ts'
 import { openRecordBox } from '../../src/format/record.ts'
 import { decodeCommit } from '../../src/format/commit.ts'
 import { fromBase64 } from '../../src/client/encoding.ts'
@@ -155,6 +155,19 @@ describe('sharing: members', function () {
     expect(await readItem(stays, carolsView, carolsView.items.get(after.id)!)).to.deep.equal(bytes)
     expect(fileKeyOf(carolsView, carolsView.items.get(oldItem.id)!)).to.have.length(32)
     await openItem(carol.api, carolsView, carolsView.items.get(oldItem.id)!)
+  })
+
+  it('rejects a share the node lists but the owner\'s log does not confirm', async function () {
+    const owner = await library(alice)
+    const album = await owner.ensureAlbum('Unconfirmed')
+    // The node's table says bob is a member, but no owner-signed member op says so.
+    const res = await alice.api.request('PUT', `/api/v1/collections/${album.id}/members/bob`, {
+      role: 'collaborator', epoch: 0, sealedKey: Buffer.from(sealCollectionKey(bob.keys.box.publicKey, album.key)).toString('base64')
+    })
+    expect(res.status).to.equal(200)
+    const viewer = await library(bob)
+    expect(viewer.findShared('Unconfirmed')).to.equal(undefined)
+    expect(viewer.sharedErrors.get(album.id)).to.be.instanceOf(UnconfirmedShareError)
   })
 
   it('lets a member leave; the owner re-keys at its next sharing action', async function () {

@@ -4,7 +4,7 @@
  * its log), and `leave` (stop being a member of someone else's album).
  */
 import { shareWithInvitation } from '../../../src/client/federation.ts'
-import { leaveCollection, listMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
+import { leaveCollection, listMembers, reconcileMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
 import { looksLikeInvitation } from '../../../src/format/invitation.ts'
 import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { parseFlags } from '../args.ts'
@@ -73,6 +73,8 @@ export async function runMembers (args: string[]): Promise<number> {
   const library = await openLibrary(values.node)
   const shared = library.findAlbum(name) == null && library.findFolder(name) == null ? library.findShared(name) : undefined
   const collection = shared?.state ?? owned(library, name)
+  // The owner's client re-keys for members who left since its last sharing action.
+  if (shared == null) await reconcileMembers(library, collection)
   const ownerName = shared?.owner.username ?? library.account.user.username
   const members = await listMembers(library.account, collection)
   const rows = [
