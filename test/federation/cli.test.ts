@@ -1,7 +1,7 @@
 /**
  * Sharing across nodes with the `obscura` command, as two people on two nodes run it: Bob prints
  * his invitation, Alice shares an album with it, Bob sees it under his albums (with its node),
- * downloads it byte-identical through his own node, and Alice removes him by his handle.
+ * downloads it byte-identical through his own node, leaves it, and Alice removes him by his handle.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -57,8 +57,20 @@ describe('federation: the CLI', function () {
     expect(members.map((m) => m.username)).to.deep.equal(['alice', handle])
   })
 
+  it('lets the member of the other node leave through their own node', async function () {
+    const handle = `bob@${b.node.identity().peerId}`
+    await cliOk(alice, ['share', 'Harbour', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])
+    expect((await cliJson<AlbumRow[]>(bob, ['albums'])).map((r) => r.name)).to.include('Harbour')
+    expect((await cliOk(bob, ['leave', 'Harbour'])).stdout).to.include('You left "Harbour"')
+    expect((await cliJson<AlbumRow[]>(bob, ['albums'])).map((r) => r.name)).to.not.include('Harbour')
+    const members = await cliJson<Array<{ username: string }>>(alice, ['members', 'Harbour'])
+    expect(members.map((m) => m.username)).to.not.include(handle)
+  })
+
   it('removes the member of the other node by its handle', async function () {
     const handle = `bob@${b.node.identity().peerId}`
+    await cliOk(alice, ['share', 'Harbour', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])
+    expect((await cliJson<AlbumRow[]>(bob, ['albums'])).map((r) => r.name)).to.include('Harbour')
     expect((await cliOk(alice, ['unshare', 'Harbour', '--with', handle])).stdout).to.include(`Removed ${handle}`)
     const rows = await cliJson<AlbumRow[]>(bob, ['albums'])
     expect(rows.find((r) => r.name === 'Harbour')).to.equal(undefined)
