@@ -13,7 +13,8 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchResult>
   grants: async () => import('./grants.ts'),
   federation: async () => import('./federation.ts'),
   s3: async () => import('./s3.ts'),
-  media: async () => import('./media.ts')
+  media: async () => import('./media.ts'),
+  webui: async () => import('./webui.ts')
 }
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))

@@ -50,11 +50,11 @@ export async function run (): Promise<BenchResult> {
     await mkdir(largeDir)
     const paths: string[] = []
     for (let i = 0; i < FILES; i++) {
-      const path = join(filesDir, `video-${i}.mp4`)
+      const path = join(filesDir, `data-${i}.bin`)
       await writeRandomFile(path, FILE_MIB)
       paths.push(path)
     }
-    await writeRandomFile(join(largeDir, 'large.mov'), LARGE_MIB)
+    await writeRandomFile(join(largeDir, 'large.bin'), LARGE_MIB)
     const totalBytes = FILES * FILE_MIB * MiB
 
     const baselineMs = await baselineAddBytes(paths, join(work, 'baseline-blocks'))
@@ -81,7 +81,8 @@ export async function run (): Promise<BenchResult> {
         },
         notes: [
           'the CLI time includes process start, login state load, content tagging (a first read of each file), encryption, upload over loopback HTTP and commits',
-          'the baseline time includes reading each file into memory and addBytes; it runs in this process'
+          'the baseline time includes reading each file into memory and addBytes; it runs in this process',
+          'the files are random bytes named .bin, so no thumbnails are made: `npm run bench -- media` measures the media step'
         ]
       }
     } finally {

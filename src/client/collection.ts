@@ -129,7 +129,8 @@ export function roleOf (state: CollectionState, key: Uint8Array): 'owner' | Memb
 }
 
 /** See [Note: who may write what]: the owner touches anything, others only what they added. */
-function mayChange (state: CollectionState, item: ItemEntry, author: Uint8Array): boolean {
+/** Whether `author` may rename, trash, restore, flag or remove `item`: its owner or whoever added it. */
+export function mayChange (state: CollectionState, item: ItemEntry, author: Uint8Array): boolean {
   return bytesEqual(author, state.ownerKey) || bytesEqual(author, item.author)
 }
 

@@ -55,3 +55,8 @@ export class InvalidLinkError extends ObscuraError {
 export class LinkPasswordRequiredError extends ObscuraError {
   constructor () { super('LINK_PASSWORD', 'this link is protected by a password') }
 }
+
+/** A collaborator tried to change an item someone else added; readers would ignore the change. */
+export class NotYourItemError extends ObscuraError {
+  constructor (name: string) { super('NOT_YOUR_ITEM', `"${name}" was added by someone else: only they or the album's owner can change it`) }
+}

@@ -6,9 +6,9 @@
  * of them live here; the log mechanics live in collection.ts, sharing in sharing.ts.
  */
 import { newId } from '../format/ids.ts'
-import { commitOps, emptyCollection, syncCollection, type CollectionState, type CommitOptions, type ItemEntry } from './collection.ts'
+import { commitOps, emptyCollection, mayChange, syncCollection, type CollectionState, type CommitOptions, type ItemEntry } from './collection.ts'
 import { toHex } from '../crypto/bytes.ts'
-import { NotFoundInLibraryError } from './errors.ts'
+import { NotFoundInLibraryError, NotYourItemError } from './errors.ts'
 import { newKey, rootCollectionKey, unwrapCollectionKey, wrapCollectionKey } from '../crypto/wrap.ts'
 import { confirmedRole, openShared, sharedKeyFor, type SharedCollection } from './sharing.ts'
 import { sharingApi } from './sharing-api.ts'
@@ -198,6 +198,13 @@ export class Library {
   }
 
   async commit (state: CollectionState, ops: RecordOp[], options: Pick<CommitOptions, 'links' | 'unlinks' | 'rekey'> = {}): Promise<void> {
+    // Every reader would skip a collaborator's change to someone else's item; say so instead of
+    // reporting a success that changes nothing.
+    const me = this.account.keys.signing.publicKey
+    for (const op of ops) {
+      const item = 'item' in op && op.op !== 'add' ? state.items.get(op.item) : undefined
+      if (item != null && !mayChange(state, item, me)) throw new NotYourItemError(item.name)
+    }
     await commitOps(this.account.api, state, this.account.keys.signing, ops, { ...options, keyFor: this.keyFor(state) })
   }
 

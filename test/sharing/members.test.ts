@@ -5,9 +5,9 @@
  * nothing added afterwards opens with anything the removed member knew.
  */
 import { expect } from 'chai'
-import { fileKeyOf } from '../../src/client/collection.ts'
+import { commitOps, fileKeyOf } from '../../src/client/collection.ts'
 import { openItem } from '../../src/client/download.ts'
-import { ApiError, UnconfirmedShareError } from '../../src/client/errors.ts'
+import { ApiError, NotYourItemError, UnconfirmedShareError } from '../../src/client/errors.ts'
 import { leaveCollection, listMembers, shareCollection, unshareCollection } from '../../src/client/sharing.ts'
 import { deleteForGood } from '../../src/client/trash.ts'
 import { sealCollectionKey, unwrapFileKey } from '../../src/crypto/wrap.ts'
@@ -72,15 +72,25 @@ describe('sharing: members', function () {
     expect([...seen.items.values()].map((i) => i.name).sort()).to.deep.equal(['alice.bin', 'carol.bin'])
     expect(await readItem(owner, seen, seen.items.get(carolsItem.id)!)).to.deep.equal(bytes)
 
-    // Removing the owner's photo: the node refuses to release the owner's blocks.
+    // Removing the owner's photo: the client says it is not the collaborator's to remove…
     let refusal: unknown
     try {
       await deleteForGood(collab, shared, [shared.items.get(alicesItem.id)!])
     } catch (err) {
       refusal = err
     }
-    expect(refusal).to.be.instanceOf(ApiError)
-    expect((refusal as ApiError).status).to.equal(403)
+    expect(refusal).to.be.instanceOf(NotYourItemError)
+    // …and a client that skips that check is refused by the node, which keeps the owner's blocks.
+    let nodeRefusal: unknown
+    try {
+      await commitOps(carol.api, shared, carol.keys.signing, [{ op: 'remove', item: alicesItem.id }], {
+        unlinks: [alicesItem.manifest], keyFor: collab.keyFor(shared)
+      })
+    } catch (err) {
+      nodeRefusal = err
+    }
+    expect(nodeRefusal).to.be.instanceOf(ApiError)
+    expect((nodeRefusal as ApiError).status).to.equal(403)
 
     await deleteForGood(collab, shared, [shared.items.get(carolsItem.id)!])
     expect((await node.node.accounts.get(carol.user.id))!.usedBytes).to.equal(beforeQuota)

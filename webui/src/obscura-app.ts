@@ -41,6 +41,7 @@ export class ObscuraApp extends LitElement {
   @query('#folder') private folderInput!: HTMLInputElement
   private pages = new Map<string, HTMLElement>()
   private wasIn = false
+  private preloaded = false
 
   override connectedCallback (): void {
     super.connectedCallback()
@@ -119,6 +120,11 @@ export class ObscuraApp extends LitElement {
       return html`<main>${this.page(route)}</main>${this.renderToasts()}`
     }
     if (this.route.open) queueMicrotask(() => { navigate('/', { replace: true }) })
+    if (!this.preloaded) {
+      // Pages load lazily, but once logged in the rest are fetched while the browser is idle.
+      this.preloaded = true
+      requestIdleCallback(() => { for (const page of ['photos-page', 'albums-page', 'folders-page', 'collection-page', 'map-page', 'trash-page']) void loadPage(page) })
+    }
     const unreachable = store.syncError != null && errorCode(store.syncError) === 'NODE_UNREACHABLE'
     return html`
       <app-nav .path=${this.route.page === 'collection-page' ? location.pathname : location.pathname}></app-nav>

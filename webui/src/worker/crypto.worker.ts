@@ -11,6 +11,7 @@ import { Organiser } from './organise.ts'
 import { Media } from './media.ts'
 import { describeError } from './errors.ts'
 import { answerPoster } from './posters.ts'
+import { sendBytesAsBlobs } from './fetch-blobs.ts'
 import type { CallMessage, EventMessage, PosterReply, RangeRequest, WorkerMethods } from './protocol.ts'
 
 interface WorkerScope {
@@ -18,6 +19,7 @@ interface WorkerScope {
   addEventListener: (type: 'message', listener: (event: MessageEvent) => void) => void
 }
 const scope = self as unknown as WorkerScope
+sendBytesAsBlobs()
 const post = (message: EventMessage): void => { scope.postMessage(message) }
 
 interface Logged { session: WorkerSession, thumbnails: Thumbnails, uploads: Uploads, organiser: Organiser, media: Media }

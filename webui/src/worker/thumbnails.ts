@@ -45,7 +45,7 @@ export class Thumbnails {
   private readonly waiting: Array<() => void> = []
   private readonly limit: number
 
-  constructor (session: WorkerSession, limit = 6) {
+  constructor (session: WorkerSession, limit = 12) {
     this.session = session
     this.limit = limit
   }
@@ -57,7 +57,8 @@ export class Thumbnails {
     try {
       signal.throwIfAborted()
       const made = await this.make(itemId, signal)
-      if (made != null) await this.session.cache.putBlob('thumbs', itemId, made)
+      // Sealing into the cache need not delay the tile.
+      if (made != null) this.session.cache.putBlob('thumbs', itemId, made).catch(() => {})
       return made
     } finally {
       this.running--

@@ -71,9 +71,11 @@ export class Uploads {
       const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : ''
       this.queue.push({ file, dir, target, status: { key: this.nextKey++, name: file.name, size: file.size, bytes: 0, state: 'queued' } })
     }
+    const start = !this.running
+    this.running = true
     this.report(true)
     void this.savePending()
-    if (!this.running) void this.run()
+    if (start) void this.run()
   }
 
   /** Cancels one queued file, or (without a key) everything still to do. */
@@ -120,6 +122,7 @@ export class Uploads {
         journal: this.session.journal,
         signal: controller.signal,
         media: this.media,
+        concurrency: 6,
         onProgress: (event) => {
           if (event.type === 'obscura:upload:note') {
             const noted = group.find((q) => q.status.name === event.name)
