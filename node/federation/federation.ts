@@ -62,7 +62,7 @@ export class Federation {
   private readonly onConnect = (evt: CustomEvent<{ toString: () => string }>): void => {
     const peerId = evt.detail.toString()
     this.mirrors.peerIsBack(peerId)
-    void this.outbox.flush(peerId)
+    this.outbox.flush(peerId).catch(() => {})
   }
 
   constructor (options: FederationOptions) {
@@ -77,7 +77,7 @@ export class Federation {
     await this.shares.start()
     this.outbox.start()
     this.options.libp2p.addEventListener('peer:connect', this.onConnect as EventListener)
-    void this.outbox.flush()
+    this.outbox.flush().catch(() => {})
   }
 
   stop (): void {

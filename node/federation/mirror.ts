@@ -84,7 +84,7 @@ export class Mirrors {
   peerIsBack (peerId: string): void {
     for (const [collection, health] of this.health) {
       if (health.state !== 'unreachable') continue
-      void this.db.mirrors.get(collection).then((m) => { if (m?.ownerNode.peerId === peerId) this.health.set(collection, { ...health, retryAt: 0 }) })
+      this.db.mirrors.get(collection).then((m) => { if (m?.ownerNode.peerId === peerId) this.health.set(collection, { ...health, retryAt: 0 }) }, () => {})
     }
   }
 

@@ -29,7 +29,7 @@ export class Outbox {
   }
 
   start (): void {
-    this.timer = setInterval(() => { void this.flush() }, this.options.retryMs ?? 30_000)
+    this.timer = setInterval(() => { this.flush().catch(() => {}) }, this.options.retryMs ?? 30_000)
     this.timer.unref()
   }
 
