@@ -11,6 +11,7 @@ const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchResult>
   upload: async () => import('./upload.ts'),
   sync: async () => import('./sync.ts'),
   grants: async () => import('./grants.ts'),
+  federation: async () => import('./federation.ts'),
   s3: async () => import('./s3.ts'),
   media: async () => import('./media.ts'),
   webui: async () => import('./webui.ts')

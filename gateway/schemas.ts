@@ -24,6 +24,12 @@ export const CollectionId = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-ch
 
 export const Username = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'a username is 2-32 characters: a-z, 0-9, ".", "_", "-"')
 
+/** A member: a username on this node, or `username@peerId` for a user of another node. */
+export const MemberName = z.string().regex(
+  /^[a-z0-9][a-z0-9._-]{1,31}(@[1-9A-HJ-NP-Za-km-z]{40,128})?$/,
+  'a member is a username (2-32 characters: a-z, 0-9, ".", "_", "-") or username@peerId'
+)
+
 export const KdfParams = z.strictObject({
   algorithm: z.literal('argon2id'),
   memoryKiB: z.number().int().min(65536).max(4 * 1024 * 1024),

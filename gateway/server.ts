@@ -1,18 +1,22 @@
 /**
- * The Koa gateway in front of a node: error mapping first, then session resolution, then the
- * API, block and health routes, then the web UI. `startGateway` listens on the configured
- * address and returns its URL and a `close()` that waits for open connections to end.
+ * The Koa gateway in front of a node: error mapping first, then what other nodes may ask over
+ * libp2p, then session resolution, then the API, block and health routes, then the web UI.
+ * `startGateway` listens on the configured address, serves the same app to other nodes over
+ * libp2p, and returns its URL and a `close()` that waits for open connections to end.
  */
 import { once } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import Koa from 'koa'
 import { NodeError } from '../node/errors.ts'
+import { remotePeerOf } from '../node/federation/p2p-http.ts'
 import { authenticate } from './middleware/auth.ts'
 import { errorHandler } from './middleware/errors.ts'
+import { peerRequests } from './middleware/peer.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { collectionRoutes } from './routes/collections.ts'
+import { federationRoutes } from './routes/federation.ts'
 import { linkRoutes } from './routes/links.ts'
 import { meRoutes } from './routes/me.ts'
 import { s3Routes } from './routes/s3.ts'
@@ -37,16 +41,18 @@ export interface Gateway {
 export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {}): Koa {
   const app = new Koa({ proxy: false })
   app.use(errorHandler({ log: options.log }))
+  app.use(peerRequests({ peerOf: remotePeerOf }))
   app.use(async function health (ctx, next) {
     if (ctx.path !== '/healthz') return next()
     ctx.body = { ok: true }
   })
   app.use(authenticate(node.accounts, {
     linkSession: async (token) => await node.links.resolveSession(token),
-    grantToken: async (bytes) => await node.sharing.resolveGrantToken(bytes)
+    grantToken: async (bytes, peer) => await node.sharing.resolveGrantToken(bytes, peer)
   }))
   const routers: Router[] = [
-    authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), sharingRoutes(node), linkRoutes(node), s3Routes(node)
+    authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), sharingRoutes(node), linkRoutes(node), s3Routes(node),
+    federationRoutes(node)
   ]
   const methodNotAllowed = (): NodeError => new NodeError('METHOD_NOT_ALLOWED', 'This route does not take that HTTP method', 405)
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }))
@@ -60,7 +66,10 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
 
 export async function startGateway (node: ObscuraNode, host: string, port: number, options: GatewayOptions = {}): Promise<Gateway> {
   const app = createGatewayApp(node, options)
-  const server = createServer(app.callback())
+  const callback = app.callback()
+  const server = createServer(callback)
+  // Other nodes reach the same app over libp2p streams (node/federation/p2p-http.ts).
+  node.p2p.server.serve(callback)
   server.keepAliveTimeout = 5_000
   server.listen(port, host)
   await once(server, 'listening')

@@ -34,6 +34,14 @@ export interface ReadPolicy {
   canRead: (user: UserRecord | undefined, cid: CID, record: BlockRecord, grant?: CollectionGrant) => Promise<boolean>
 }
 
+/**
+ * Blocks of albums that live on another node (node/federation/mirror.ts): asked when this node
+ * holds no block a user may read under `cid`; undefined when no album followed here has it.
+ */
+export interface RemoteBlocks {
+  read: (user: UserRecord | undefined, cid: CID, signal?: AbortSignal) => Promise<Uint8Array | undefined>
+}
+
 /** Parses a CID string and accepts only what Obscura stores: CIDv1, raw or dag-cbor, sha2-256. */
 export function parseBlockCid (text: string): CID {
   let cid: CID
@@ -60,6 +68,7 @@ export class Blocks {
   private readonly accounts: Accounts
   private readonly refsLock = new KeyedMutex()
   readPolicy?: ReadPolicy
+  remote?: RemoteBlocks
 
   constructor (db: NodeDatabase, store: BlockStorage, accounts: Accounts) {
     this.db = db
@@ -165,8 +174,11 @@ export class Blocks {
   /** Returns the block if `user` (or the request's `grant`) may read it: its owner, or whoever the read policy admits. */
   async get (user: UserRecord | undefined, cid: CID, signal?: AbortSignal, grant?: CollectionGrant): Promise<Uint8Array> {
     const record = await this.db.blocks.get(cid.toString())
-    if (record == null) throw new NotFoundError(`Block ${cid} is not stored here`)
-    if (!await this.canRead(user, cid, record, grant)) {
+    if (record == null || !await this.canRead(user, cid, record, grant)) {
+      // Perhaps a block of an album this node mirrors for the user (federation).
+      const remote = grant == null ? await this.remote?.read(user, cid, signal) : undefined
+      if (remote != null) return remote
+      if (record == null) throw new NotFoundError(`Block ${cid} is not stored here`)
       if (user == null && grant == null) throw new UnauthenticatedError('Log in or open a link to read this block')
       throw new ForbiddenError(`You have no grant to read block ${cid}`)
     }

@@ -40,6 +40,16 @@ export interface ContainerIndex {
   remove: (collection: string, closure: string[]) => Promise<void>
 }
 
+/**
+ * Collections that live on another node and are mirrored here (node/federation/mirror.ts): asked
+ * only for ids this node does not hold; each answers undefined for an id it does not follow.
+ */
+export interface RemoteCollections {
+  get: (user: UserRecord | undefined, id: string) => Promise<CollectionRecord | undefined>
+  log: (user: UserRecord | undefined, id: string, after: number, limit: number) => Promise<LogPage | undefined>
+  updateHead: (user: UserRecord, id: string, head: Uint8Array, commit: Uint8Array) => Promise<CollectionRecord | undefined>
+}
+
 const DAG_CBOR = 0x71
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 const sameCid = (a: CID | null, b: string | null): boolean => (a == null ? b == null : b != null && a.toString() === b)
@@ -50,6 +60,7 @@ export class Collections {
   private readonly lock = new KeyedMutex()
   policy?: CollectionPolicy
   index?: ContainerIndex
+  remote?: RemoteCollections
 
   constructor (db: NodeDatabase, blocks: Blocks) {
     this.db = db
@@ -78,6 +89,10 @@ export class Collections {
     if (!head.root.equals(commitCid)) throw new InvalidHeadError('The head does not point at the commit sent with it')
     if (commit.seq !== head.seq) throw new InvalidHeadError('The commit and the head disagree on seq')
     const headCid = await cborCid(headBytes)
+    if (grant == null && this.remote != null && await this.db.collections.get(id) == null) {
+      const forwarded = await this.remote.updateHead(user, id, headBytes, commitBytes)
+      if (forwarded != null) return forwarded
+    }
 
     return this.lock.run(id, async () => {
       const current = await this.db.collections.get(id)
@@ -109,6 +124,10 @@ export class Collections {
 
   /** Commits after `after` (exclusive), at most `limit` of them, with the current head. */
   async log (user: UserRecord | undefined, id: string, after: number, limit: number, grant?: CollectionGrant): Promise<LogPage> {
+    if (this.remote != null && await this.db.collections.get(id) == null) {
+      const page = await this.remote.log(user, id, after, limit)
+      if (page != null) return page
+    }
     const collection = await this.readable(user, id, grant)
     const commits: LogPage['commits'] = []
     const range = { gt: `${id}!${seqKey(after)}`, lte: `${id}!${seqKey(collection.seq)}`, limit: limit + 1 }
@@ -135,7 +154,11 @@ export class Collections {
 
   private async readable (user: UserRecord | undefined, id: string, grant?: CollectionGrant): Promise<CollectionRecord> {
     const collection = await this.db.collections.get(id)
-    if (collection == null) throw new NotFoundError(`No collection ${id}`)
+    if (collection == null) {
+      const mirrored = await this.remote?.get(user, id)
+      if (mirrored != null) return mirrored
+      throw new NotFoundError(`No collection ${id}`)
+    }
     if (user?.id === collection.ownerId) return collection
     if (await this.policy?.canRead(user, collection, grant) === true) return collection
     if (user == null && grant == null) throw new UnauthenticatedError()

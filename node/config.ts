@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
 import { z } from 'zod'
 
 const GiB = 1024 ** 3
@@ -49,6 +50,15 @@ export const S3StorageSchema = z.strictObject({
 
 export type S3StorageConfig = z.infer<typeof S3StorageSchema>
 
+const Multiaddr = z.string().refine((text) => {
+  try {
+    multiaddr(text)
+    return true
+  } catch {
+    return false
+  }
+}, 'expected a multiaddr such as /ip4/127.0.0.1/tcp/4001')
+
 export const NodeConfigSchema = z.strictObject({
   /** Folder for blocks, the LevelDB datastore and the node's libp2p key. */
   dataDir: z.string().min(1).default('./data'),
@@ -62,9 +72,17 @@ export const NodeConfigSchema = z.strictObject({
   }).prefault({}),
   libp2p: z.strictObject({
     /** Multiaddrs libp2p listens on. Loopback by default: federation is opt-in. */
-    listen: z.array(z.string()).default(['/ip4/127.0.0.1/tcp/0']),
-    /** Multiaddrs (with /p2p/<peer id>) of nodes this one knows. */
-    peers: z.array(z.string()).default([])
+    listen: z.array(Multiaddr).default(['/ip4/127.0.0.1/tcp/0']),
+    /** Multiaddrs other nodes should dial (put in invitations), when they differ from `listen` (NAT, a public name). */
+    announce: z.array(Multiaddr).default([]),
+    /** Multiaddrs (with /p2p/<peer id>) of nodes this one knows; dialled at start-up, best effort. */
+    peers: z.array(Multiaddr.refine((text) => text.includes('/p2p/'), 'a known peer needs /p2p/<peer id>, so that its identity is checked')).default([])
+  }).prefault({}),
+  federation: z.strictObject({
+    /** Time limit of one request to another node (dial included), in seconds. */
+    timeoutSeconds: z.number().positive().max(300).default(10),
+    /** After another node failed to answer, how long to serve cached copies before trying it again (doubling up to 60 s). */
+    retrySeconds: z.number().positive().max(3600).default(2)
   }).prefault({}),
   accounts: z.strictObject({
     /** When false, every signup after the first needs an invite made by the admin. */

@@ -76,6 +76,64 @@ export interface MemberRecord {
   addedAt: number
 }
 
+/** Where another node is dialled: its libp2p peer id and multiaddrs. */
+export interface PeerAddressRecord { peerId: string, multiaddrs: string[] }
+
+/** A member of a collection whose account lives on another node (node/federation/remote-members.ts). */
+export interface RemoteMemberRecord {
+  collection: string
+  /** `username@peerId`: how the owner's client and the API name this member. */
+  handle: string
+  username: string
+  /** base64 Ed25519 identity key, as in UserRecord; grant tokens are signed with it. */
+  signingPublicKey: string
+  boxPublicKey: string
+  /** The member's node: the only peer whose requests this member's grant tokens admit. */
+  node: PeerAddressRecord
+  role: 'viewer' | 'collaborator'
+  epoch: number
+  sealedKey: string
+  addedAt: number
+}
+
+/** A collection of another node shared with a user of this one (node/federation/shares.ts). */
+export interface FederatedShareRecord {
+  collection: string
+  userId: string
+  owner: { username: string, signingPublicKey: string, boxPublicKey: string }
+  /** The node that holds the collection (its authority). */
+  ownerNode: PeerAddressRecord
+  role: 'viewer' | 'collaborator'
+  epoch: number
+  sealedKey: string
+  addedAt: number
+  /** base64url grant token the member's client signed for this node to act with, and its expiry. */
+  grant?: string
+  grantExpiresAt?: number
+}
+
+/** This node's copy of another node's collection: the verified head and where the log comes from. */
+export interface MirrorRecord {
+  id: string
+  ownerKey: string
+  ownerNode: PeerAddressRecord
+  seq: number
+  headCid: string
+  head: string
+  root: string
+  syncedAt: number
+}
+
+/** A notification for a member's node that has not been delivered yet (node/federation/outbox.ts). */
+export interface OutboxEntry {
+  peer: PeerAddressRecord
+  method: 'POST' | 'DELETE'
+  path: string
+  body: object
+  createdAt: number
+  attempts: number
+}
+
 /** A public link (node/links.ts). The token itself is never stored, only its SHA-256. */
 export interface LinkRecord {
   id: string
@@ -152,6 +210,18 @@ export class NodeDatabase {
   readonly linkTokens: Sub<string>
   /** SHA-256 (hex) of a link session token → its session. */
   readonly linkSessions: Sub<LinkSessionRecord>
+  /** `<collection>!<member key hex>`: members of this node's collections whose accounts live on other nodes. */
+  readonly remoteMembers: Sub<RemoteMemberRecord>
+  /** `<user id>!<collection>`: other nodes' collections shared with this node's users. */
+  readonly federatedShares: Sub<FederatedShareRecord>
+  /** Collection id → this node's verified copy of another node's collection. */
+  readonly mirrors: Sub<MirrorRecord>
+  /** `<collection>!<seq>`: the commits of mirrored collections, as `commits` holds local ones. */
+  readonly mirrorCommits: Sub<CommitEntry>
+  /** `<cid>` → { collection id: 1 }: the mirrored collections that link a block (directly or through a manifest). */
+  readonly mirrorContainers: Sub<Record<string, 1>>
+  /** `<peer>!<collection>!<member key hex>`: notifications to other nodes not delivered yet. */
+  readonly outbox: Sub<OutboxEntry>
   readonly settings: Sub<unknown>
 
   constructor (dataDir: string) {
@@ -175,6 +245,12 @@ export class NodeDatabase {
     this.publicLinks = sub('public-links')
     this.linkTokens = sub('link-tokens')
     this.linkSessions = sub('link-sessions')
+    this.remoteMembers = sub('remote-members')
+    this.federatedShares = sub('federated-shares')
+    this.mirrors = sub('mirrors')
+    this.mirrorCommits = sub('mirror-commits')
+    this.mirrorContainers = sub('mirror-containers')
+    this.outbox = sub('outbox')
     this.settings = sub('settings')
   }
 

@@ -116,3 +116,13 @@ export class LinkPasswordError extends NodeError {
 export class DeviceLimitError extends NodeError {
   constructor () { super('DEVICE_LIMIT', 'This link was already opened on as many devices as its owner allows', 403) }
 }
+
+/**
+ * The node holding a shared album (its owner's node) did not answer: cached items stay readable,
+ * anything else waits until it is back.
+ */
+export class OwnerNodeUnreachableError extends NodeError {
+  constructor (peerId: string, reason: string) {
+    super('OWNER_NODE_UNREACHABLE', `The album owner's node (${peerId}) cannot be reached (${reason}); cached items stay viewable and sync resumes when it is back`, 503)
+  }
+}

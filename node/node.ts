@@ -9,6 +9,9 @@ import { Blocks } from './blocks.ts'
 import { Collections } from './collections.ts'
 import { NodeDatabase } from './db.ts'
 import { DirectS3 } from './direct-s3.ts'
+import { Federation } from './federation/federation.ts'
+import { dialKnownPeers } from './federation/known-peers.ts'
+import { P2pHttpServer, PeerClient } from './federation/p2p-http.ts'
 import { startHelia, type HeliaNode } from './helia.ts'
 import { Links } from './links.ts'
 import { Sharing } from './sharing.ts'
@@ -29,18 +32,31 @@ export interface ObscuraNode {
   links: Links
   /** Direct S3 access (presigned URLs); present when blocks live in an S3 bucket. */
   direct?: DirectS3
-  /** The node's libp2p peer id and listen addresses, for operators and invitations. */
+  /** Albums shared across nodes: members of other nodes, and albums of other nodes mirrored here. */
+  federation: Federation
+  /** HTTP over libp2p: the server other nodes reach the gateway through, and the client to reach them. */
+  p2p: { server: P2pHttpServer, client: PeerClient }
+  /** The node's libp2p peer id and the addresses other nodes should dial, for operators and invitations. */
   identity: () => { peerId: string, multiaddrs: string[] }
   stop: () => Promise<void>
 }
 
-export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
+export interface StartNodeOptions {
+  /** Receives one line per notable event (peers dialled or unreachable); nothing secret. */
+  log?: (line: string) => void
+}
+
+export async function startNode (config: NodeConfig, options: StartNodeOptions = {}): Promise<ObscuraNode> {
   await mkdir(config.dataDir, { recursive: true })
   const s3 = config.storage.type === 's3' ? await openS3Blockstore(config.storage) : undefined
   const blockstore = s3 ?? await openFsBlockstore(config.dataDir)
   const db = new NodeDatabase(config.dataDir)
   await db.open()
-  const { helia, datastore } = await startHelia({ dataDir: config.dataDir, blockstore, listen: config.libp2p.listen })
+  const p2pServer = new P2pHttpServer()
+  const { helia, datastore } = await startHelia({
+    dataDir: config.dataDir, blockstore, listen: config.libp2p.listen, announce: config.libp2p.announce, httpServer: p2pServer
+  })
+  const p2p = { server: p2pServer, client: new PeerClient(helia.libp2p) }
   const accounts = new Accounts(db, config.accounts)
   const blocks = new Blocks(db, blockstore, accounts)
   const collections = new Collections(db, blocks)
@@ -56,6 +72,25 @@ export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
     remove: async (collection, closure) => { await sharing.removeContainer(collection, closure) }
   }
   blocks.readPolicy = { canRead: async (user, cid, record, grant) => await sharing.canReadBlock(user, cid, record, grant) }
+  const identity = (): { peerId: string, multiaddrs: string[] } => ({
+    peerId: helia.libp2p.peerId.toString(),
+    multiaddrs: helia.libp2p.getMultiaddrs().map((ma) => ma.toString())
+  })
+  const federation = new Federation({
+    db,
+    accounts,
+    store: blockstore,
+    client: p2p.client,
+    libp2p: helia.libp2p,
+    self: identity,
+    timeoutMs: config.federation.timeoutSeconds * 1000,
+    retryMs: config.federation.retrySeconds * 1000,
+    log: options.log
+  })
+  sharing.remote = federation.remoteMembers
+  collections.remote = federation.collections
+  blocks.remote = federation.blocks
+  await federation.start()
   const links = new Links(db)
   const direct = s3 != null && config.storage.type === 's3'
     ? new DirectS3({
@@ -70,6 +105,7 @@ export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
     })
     : undefined
   direct?.start()
+  void dialKnownPeers(helia.libp2p, config.libp2p.peers, { log: options.log, timeoutMs: config.federation.timeoutSeconds * 1000 })
 
   let stopped = false
   return {
@@ -82,14 +118,14 @@ export async function startNode (config: NodeConfig): Promise<ObscuraNode> {
     sharing,
     links,
     direct,
-    identity: () => ({
-      peerId: helia.libp2p.peerId.toString(),
-      multiaddrs: helia.libp2p.getMultiaddrs().map((ma) => ma.toString())
-    }),
+    federation,
+    p2p,
+    identity,
     async stop () {
       if (stopped) return
       stopped = true
       await direct?.stop()
+      federation.stop()
       await helia.stop()
       await datastore.close()
       await db.close()

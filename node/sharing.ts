@@ -13,14 +13,20 @@
  *
  * Membership and ownership are cached in memory (a node is one process and every change goes
  * through this class), so a grant check costs one LevelDB get at most.
+ *
+ * Members whose accounts live on other nodes (`username@peerId`) are kept by
+ * node/federation/remote-members.ts and checked here alike; their grant tokens are accepted only
+ * from their own node's peer id, and a remote collaborator's token also lets its node add to the
+ * album (charged to the owner, as link uploads are).
  */
 import { CID } from 'multiformats/cid'
 import { openGrantToken, MAX_GRANT_TTL_MS } from '../src/format/grant.ts'
 import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthenticatedError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { Accounts } from './accounts.ts'
-import type { BlockRecord, CollectionRecord, MemberRecord, NodeDatabase, UserRecord } from './db.ts'
+import type { BlockRecord, CollectionRecord, MemberRecord, NodeDatabase, RemoteMemberRecord, UserRecord } from './db.ts'
 import type { Head } from '../src/format/head.ts'
+import { isRemoteHandle, type RemoteMemberInput, type RemoteMembers } from './federation/remote-members.ts'
 
 export type MemberRole = MemberRecord['role']
 
@@ -38,8 +44,11 @@ export interface CollectionGrant {
   linkId?: string
   allowUpload?: boolean
   noDownload?: boolean
-  /** base64 Ed25519 key that may sign heads and records of uploads through the link. */
+  /** base64 Ed25519 key that may sign heads and records of uploads through the link (or of a remote collaborator). */
   uploadKey?: string
+  /** Grant tokens: the member's base64 signing key, and whether it is a member of another node. */
+  member?: string
+  remote?: boolean
 }
 
 /** A user as other users see them: name and public keys. */
@@ -49,6 +58,10 @@ export interface MemberView extends PublicProfile {
   role: MemberRole
   epoch: number
   addedAt: number
+  /** Members of other nodes: their node's peer id (`username` is then `name@peerId`). */
+  node?: string
+  /** Members of other nodes, after a change: whether their node took the notification (else it is retried). */
+  delivered?: boolean
 }
 
 export interface SharedView {
@@ -67,6 +80,8 @@ interface CollectionEntry {
   members: Map<string, MemberRole>
   /** base64 signing key → role, for grant tokens */
   memberKeys: Map<string, MemberRole>
+  /** base64 signing key → peer id of the node of a member of another node */
+  remoteNodes: Map<string, string>
 }
 
 const CONTAINER_CACHE_MAX = 100_000
@@ -74,6 +89,13 @@ const TOKEN_CACHE_MAX = 10_000
 
 export function profileOf (user: UserRecord): PublicProfile {
   return { username: user.username, signingPublicKey: user.signingPublicKey, boxPublicKey: user.boxPublicKey }
+}
+
+function remoteView (record: RemoteMemberRecord): MemberView {
+  return {
+    username: record.handle, signingPublicKey: record.signingPublicKey, boxPublicKey: record.boxPublicKey,
+    role: record.role, epoch: record.epoch, addedAt: record.addedAt, node: record.node.peerId
+  }
 }
 
 export class Sharing {
@@ -85,6 +107,8 @@ export class Sharing {
   private readonly tokenCache = new Map<string, { collection: string, member: string, expiresAt: number }>()
   /** This node's libp2p peer id: grant tokens must name it. */
   private readonly nodeId: () => string
+  /** Members of other nodes (federation); without it, only local users can be members. */
+  remote?: RemoteMembers
 
   constructor (db: NodeDatabase, accounts: Accounts, nodeId: () => string) {
     this.db = db
@@ -104,17 +128,33 @@ export class Sharing {
 
   // ---- membership ----------------------------------------------------------------------------
 
-  /** Shares `collectionId` with `username`, or changes the member's role or sealed key. Owner only. */
-  async setMember (owner: UserRecord, collectionId: string, username: string, input: { role: MemberRole, epoch: number, sealedKey: string }): Promise<MemberView> {
+  /**
+   * Shares `collectionId` with `username`, or changes the member's role or sealed key. Owner only.
+   * A `username@peerId` is a user of another node, added with their invitation.
+   */
+  async setMember (owner: UserRecord, collectionId: string, username: string, input: RemoteMemberInput): Promise<MemberView> {
     const collection = await this.owned(owner, collectionId)
     if (collection.id === owner.rootCollection) throw new InvalidRequestError('Your root collection lists your albums and cannot be shared')
+    if (isRemoteHandle(username)) {
+      const remote = this.remoteMembers()
+      const { record, delivered } = await this.lock.run(collectionId, async () => {
+        try {
+          return await remote.set(owner, collection, username, input)
+        } finally {
+          this.entries.delete(collectionId)
+        }
+      })
+      return { ...remoteView(record), delivered }
+    }
     const member = await this.accounts.findByUsername(username)
     if (member == null) throw new NotFoundError(`No user named "${username}"`)
     if (member.id === owner.id) throw new InvalidRequestError('You own this collection already')
     return this.lock.run(collectionId, async () => {
       const key = `${collectionId}!${member.id}`
       const existing = await this.db.members.get(key)
-      const record: MemberRecord = { collection: collectionId, userId: member.id, ...input, addedAt: existing?.addedAt ?? Date.now() }
+      const record: MemberRecord = {
+        collection: collectionId, userId: member.id, role: input.role, epoch: input.epoch, sealedKey: input.sealedKey, addedAt: existing?.addedAt ?? Date.now()
+      }
       await this.db.members.put(key, record)
       await this.db.memberships.put(`${member.id}!${collectionId}`, collectionId)
       this.entries.delete(collectionId)
@@ -126,6 +166,11 @@ export class Sharing {
   async removeMember (actor: UserRecord, collectionId: string, username: string): Promise<void> {
     const collection = await this.db.collections.get(collectionId)
     if (collection == null) throw new NotFoundError(`No collection ${collectionId}`)
+    if (isRemoteHandle(username)) {
+      if (actor.id !== collection.ownerId) throw new ForbiddenError('Only the owner can remove members; members can only leave')
+      await this.removeRemote(collectionId, username)
+      return
+    }
     const member = await this.accounts.findByUsername(username)
     if (member == null) throw new NotFoundError(`No user named "${username}"`)
     if (actor.id !== collection.ownerId && actor.id !== member.id) throw new ForbiddenError('Only the owner can remove members; members can only leave')
@@ -138,12 +183,44 @@ export class Sharing {
     })
   }
 
-  /** The owner and members of a collection, for its owner and its members. */
-  async listMembers (user: UserRecord, collectionId: string): Promise<{ owner: PublicProfile, members: MemberView[] }> {
+  /**
+   * A member of another node leaving, through its node and with its own grant token: the token's
+   * key must be that member's.
+   */
+  async leaveRemote (grant: CollectionGrant, collectionId: string, handle: string): Promise<void> {
+    const record = await this.remote?.find(collectionId, handle)
+    if (grant.via !== 'token' || grant.remote !== true || grant.collection !== collectionId || record == null || record.signingPublicKey !== grant.member) {
+      throw new ForbiddenError('A member of another node can only take itself out of an album')
+    }
+    await this.removeRemote(collectionId, handle)
+  }
+
+  private async removeRemote (collectionId: string, handle: string): Promise<void> {
+    const remote = this.remoteMembers()
+    await this.lock.run(collectionId, async () => {
+      try {
+        await remote.remove(collectionId, handle)
+      } finally {
+        this.entries.delete(collectionId)
+      }
+    })
+  }
+
+  private remoteMembers (): RemoteMembers {
+    if (this.remote == null) throw new InvalidRequestError('This node does not federate: members must have an account here')
+    return this.remote
+  }
+
+  /**
+   * The owner and members of a collection, for its owner and its members (and for the node of a
+   * member of another node, with that member's grant token).
+   */
+  async listMembers (user: UserRecord | undefined, collectionId: string, grant?: CollectionGrant): Promise<{ owner: PublicProfile, members: MemberView[] }> {
     const collection = await this.db.collections.get(collectionId)
     if (collection == null) throw new NotFoundError(`No collection ${collectionId}`)
     const entry = await this.entry(collectionId)
-    if (collection.ownerId !== user.id && entry?.members.has(user.id) !== true) throw new ForbiddenError('You have no access to this collection')
+    const byToken = grant?.via === 'token' && grant.collection === collectionId
+    if (!byToken && (user == null || (collection.ownerId !== user.id && entry?.members.has(user.id) !== true))) throw new ForbiddenError('You have no access to this collection')
     const owner = await this.accounts.get(collection.ownerId)
     if (owner == null) throw new NotFoundError('The owner of this collection is gone')
     const members: MemberView[] = []
@@ -151,6 +228,7 @@ export class Sharing {
       const member = await this.accounts.get(record.userId)
       if (member != null) members.push({ ...profileOf(member), role: record.role, epoch: record.epoch, addedAt: record.addedAt })
     }
+    for (const record of await this.remote?.list(collectionId) ?? []) members.push(remoteView(record))
     members.sort((a, b) => a.username.localeCompare(b.username))
     return { owner: profileOf(owner), members }
   }
@@ -217,7 +295,7 @@ export class Sharing {
    * and that its key is a current member. Verified signatures are cached until expiry; the
    * membership is checked on every request, so removal ends the token at once.
    */
-  async resolveGrantToken (bytes: Uint8Array): Promise<CollectionGrant> {
+  async resolveGrantToken (bytes: Uint8Array, peer?: string): Promise<CollectionGrant> {
     const cacheKey = Buffer.from(bytes).toString('base64')
     let token = this.tokenCache.get(cacheKey)
     if (token == null) {
@@ -238,8 +316,19 @@ export class Sharing {
       throw new UnauthenticatedError('The grant token expired')
     }
     const entry = await this.entry(token.collection)
-    if (entry == null || !entry.memberKeys.has(token.member)) throw new ForbiddenError('The grant token is signed by someone who is not a member')
-    return { collection: token.collection, via: 'token', ownerId: entry.ownerId }
+    const role = entry?.memberKeys.get(token.member)
+    if (entry == null || role == null) throw new ForbiddenError('The grant token is signed by someone who is not a member')
+    const remoteNode = entry.remoteNodes.get(token.member)
+    if (remoteNode == null) return { collection: token.collection, via: 'token', ownerId: entry.ownerId, member: token.member }
+    if (peer !== remoteNode) throw new ForbiddenError("The grant token is a member's of another node, and only that node may present it")
+    return {
+      collection: token.collection,
+      via: 'token',
+      ownerId: entry.ownerId,
+      member: token.member,
+      remote: true,
+      ...(role === 'collaborator' ? { allowUpload: true, uploadKey: token.member } : {})
+    }
   }
 
   // ---- containers ----------------------------------------------------------------------------
@@ -319,11 +408,16 @@ export class Sharing {
     if (collection == null) return undefined
     const members = new Map<string, MemberRole>()
     const memberKeys = new Map<string, MemberRole>()
+    const remoteNodes = new Map<string, string>()
     for await (const record of this.db.members.values({ gt: `${collectionId}!`, lt: `${collectionId}"` })) {
       members.set(record.userId, record.role)
       const user = await this.accounts.get(record.userId)
       if (user != null) memberKeys.set(user.signingPublicKey, record.role)
     }
-    return { ownerId: collection.ownerId, members, memberKeys }
+    for (const record of await this.remote?.list(collectionId) ?? []) {
+      memberKeys.set(record.signingPublicKey, record.role)
+      remoteNodes.set(record.signingPublicKey, record.node.peerId)
+    }
+    return { ownerId: collection.ownerId, members, memberKeys, remoteNodes }
   }
 }

@@ -11,6 +11,7 @@ import { LINK_SESSION_PREFIX } from '../../node/links.ts'
 import type { Accounts } from '../../node/accounts.ts'
 import type { UserRecord } from '../../node/db.ts'
 import type { CollectionGrant } from '../../node/sharing.ts'
+import type { PeerState } from './peer.ts'
 import type { Context, Next } from 'koa'
 
 export interface GatewayState {
@@ -23,7 +24,8 @@ export interface GatewayState {
 /** Turn link session tokens and grant tokens into grants (node/links.ts, node/sharing.ts). */
 export interface GrantResolvers {
   linkSession: (token: string) => Promise<CollectionGrant>
-  grantToken: (bytes: Uint8Array) => Promise<CollectionGrant>
+  /** `peer`: the libp2p peer id of the node that sent the request, if it came over libp2p. */
+  grantToken: (bytes: Uint8Array, peer?: string) => Promise<CollectionGrant>
 }
 
 export function bearerToken (ctx: Context): string | undefined {
@@ -47,7 +49,7 @@ export function authenticate (accounts: Accounts, grants?: GrantResolvers) {
     const grantToken = ctx.get('x-obscura-grant')
     if (grantToken !== '' && grants != null && state.grant == null) {
       if (!/^[A-Za-z0-9_-]{20,1000}$/.test(grantToken)) throw new UnauthenticatedError('The grant token is malformed')
-      state.grant = await grants.grantToken(new Uint8Array(Buffer.from(grantToken, 'base64url')))
+      state.grant = await grants.grantToken(new Uint8Array(Buffer.from(grantToken, 'base64url')), (ctx.state as PeerState).peer)
     }
     await next()
   }
@@ -61,13 +63,14 @@ export function requireUser (ctx: Context): UserRecord {
 
 /**
  * Who writes blocks and heads: the session's user, or — through a public link whose owner
- * allowed uploads — the album's owner, who is charged for what link holders add.
+ * allowed uploads, or for a collaborator of another node through its node — the album's owner,
+ * who is charged for what link holders and remote collaborators add on this node.
  */
 export async function requireWriter (ctx: Context, accounts: Pick<Accounts, 'get'>): Promise<{ user: UserRecord, grant?: CollectionGrant }> {
   const state = ctx.state as GatewayState
   if (state.user != null) return { user: state.user }
   const grant = state.grant
-  if (grant?.via === 'link' && grant.allowUpload === true) {
+  if (grant?.allowUpload === true && (grant.via === 'link' || grant.remote === true)) {
     const owner = await accounts.get(grant.ownerId)
     if (owner != null) return { user: owner, grant }
   }

@@ -12,6 +12,7 @@ import { NotFoundInLibraryError, NotYourItemError } from './errors.ts'
 import { newKey, rootCollectionKey, unwrapCollectionKey, wrapCollectionKey } from '../crypto/wrap.ts'
 import { confirmedRole, openShared, sharedKeyFor, type SharedCollection } from './sharing.ts'
 import { sharingApi } from './sharing-api.ts'
+import { provideGrants } from './federation.ts'
 import type { RecordOp } from '../format/record-ops.ts'
 import type { Account } from './session.ts'
 
@@ -68,7 +69,9 @@ export class Library {
    * the library by listing a share that is not real.
    */
   private async syncShared (signal?: AbortSignal): Promise<void> {
-    const listed = await sharingApi.shared(this.account.api, { signal })
+    let listed = await sharingApi.shared(this.account.api, { signal })
+    // Albums of other nodes: the node fetches them with our grant tokens; it lists them again once it has.
+    if (await provideGrants(this.account, listed, { signal })) listed = await sharingApi.shared(this.account.api, { signal })
     this.sharedErrors.clear()
     for (const id of this.shared.keys()) if (!listed.some((s) => s.collection === id)) this.shared.delete(id)
     for (const entry of listed) {
@@ -76,9 +79,10 @@ export class Library {
       try {
         if (known != null && known.state.seq === entry.seq && known.state.keys.has(entry.epoch)) {
           known.role = confirmedRole(this.account, known.state, entry)
+          known.node = entry.node
           continue
         }
-        this.shared.set(entry.collection, await openShared(this.account, entry, known?.state, signal))
+        this.shared.set(entry.collection, { ...await openShared(this.account, entry, known?.state, signal), node: entry.node })
       } catch (err) {
         if (signal?.aborted === true) throw err
         this.shared.delete(entry.collection)

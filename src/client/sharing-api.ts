@@ -15,7 +15,7 @@ const Role = z.enum(['viewer', 'collaborator'])
 const ProfileSchema = z.object({ username: z.string(), signingPublicKey: b64, boxPublicKey: b64 })
 export type ApiProfile = z.infer<typeof ProfileSchema>
 
-const MemberSchema = ProfileSchema.extend({ role: Role, epoch: z.number().int(), addedAt: z.number() })
+const MemberSchema = ProfileSchema.extend({ role: Role, epoch: z.number().int(), addedAt: z.number(), node: z.string().optional(), delivered: z.boolean().optional() })
 export type ApiMember = z.infer<typeof MemberSchema>
 
 const SharedSchema = z.object({
@@ -25,7 +25,15 @@ const SharedSchema = z.object({
   epoch: z.number().int().min(0),
   sealedKey: b64,
   addedAt: z.number(),
-  seq: z.number().int()
+  seq: z.number().int(),
+  /** Albums of another node: that node, how it last answered, and the grant token this node holds (docs/API.md, "Federation"). */
+  node: z.object({
+    peerId: z.string(),
+    state: z.enum(['ok', 'unreachable', 'pending']),
+    syncedAt: z.number().optional(),
+    grantExpiresAt: z.number(),
+    error: z.object({ code: z.string(), message: z.string() }).optional()
+  }).optional()
 })
 export type ApiShared = z.infer<typeof SharedSchema>
 
@@ -102,13 +110,23 @@ export const sharingApi = {
     return json(api, 'GET', `/api/v1/collections/${collection}/members`, z.object({ owner: ProfileSchema, members: z.array(MemberSchema) }), undefined, options)
   },
 
-  async setMember (api: NodeApi, collection: string, username: string, body: { role: 'viewer' | 'collaborator', epoch: number, sealedKey: Uint8Array }, options?: RequestOptions): Promise<ApiMember> {
+  async setMember (api: NodeApi, collection: string, username: string, body: { role: 'viewer' | 'collaborator', epoch: number, sealedKey: Uint8Array, invitation?: string }, options?: RequestOptions): Promise<ApiMember> {
     const res = await json(api, 'PUT', `/api/v1/collections/${collection}/members/${user(username)}`, z.object({ member: MemberSchema }), { ...body, sealedKey: toBase64(body.sealedKey) }, options)
     return res.member
   },
 
   async removeMember (api: NodeApi, collection: string, username: string, options?: RequestOptions): Promise<void> {
     await api.request('DELETE', `/api/v1/collections/${collection}/members/${user(username)}`, undefined, options)
+  },
+
+  /** Hands this node a grant token for an album of another node, so that it can fetch the album for us. */
+  async setGrant (api: NodeApi, collection: string, token: string, options?: RequestOptions): Promise<void> {
+    await api.request('PUT', `/api/v1/federation/shares/${collection}/grant`, { token }, options)
+  },
+
+  /** The node's libp2p peer id and the addresses other nodes dial (for invitations). */
+  async identity (api: NodeApi, options?: RequestOptions): Promise<{ peerId: string, multiaddrs: string[] }> {
+    return json(api, 'GET', '/api/v1/federation/identity', z.object({ peerId: z.string(), multiaddrs: z.array(z.string()) }), undefined, options)
   },
 
   async shared (api: NodeApi, options?: RequestOptions): Promise<ApiShared[]> {

@@ -33,6 +33,8 @@ export interface SharedCollection {
   /** The role the owner's log and the node agree on (the lower of the two while they differ). */
   role: MemberRole
   owner: ApiProfile
+  /** Albums of another node: that node and how it last answered (`unreachable`: what is shown is this node's cached copy). */
+  node?: ApiShared['node']
 }
 
 /** One member as the owner or a member sees them. */
@@ -44,6 +46,10 @@ export interface MemberInfo {
   addedAt: number
   /** Whether the owner's log confirms the membership and role the node reports. */
   confirmed: boolean
+  /** A member of another node (`username` is then `name@peerId`): its node's peer id. */
+  node?: string
+  /** After sharing with a member of another node: whether its node took the notice (else the owner's node retries). */
+  delivered?: boolean
 }
 
 const RANK: Record<MemberRole, number> = { viewer: 0, collaborator: 1 }
@@ -60,8 +66,20 @@ function assertOwner (library: Library, collection: CollectionState): void {
  */
 export async function shareCollection (library: Library, collection: CollectionState, username: string, role: MemberRole): Promise<MemberInfo> {
   assertOwner(library, collection)
+  const profile = await sharingApi.profile(library.account.api, username)
+  return shareWithProfile(library, collection, username, profile, role)
+}
+
+/**
+ * Shares with a member whose keys the caller already checked: a user of this node (`profile`
+ * from the node) or of another node (`username@peerId`, keys from a verified invitation, which
+ * is passed on so that the node can notify the member's node; src/client/federation.ts).
+ */
+export async function shareWithProfile (
+  library: Library, collection: CollectionState, username: string, profile: ApiProfile, role: MemberRole, invitation?: string
+): Promise<MemberInfo> {
+  assertOwner(library, collection)
   const { api } = library.account
-  const profile = await sharingApi.profile(api, username)
   await reconcileMembers(library, collection)
   const memberKey = fromBase64(profile.signingPublicKey)
   if (bytesEqual(memberKey, collection.ownerKey)) throw new NotFoundInLibraryError('you own this album already')
@@ -74,14 +92,17 @@ export async function shareCollection (library: Library, collection: CollectionS
     }])
     return sealedKey
   }
+  const extra = invitation != null ? { invitation } : {}
+  let set
   if (grantsLess && current != null) {
-    await sharingApi.setMember(api, collection.id, username, { role, epoch: current.epoch, sealedKey: current.sealedKey })
+    set = await sharingApi.setMember(api, collection.id, username, { role, epoch: current.epoch, sealedKey: current.sealedKey, ...extra })
     await writeLog()
   } else {
     const sealedKey = await writeLog()
-    await sharingApi.setMember(api, collection.id, username, { role, epoch: collection.epoch, sealedKey })
+    set = await sharingApi.setMember(api, collection.id, username, { role, epoch: collection.epoch, sealedKey, ...extra })
   }
-  return (await listMembers(library.account, collection)).find((m) => m.username === username) as MemberInfo
+  const member = (await listMembers(library.account, collection)).find((m) => m.username === username) as MemberInfo
+  return set.delivered != null ? { ...member, delivered: set.delivered } : member
 }
 
 /**
@@ -91,7 +112,9 @@ export async function shareCollection (library: Library, collection: CollectionS
 export async function unshareCollection (library: Library, collection: CollectionState, username: string): Promise<void> {
   assertOwner(library, collection)
   const { api } = library.account
-  const profile = await sharingApi.profile(api, username)
+  // A member of another node (`name@peerId`) has no profile here; the node's member list has its key.
+  const listed = (await sharingApi.members(api, collection.id)).members.find((m) => m.username === username)
+  const profile = username.includes('@') && listed != null ? listed : await sharingApi.profile(api, username)
   let wasOnNode = true
   try {
     await sharingApi.removeMember(api, collection.id, username)
@@ -169,7 +192,10 @@ export async function listMembers (account: Account, collection: CollectionState
   const { members } = await sharingApi.members(account.api, collection.id)
   return members.map((m) => {
     const logged = collection.members.get(toHex(fromBase64(m.signingPublicKey)))
-    return { username: m.username, role: m.role, signingPublicKey: m.signingPublicKey, addedAt: m.addedAt, confirmed: logged?.role === m.role }
+    return {
+      username: m.username, role: m.role, signingPublicKey: m.signingPublicKey, addedAt: m.addedAt, confirmed: logged?.role === m.role,
+      ...(m.node != null ? { node: m.node } : {})
+    }
   })
 }
 

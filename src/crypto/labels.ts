@@ -73,7 +73,9 @@ export const LABELS = {
   /** Signature: a link password proof over a node challenge and the link id. */
   linkLogin: 'obscura/v1/link/login',
   /** Signature: a member's grant token, with which a node acting for the member reads the collection. */
-  grant: 'obscura/v1/grant'
+  grant: 'obscura/v1/grant',
+  /** Signature: an invitation, with which a user of another node is addressed (node, addresses, keys). */
+  invitation: 'obscura/v1/invitation'
 } as const
 
 /** Checks that `label` is printable ASCII and returns its bytes. */

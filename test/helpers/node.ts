@@ -1,7 +1,8 @@
 /**
  * Starts a real node for integration tests: Helia with a filesystem blockstore and a LevelDB
  * datastore in a fresh temporary folder, libp2p on loopback, and the real gateway on 127.0.0.1
- * with a free port. `restart()` stops and starts it on the same data folder.
+ * with a free port. `restart()` stops and starts it on the same data folder, gateway port and
+ * libp2p port, so that other nodes that know its addresses find it again.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -27,6 +28,7 @@ export async function startTestNode (overrides: Partial<NodeConfigInput> = {}): 
     const node = await startNode(config)
     const gateway = await startGateway(node, '127.0.0.1', port)
     port = Number(new URL(gateway.url).port)
+    config.libp2p.listen = node.helia.libp2p.getMultiaddrs().map((ma) => ma.decapsulateCode(421).toString())
     return { node, gateway }
   }
   let running = await launch()

@@ -17,6 +17,8 @@ export interface VectorCase {
 
 const key = (byte: number): string => byte.toString(16).padStart(2, '0').repeat(32)
 const COLLECTION = '0123456789abcdef0123456789abcdef'
+/** The peer id of the Ed25519 key with seed 0x41 repeated (any well-formed peer id would do). */
+const INVITED_NODE = '12D3KooWQbb6k91VYokt5K45RdSVM4oyN3QhkCNwwfqy1L3DWbsz'
 const ITEM = 'fedcba9876543210fedcba9876543210'
 const ROOT1 = 'bafkreibm6jg3ux5qumhcn2b3flc3tyu6dmlb4xa7u5bf44yegnrjhc4yeq'
 const ROOT2 = 'bafkreiehfggmf4y7xjzrqhvcvhto6eg44ipnsxuyxwwjytqvatvbn5eg4q'
@@ -98,6 +100,8 @@ export const cases: VectorCase[] = [
   { name: 'link-keys-password', kind: 'link-keys', description: "a password link: the password part is HKDF's salt, so the URL alone opens nothing", seed: 'link-keys-password', inputs: { secret: key(0x61), passwordPart: key(0x62), collection: COLLECTION, epoch: 1, collectionKey: key(0x12), openPasswordPart: key(0x63) } },
   { name: 'grant-basic', kind: 'grant', description: "a member's grant token for one node and collection", inputs: { memberSeed: key(0x02), node: '12D3KooWExampleNodePeerId', collection: COLLECTION, expiresAt: 1700000000000 } },
   { name: 'grant-forged', kind: 'grant', description: 'a grant token with one signature bit flipped', inputs: { memberSeed: key(0x02), node: '12D3KooWExampleNodePeerId', collection: COLLECTION, expiresAt: 1700000000000, flipSignatureByte: 5 } },
+  { name: 'invitation-basic', kind: 'invitation', description: "a user's invitation: node, addresses, username and keys, signed by the user", inputs: { userSeed: key(0x02), boxPublicKey: key(0x22), node: INVITED_NODE, addrs: ['/ip4/192.0.2.7/tcp/4001'], username: 'bob', createdAt: 1700000000000 } },
+  { name: 'invitation-tampered', kind: 'invitation', description: "an invitation whose addresses were replaced after signing: its signature fails", inputs: { userSeed: key(0x02), boxPublicKey: key(0x22), node: INVITED_NODE, addrs: ['/ip4/192.0.2.7/tcp/4001'], username: 'bob', createdAt: 1700000000000, claimAddrs: ['/ip4/198.51.100.9/tcp/4001'] } },
   {
     name: 'commit-basic', kind: 'commit', description: 'a first commit with two records; links sorted and deduplicated', seed: 'commit-basic',
     inputs: {

@@ -15,6 +15,8 @@ import { bytesEqual } from '../../src/crypto/bytes.ts'
 import { deriveLinkKeys } from '../../src/crypto/link-keys.ts'
 import { unwrapLinkCollectionKey, unwrapPreviousKey, wrapLinkCollectionKey, wrapPreviousKey } from '../../src/crypto/wrap.ts'
 import { createGrantToken, openGrantToken } from '../../src/format/grant.ts'
+import { createInvitation, openInvitation } from '../../src/format/invitation.ts'
+import { base64url } from 'multiformats/bases/base64'
 import { decodeCanonical, encodeCanonical, verifyBlock } from '../../src/format/cid.ts'
 import { decodeCommit, encodeCommit, openRecord, sealRecord, type SignedRecord } from '../../src/format/commit.ts'
 import { checkNotRolledBack, checkSuccession, createHead, decodeHead, verifyHeadSignature } from '../../src/format/head.ts'
@@ -143,6 +145,16 @@ export const executors: Record<string, Executor> = {
     if (inputs.flipSignatureByte !== undefined) decoded.sig[inputs.flipSignatureByte] = (decoded.sig[inputs.flipSignatureByte] as number) ^ 0x01
     const token = await openGrantToken(encodeCanonical(decoded))
     out.member = toHex(token.member)
+  },
+
+  async invitation (inputs, _random, out) {
+    const user = await signingKeyFromSeed(hex(inputs.userSeed))
+    const text = await createInvitation({ node: inputs.node, addrs: inputs.addrs, username: inputs.username, boxPublicKey: hex(inputs.boxPublicKey), createdAt: inputs.createdAt }, user)
+    out.text = text
+    const decoded = decodeCanonical(base64url.baseDecode(text)) as { addrs: string[] }
+    if (inputs.claimAddrs !== undefined) decoded.addrs = inputs.claimAddrs
+    const invitation = await openInvitation(base64url.baseEncode(encodeCanonical(decoded)))
+    out.signingPublicKey = toHex(invitation.signingPublicKey)
   },
 
   async manifest (inputs, random, out) {

@@ -24,14 +24,16 @@ export async function runAlbums (args: string[]): Promise<number> {
     role: 'owner'
   }))
   // Albums shared with me also say whose they are; mine keep the shape they always had.
-  const shared = library.sharedCollections().map(({ state, role, owner }) => ({
+  const shared = library.sharedCollections().map(({ state, role, owner, node }) => ({
     id: state.id,
     kind: state.kind,
     name: state.name,
     items: live(state).length,
     shared: true,
     role: role as string,
-    owner: owner.username
+    owner: owner.username,
+    // Albums of another node: that node and how it last answered (docs/API.md, "Federation").
+    node: node != null ? { peerId: node.peerId, state: node.state, error: node.error } : undefined
   }))
   const rows = [...own, ...shared].sort((a, b) => Number(a.shared) - Number(b.shared) || (a.kind ?? '').localeCompare(b.kind ?? '') || (a.name ?? '').localeCompare(b.name ?? ''))
   if (values.json === true) {
@@ -41,8 +43,11 @@ export async function runAlbums (args: string[]): Promise<number> {
   } else {
     for (const row of rows) {
       const members = row.shared ? 0 : library.collections.get(row.id)?.members.size ?? 0
-      const sharing = 'owner' in row ? `  (shared by ${row.owner}, you are ${row.role})` : members > 0 ? `  (shared with ${members})` : ''
-      process.stdout.write(`${(row.kind ?? '').padEnd(6)}  ${String(row.items).padStart(6)} items  ${row.name ?? ''}${sharing}\n`)
+      const node = row.shared ? library.shared.get(row.id)?.node : undefined
+      const from = node != null ? ` on node ${node.peerId.slice(0, 12)}…` : ''
+      const sharing = 'owner' in row ? `  (shared by ${row.owner}${from}, you are ${row.role})` : members > 0 ? `  (shared with ${members})` : ''
+      const state = node?.state === 'unreachable' ? "  [owner's node unreachable: showing this node's cached copy]" : ''
+      process.stdout.write(`${(row.kind ?? '').padEnd(6)}  ${String(row.items).padStart(6)} items  ${row.name ?? ''}${sharing}${state}\n`)
     }
   }
   for (const [id, err] of library.sharedErrors) process.stderr.write(`obscura: note: a share the node lists (${id}) was not opened: ${err.message}\n`)

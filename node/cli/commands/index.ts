@@ -44,7 +44,8 @@ export const commands: Record<string, Command> = {
     async () => (await import('./trash.ts')).runRm),
   trash: lazy('List the trash (kept 30 days), or empty it', `[--json] [--empty] ${NODE}`, async () => (await import('./trash.ts')).runTrash),
   restore: lazy('Bring items back from the trash', `ALBUM|FOLDER NAME... ${NODE}`, async () => (await import('./trash.ts')).runRestore),
-  share: lazy('Share an album with another user, or change their role', `ALBUM --with USER [--role viewer|collaborator] ${NODE}`,
+  share: lazy('Share an album with another user (of this node, or of another by invitation), or change their role',
+    `ALBUM --with USER|INVITATION [--role viewer|collaborator] ${NODE}`,
     async () => (await import('./share.ts')).runShare),
   unshare: lazy('Remove a member from an album (it is re-keyed)', `ALBUM --with USER ${NODE}`, async () => (await import('./share.ts')).runUnshare),
   members: lazy('List who an album is shared with, and their roles', `ALBUM [--json] ${NODE}`, async () => (await import('./share.ts')).runMembers),
@@ -57,6 +58,8 @@ export const commands: Record<string, Command> = {
     '       obscura link upload URL PATH...',
     '  (passwords come from $OBSCURA_LINK_PASSWORD or a prompt)'
   ].join('\n'), async () => (await import('./link.ts')).runLink),
+  invite: lazy('Print your invitation, with which users of other nodes share albums with you', NODE,
+    async () => (await import('./invite.ts')).runInvite),
   admin: lazy('Node administration: invites, users, quotas', 'invite | users | quota USER BYTES', async () => (await import('./admin.ts')).runAdmin),
   's3-dev': lazy('Start a local S3 server (s3rver) with a bucket and CORS, for development', '[--port N] [--dir DIR] [--host H] [--bucket NAME]',
     async () => (await import('./s3-dev.ts')).runS3Dev)

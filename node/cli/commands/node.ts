@@ -23,7 +23,7 @@ export async function runNode (args: string[]): Promise<number> {
     host: values.host,
     port: parseInteger('port', values.port, 0, 65535)
   })
-  const node = await startNode(config)
+  const node = await startNode(config, { log: (line) => process.stderr.write(`${line}\n`) })
   const webuiDir = config.gateway.webuiDir ?? (existsSync(builtWebUi) ? builtWebUi : undefined)
   let gateway
   try {

@@ -3,7 +3,9 @@
  * refuses them at once and the album is re-keyed), `members` (who is in an album, checked against
  * its log), and `leave` (stop being a member of someone else's album).
  */
+import { shareWithInvitation } from '../../../src/client/federation.ts'
 import { leaveCollection, listMembers, reconcileMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
+import { looksLikeInvitation } from '../../../src/format/invitation.ts'
 import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
@@ -24,23 +26,34 @@ function oneName (command: string, positionals: string[]): string {
   return positionals[0] as string
 }
 
+/** A username, lower-cased; for a member of another node (`name@peerId`) only the name is: peer ids are case-sensitive. */
 function withUser (command: string, value: string | undefined): string {
   if (value == null || value === '') throw new UsageError(`${command} needs --with USER`)
-  return value.toLowerCase()
+  const at = value.indexOf('@')
+  return at < 0 ? value.toLowerCase() : value.slice(0, at).toLowerCase() + value.slice(at)
 }
 
 export async function runShare (args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('share', args, { node: { type: 'string' }, with: { type: 'string' }, role: { type: 'string' } })
   const name = oneName('share', positionals)
-  const username = withUser('share', values.with)
   const role = values.role ?? 'viewer'
   if (role !== 'viewer' && role !== 'collaborator') throw new UsageError('--role is viewer or collaborator')
+  const can = role === 'collaborator' ? ' (can add photos)' : ' (can view)'
+  if (values.with != null && looksLikeInvitation(values.with)) {
+    const library = await openLibrary(values.node)
+    const collection = owned(library, name)
+    const member = await shareWithInvitation(library, collection, values.with, role)
+    process.stdout.write(`Shared ${collection.kind ?? 'album'} "${name}" with ${member.username} as ${role}${can}.\n`)
+    if (member.delivered === false) process.stdout.write(`Their node did not answer yet; it will be told as soon as it is reachable.\n`)
+    return 0
+  }
+  const username = withUser('share', values.with)
   const library = await openLibrary(values.node)
   const collection = owned(library, name)
   const before = collection.members.size
   await shareCollection(library, collection, username, role)
   const verb = collection.members.size > before ? 'Shared' : 'Updated'
-  process.stdout.write(`${verb} ${collection.kind ?? 'album'} "${name}" with ${username} as ${role}${role === 'collaborator' ? ' (can add photos)' : ' (can view)'}.\n`)
+  process.stdout.write(`${verb} ${collection.kind ?? 'album'} "${name}" with ${username} as ${role}${can}.\n`)
   return 0
 }
 

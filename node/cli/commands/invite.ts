@@ -1,0 +1,19 @@
+/**
+ * `obscura invite`: prints this account's invitation (docs/FORMAT.md, 9.8) — its node's peer id
+ * and addresses, the username and public keys, signed — for a user of another node to share
+ * albums with: `obscura share ALBUM --with <invitation>`.
+ */
+import { createInvitationText } from '../../../src/client/federation.ts'
+import { parseFlags } from '../args.ts'
+import { loadAccount } from '../context.ts'
+
+export async function runInvite (args: string[]): Promise<number> {
+  const { values } = parseFlags('invite', args, { node: { type: 'string' } })
+  const account = await loadAccount(values.node)
+  const text = await createInvitationText(account)
+  process.stdout.write(`${text}\n`)
+  if (process.stdout.isTTY === true) {
+    process.stderr.write('Send this to someone on another node; they share with you by running\n  obscura share ALBUM --with <the text above>\n')
+  }
+  return 0
+}
