@@ -31,6 +31,7 @@ import type { CID } from '../src/format/cid.ts'
 import type { Page } from 'playwright-core'
 
 const UPLOAD_MIB = 256
+const TIMELINE_ITEMS = 100_000
 const ALBUM_ITEMS = 10_000
 const LOOKS = 16
 
@@ -71,6 +72,76 @@ async function bigAlbum (url: string, username: string, password: string): Promi
       ops.push({ op: 'add', item, manifest: sealed.cid, fileKey: wrapFileKey(album.key, item, look.fileKey), name: `IMG_${i}.JPG`, size: look.size, mime: 'image/jpeg', kind: 'photo', takenAt, contentTag: newKey(), addedAt: Date.now() })
     }))
     await library.commit(album, ops, { links })
+  }
+}
+
+/**
+ * A user whose library root holds TIMELINE_ITEMS photos, one per hour back from 2024, written as
+ * real signed records in commits of 1 000. They all point at one manifest (this measures the
+ * timeline, not thumbnails: their tiles stay neutral).
+ */
+async function bigTimeline (url: string, username: string, password: string): Promise<void> {
+  const { account } = await signup(url, username, password)
+  const library = new Library(account)
+  await library.sync()
+  const fileKey = newKey()
+  const item0 = newId()
+  const original = await encryptPart(account.api, fileKey, new Uint8Array(1000))
+  const sealed = await sealManifest(fileKey, item0, { kind: 'photo', name: 'x.jpg', mime: 'image/jpeg', size: 1000, contentTag: newKey(), parts: { original } })
+  await account.api.putBlock(sealed.cid.toString(), sealed.bytes)
+  for (let done = 0; done < TIMELINE_ITEMS; done += 1000) {
+    const ops: AddOp[] = []
+    for (let i = done; i < done + 1000; i++) {
+      const item = i === 0 ? item0 : newId()
+      ops.push({ op: 'add', item, manifest: sealed.cid, fileKey: wrapFileKey(library.root.key, item, fileKey), name: `IMG_${i}.JPG`, size: 1000, mime: 'image/jpeg', kind: 'photo', takenAt: Date.UTC(2024, 0, 1) - i * 3_600_000, contentTag: newKey(), addedAt: Date.now() })
+    }
+    await library.commit(library.root, ops, { links: done === 0 ? [sealed.cid] : [] })
+  }
+}
+
+const SCROLL = `(async () => {
+  const root = (el) => el?.shadowRoot
+  const grid = root(root(root(root(document.querySelector('obscura-app'))?.querySelector('photos-page'))?.querySelector('item-browser'))?.querySelector('photo-grid'))
+  const scroller = grid.querySelector('.scroller')
+  const frames = []
+  const steps = 240
+  const stride = (scroller.scrollHeight - scroller.clientHeight) / steps
+  let last = performance.now()
+  for (let i = 1; i <= steps; i++) {
+    scroller.scrollTop = i * stride
+    await new Promise((resolve) => requestAnimationFrame(resolve))
+    const now = performance.now()
+    frames.push(now - last)
+    last = now
+  }
+  frames.sort((a, b) => a - b)
+  return { p50: frames[Math.floor(steps / 2)], p95: frames[Math.floor(steps * 0.95)], max: frames[steps - 1], tiles: grid.querySelectorAll('photo-tile').length }
+})()`
+
+/** Login to a rendered 100 000-item timeline, then a scroll through all of it, a screen per frame. */
+async function measureTimeline (url: string, username: string, password: string): Promise<{ openMs: number, openLongest: number, p50: number, p95: number, max: number, scrollLongTasks: number, tiles: number }> {
+  const browser = await launchChromium()
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
+    await page.goto(`${url}/login`)
+    await page.evaluate(() => {
+      const seen: number[] = []
+      Object.assign(window, { benchLongTasks: seen })
+      new PerformanceObserver((list) => { for (const entry of list.getEntries()) seen.push(entry.duration) }).observe({ type: 'longtask' })
+    })
+    await page.getByLabel('Username').fill(username)
+    await page.getByLabel('Password').fill(password)
+    const t0 = performance.now()
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByText(`${TIMELINE_ITEMS.toLocaleString('en-US')} items`).waitFor({ timeout: 300_000 })
+    await page.locator('photo-tile').first().waitFor()
+    const openMs = performance.now() - t0
+    const opening = await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks.splice(0))
+    const scroll = await page.evaluate(SCROLL) as { p50: number, p95: number, max: number, tiles: number }
+    const scrolling = await page.evaluate(() => (window as unknown as { benchLongTasks: number[] }).benchLongTasks.splice(0))
+    return { openMs, openLongest: Math.max(0, ...opening), ...scroll, scrollLongTasks: scrolling.length }
+  } finally {
+    await browser.close()
   }
 }
 
@@ -161,6 +232,8 @@ export async function run (): Promise<BenchResult> {
     const upload = await measureUpload(web.url, file)
     await bigAlbum(web.url, 'albums', 'bench password two')
     const album = await measureAlbum(web.url, 'albums', 'bench password two')
+    await bigTimeline(web.url, 'timeline', 'bench password three')
+    const timeline = await measureTimeline(web.url, 'timeline', 'bench password three')
     return {
       name: 'webui',
       figures: {
@@ -169,7 +242,13 @@ export async function run (): Promise<BenchResult> {
         'longest main-thread task during the upload': { value: round(Math.max(0, ...upload.longTasks), 0), unit: 'ms', target: '< 50' },
         'open a 10 000-item album to a full first screen of thumbnails': { value: round(album.firstScreenMs, 0), unit: 'ms', target: '< 1000' },
         'thumbnails on that first screen': { value: album.tiles, unit: 'tiles' },
-        'login and sync of a 10 000-item library': { value: round(album.loginMs, 0), unit: 'ms' }
+        'login and sync of a 10 000-item library': { value: round(album.loginMs, 0), unit: 'ms' },
+        'login to a rendered 100 000-item timeline': { value: round(timeline.openMs, 0), unit: 'ms' },
+        'longest main-thread task while it opens': { value: round(timeline.openLongest, 0), unit: 'ms' },
+        'scrolling it end to end, a screen per frame: median frame': { value: round(timeline.p50, 1), unit: 'ms' },
+        'scrolling it: 95th percentile frame': { value: round(timeline.p95, 1), unit: 'ms', target: '< 50' },
+        'scrolling it: long tasks': { value: timeline.scrollLongTasks, unit: 'tasks > 50 ms' },
+        'tiles in the DOM while scrolling': { value: timeline.tiles, unit: 'tiles' }
       },
       notes: [
         'headless Debian chromium with --disable-gpu; node, gateway and browser share the machine\'s 2 cores',

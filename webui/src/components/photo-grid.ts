@@ -1,18 +1,20 @@
 /**
  * The virtual-scrolled grid of items, grouped by day or month, with a date scrubber. Only the
  * rows on screen (plus one screen above and below) exist in the DOM, so 100 000 items scroll as
- * smoothly as 100. Arrow keys move between tiles; Enter opens; Space selects.
+ * smoothly as 100. Rows and tiles are rendered by position, not keyed by item, so scrolling
+ * reuses the same elements with other items rather than creating new ones. Arrow keys move
+ * between tiles; Enter opens; Space selects.
  *
  * @fires item-open - an item was activated outside a selection ({ id, ids: the grid's items in order })
  * @fires selection-change - the selection changed ({ selected: Set<string> })
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import { repeat } from 'lit/directives/repeat.js'
 import { firstRowAt, layoutGrid, rowOfItem, GAP, type Grouping, type Layout, type Row } from '../state/grid-layout.ts'
 import type { ItemView } from '../worker/protocol.ts'
 import './photo-tile.ts'
 import './date-scrubber.ts'
+import type { DateScrubber } from './date-scrubber.ts'
 
 @customElement('photo-grid')
 export class PhotoGrid extends LitElement {
@@ -36,7 +38,8 @@ export class PhotoGrid extends LitElement {
 
   @state() private layout?: Layout
   @state() private range: [number, number] = [0, 0]
-  @state() private offset = 0
+  /** Scroll offset; not reactive: only the scrubber follows it, set directly each frame. */
+  private offset = 0
   private width = 0
   private frame = 0
   private focusIndex = -1
@@ -80,6 +83,8 @@ export class PhotoGrid extends LitElement {
   private updateRange (): void {
     const rows = this.layout?.rows ?? []
     const top = this.offset = this.scroller?.scrollTop ?? 0
+    const scrubber = this.renderRoot.querySelector<DateScrubber>('date-scrubber')
+    if (scrubber != null) scrubber.position = top
     const height = this.clientHeight
     const first = firstRowAt(rows, Math.max(0, top - height))
     const last = Math.min(rows.length, firstRowAt(rows, top + height * 2) + 1)
@@ -139,7 +144,7 @@ export class PhotoGrid extends LitElement {
     const tiles = this.items.slice(row.start, row.end)
     const selecting = this.selected.size > 0
     return html`<div class="row tiles" role="list" style="transform:translateY(${row.top}px);grid-template-columns:repeat(${layout.columns},${layout.size}px);grid-auto-rows:${layout.size}px">
-      ${repeat(tiles, (item) => item.id, (item, i) => html`<photo-tile role="listitem" data-index=${row.start + i} .item=${item}
+      ${tiles.map((item, i) => html`<photo-tile role="listitem" data-index=${row.start + i} .item=${item}
         ?selected=${this.selected.has(item.id)} ?selecting=${selecting}></photo-tile>`)}
     </div>`
   }
@@ -155,7 +160,7 @@ export class PhotoGrid extends LitElement {
         : nothing}
       <div class="scroller" @scroll=${this.onScroll}>
         <div class="space" style="height:${layout.height}px;width:${this.width}px">
-          ${repeat(rows, (row) => `${row.kind}:${row.start}`, (row) => this.renderRow(row, layout))}
+          ${rows.map((row) => this.renderRow(row, layout))}
         </div>
       </div>
     `

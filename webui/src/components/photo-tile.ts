@@ -12,6 +12,8 @@ import { cachedThumb, loadThumb } from '../state/thumbs.ts'
 import { icon } from './icons.ts'
 import type { ItemView } from '../worker/protocol.ts'
 
+const SETTLE_MS = 60
+
 @customElement('photo-tile')
 export class PhotoTile extends LitElement {
   static override styles = css`
@@ -67,7 +69,13 @@ export class PhotoTile extends LitElement {
     this.loaded = known != null
     if (known !== undefined) return
     const controller = this.controller = new AbortController()
-    loadThumb(id, controller.signal).then((url) => {
+    // A tile that only flies past during a fast scroll asks for nothing.
+    const settle = setTimeout(() => { void this.fetch(id, controller) }, SETTLE_MS)
+    controller.signal.addEventListener('abort', () => { clearTimeout(settle) })
+  }
+
+  private async fetch (id: string, controller: AbortController): Promise<void> {
+    await loadThumb(id, controller.signal).then((url) => {
       if (this.item?.id === id) this.url = url
     }, () => {
       if (!controller.signal.aborted && this.item?.id === id) this.url = null
