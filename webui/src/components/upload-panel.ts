@@ -53,8 +53,16 @@ export class UploadPanel extends LitElement {
     store.worker.call('pendingUploads', []).then((p) => { this.pending = p }, () => {})
   }
 
+  private wasRunning = false
+
   protected override willUpdate (): void {
-    if (store.upload?.running === true) this.dismissed = false
+    const running = store.upload?.running === true
+    if (running) this.dismissed = false
+    // Finished without anything to say: fold the file list away, keep the summary.
+    const quiet = store.upload?.error == null && store.upload?.files.every((f) => f.note == null && f.state !== 'failed') === true
+    if (this.wasRunning && !running && quiet) this.open = false
+    if (!this.wasRunning && running) this.open = true
+    this.wasRunning = running
   }
 
   private async forget (): Promise<void> {

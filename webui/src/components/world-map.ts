@@ -1,12 +1,13 @@
 /**
- * A world map drawn here, with no tile server: an equirectangular projection with a graticule,
- * and the given places as dots, merged into numbered clusters where they crowd. Clicking a
+ * A world map drawn here, with no tile server: an equirectangular projection with a graticule
+ * and a coarse outline of the continents, and the given places as dots, merged into numbered clusters where they crowd. Clicking a
  * cluster reports its items. Drawn on a canvas, so thousands of points cost one frame.
  *
  * @fires map-pick - a cluster was clicked ({ ids: string[] })
  */
 import { LitElement, css, html } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
+import { WORLD_OUTLINE } from './world-outline.ts'
 
 export interface MapPoint { id: string, lat: number, lon: number }
 interface Cluster { x: number, y: number, ids: string[] }
@@ -69,6 +70,19 @@ export class WorldMap extends LitElement {
     g.lineWidth = 1
     for (let lon = -180; lon <= 180; lon += 30) { const [x1, y1] = project(90, lon); const [, y2] = project(-90, lon); g.beginPath(); g.moveTo(x1, y1); g.lineTo(x1, y2); g.stroke() }
     for (let lat = -90; lat <= 90; lat += 30) { const [x1, y1] = project(lat, -180); const [x2] = project(lat, 180); g.beginPath(); g.moveTo(x1, y1); g.lineTo(x2, y1); g.stroke() }
+    g.fillStyle = dark ? '#2a3442' : '#f4f1e8'
+    g.strokeStyle = dark ? 'rgba(255,255,255,.18)' : 'rgba(60,70,90,.25)'
+    for (const shape of WORLD_OUTLINE) {
+      g.beginPath()
+      for (const [i, [lon, lat]] of shape.entries()) {
+        const [x, y] = project(lat, lon)
+        if (i === 0) g.moveTo(x, y)
+        else g.lineTo(x, y)
+      }
+      g.closePath()
+      g.fill()
+      g.stroke()
+    }
     const cells = new Map<string, Cluster>()
     for (const p of this.points) {
       const [x, y] = project(p.lat, p.lon)

@@ -56,7 +56,7 @@ export class AppStore extends EventTarget {
     this.view = view
     this.items = new Map(view.items.map((i) => [i.id, i]))
     this.collections = new Map(view.collections.map((c) => [c.id, c]))
-    this.timeline = view.items.filter((i) => i.trashedAt == null && !i.archived).sort((a, b) => b.takenAt - a.takenAt)
+    this.timeline = view.items.filter((i) => i.trashedAt == null && !i.archived)
     this.changed()
   }
 

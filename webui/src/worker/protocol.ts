@@ -21,8 +21,6 @@ export interface ItemView {
   archived: boolean
   /** Set on items in the trash. */
   trashedAt?: number
-  /** Ids of the collections holding a (non-trashed) entry of this item. */
-  collections: string[]
 }
 
 export interface CollectionView {
@@ -46,7 +44,7 @@ export interface LibraryView {
   /** The root collection: items uploaded outside any album or folder live here. */
   root: string
   collections: CollectionView[]
-  /** Every item once, trashed ones included (with `trashedAt`). */
+  /** Every item once, trashed ones included (with `trashedAt`), newest capture first. */
   items: ItemView[]
 }
 

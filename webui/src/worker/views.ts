@@ -34,15 +34,15 @@ function itemView (id: string, entries: Entry[]): ItemView {
     takenAt: first.takenAt,
     addedAt: first.addedAt,
     favorite: live.some((e) => e.item.favorite === true),
-    archived: live.some((e) => e.item.archived === true),
-    collections: live.map((e) => e.collection.id)
+    archived: live.some((e) => e.item.archived === true)
   }
   if (live.length === 0) view.trashedAt = Math.max(...entries.map((e) => e.item.trashedAt ?? 0))
   return view
 }
 
 export function libraryView (library: Library, index: Map<string, Entry[]>): LibraryView {
-  const items = [...index].map(([id, entries]) => itemView(id, entries))
+  // Sorted here, in the worker, so that the page only filters.
+  const items = [...index].map(([id, entries]) => itemView(id, entries)).sort((a, b) => b.takenAt - a.takenAt)
   const takenAt = new Map(items.map((i) => [i.id, i.takenAt]))
   const collections: CollectionView[] = []
   for (const c of library.collections.values()) {
