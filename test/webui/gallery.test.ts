@@ -31,6 +31,7 @@ describe('web UI in chromium', function () {
   let fixtures: string
   let requests: Recorded[]
   const secrets: Array<{ what: string, bytes: Buffer }> = []
+  const problems: string[] = []
 
   before(async function () {
     await ensureBuilt()
@@ -48,6 +49,8 @@ describe('web UI in chromium', function () {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
     requests = recordRequests(context)
     page = await context.newPage()
+    page.on('pageerror', (err) => { problems.push(`page error: ${err.message}`) })
+    page.on('console', (message) => { if (/Content.Security.Policy/i.test(message.text())) problems.push(message.text()) })
     for (const marker of [PASSWORD, FOLDER, ALBUM, 'quetzal', 'Quetzalcam', ...FILES]) {
       secrets.push({ what: `marker "${marker}"`, bytes: Buffer.from(marker) })
     }
@@ -205,5 +208,9 @@ describe('web UI in chromium', function () {
   it('sent no password, key, recovery key or file, folder or album name to the node', async function () {
     expect(requests.filter((r) => r.url.startsWith(web.url) && r.url.includes('/api/v1/blocks/') && r.method === 'PUT').length).to.be.greaterThan(4)
     expect(findLeaks(requests, secrets)).to.deep.equal([])
+  })
+
+  it('ran without a script error or a Content-Security-Policy violation', async function () {
+    expect(problems).to.deep.equal([])
   })
 })

@@ -3,7 +3,8 @@
  * photo without one, the decrypted original); the original of a previewed photo loads on demand
  * or when zooming. Videos play while they stream through the Service Worker and can seek; Live
  * Photos play their motion part while hovered or pressed. Arrow keys and swipes move between
- * items, Escape closes, I opens the details panel.
+ * items, Escape closes, I opens the details panel; double-click zooms (loading the original) and
+ * dragging then moves around the photo.
  *
  * @fires viewer-close - the viewer was closed
  * @fires viewer-move - another item is shown ({ id })
@@ -98,6 +99,17 @@ export class PhotoViewer extends LitElement {
     this.swipeFrom = { x: event.clientX, y: event.clientY }
   }
 
+  /** While zoomed, dragging moves the magnified area (the zoom's origin follows the pointer). */
+  private pointerMove (event: PointerEvent): void {
+    if (!this.zoom || this.swipeFrom == null) return
+    const img = this.renderRoot.querySelector<HTMLImageElement>('.stage > img.zoomed')
+    if (img == null) return
+    const rect = img.getBoundingClientRect()
+    const x = Math.min(100, Math.max(0, ((event.clientX - rect.left) / rect.width) * 100))
+    const y = Math.min(100, Math.max(0, ((event.clientY - rect.top) / rect.height) * 100))
+    img.style.transformOrigin = `${x}% ${y}%`
+  }
+
   private pointerUp (event: PointerEvent): void {
     const from = this.swipeFrom
     this.swipeFrom = undefined
@@ -136,7 +148,7 @@ export class PhotoViewer extends LitElement {
     return html`<div class="viewer" role="dialog" aria-modal="true" aria-label=${item?.name ?? 'Viewer'}>
       <viewer-toolbar .item=${item} .info=${this.info} @toggle-info=${() => { this.info = !this.info }} @close=${this.close}></viewer-toolbar>
       <div class="body">
-        <div class="stage" tabindex="-1" @pointerdown=${this.pointerDown} @pointerup=${this.pointerUp}
+        <div class="stage" tabindex="-1" @pointerdown=${this.pointerDown} @pointermove=${this.pointerMove} @pointerup=${this.pointerUp}
           @pointerenter=${() => { if (item?.kind === 'live') this.motion = true }} @pointerleave=${() => { this.motion = false }}>
           ${thumb != null ? html`<img class="placeholder" src=${thumb} alt="">` : nothing}
           ${this.media.render({
