@@ -186,12 +186,20 @@ describe('web UI in chromium', function () {
     await page.keyboard.press('Escape')
   })
 
-  it('logs out, clears the session, and finds the same library after logging back in', async function () {
+  it('logs out, clearing the session and the thumbnail cache, and finds the same library after logging back in', async function () {
     await page.getByRole('link', { name: 'Settings' }).click()
     await screenshot(page, 'settings')
+    const userId = (JSON.parse(await page.evaluate(() => sessionStorage.getItem('obscura.session') ?? '{}')) as { user: { id: string } }).user.id
+    const countThumbs = `new Promise((resolve, reject) => {
+      const open = indexedDB.open('obscura-${userId}')
+      open.onsuccess = () => { const count = open.result.transaction('thumbs').objectStore('thumbs').count(); count.onsuccess = () => { open.result.close(); resolve(count.result) } }
+      open.onerror = () => reject(open.error)
+    })`
+    expect(await page.evaluate(countThumbs), 'thumbnails cached (sealed) while logged in').to.be.greaterThan(0)
     await page.getByRole('button', { name: 'Log out' }).click()
     await page.getByRole('heading', { name: 'Log in' }).waitFor()
     expect(await page.evaluate(() => sessionStorage.getItem('obscura.session'))).to.equal(null)
+    expect(await page.evaluate(countThumbs), 'thumbnails left after logout').to.equal(0)
     await page.getByLabel('Username').fill(USER)
     await page.getByLabel('Password').fill('not the password')
     await page.getByRole('button', { name: 'Log in' }).click()

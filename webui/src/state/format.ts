@@ -29,12 +29,7 @@ export const formatMonth = (ms: number): string => monthFormat.format(ms)
 export const formatShortMonth = (ms: number): string => shortMonth.format(ms)
 export const formatFull = (ms: number): string => fullFormat.format(ms)
 
-/** Local calendar day as a number (yyyymmdd), for grouping. */
-export function dayKey (ms: number): number {
-  const d = new Date(ms)
-  return d.getFullYear() * 10000 + (d.getMonth() + 1) * 100 + d.getDate()
-}
-
+/** Local calendar month as a number (yyyymm). */
 export function monthKey (ms: number): number {
   const d = new Date(ms)
   return d.getFullYear() * 100 + d.getMonth() + 1

@@ -4,7 +4,7 @@
  * has a fixed top and height, so the grid finds the rows on screen by binary search and renders
  * only those, whatever the number of items (100 000 items lay out in a few milliseconds).
  */
-import { dayKey, formatDay, formatMonth, formatShortMonth, monthKey } from './format.ts'
+import { formatDay, formatMonth, formatShortMonth, monthKey } from './format.ts'
 import type { ItemView } from '../worker/protocol.ts'
 
 export type Grouping = 'day' | 'month' | 'none'
@@ -37,22 +37,30 @@ export const HEADER = 48
 const PAD_TOP = 8
 const PAD_BOTTOM = 96
 
+/** The local calendar day or month containing `ms`, as [start, end) in ms. */
+function periodOf (ms: number, grouping: Grouping): [number, number] {
+  const d = new Date(ms)
+  if (grouping === 'month') return [new Date(d.getFullYear(), d.getMonth(), 1).getTime(), new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime()]
+  if (grouping === 'day') return [new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime()]
+  return [-Infinity, Infinity]
+}
+
 export function layoutGrid (items: ItemView[], width: number, grouping: Grouping, target = 180): Layout {
   const columns = Math.max(3, Math.floor((width + GAP) / (target + GAP)))
   const size = Math.max(40, (width - GAP * (columns - 1)) / columns)
   const rows: Row[] = []
   const marks: Mark[] = []
-  const keyOf = grouping === 'day' ? dayKey : grouping === 'month' ? monthKey : () => 0
   let top = PAD_TOP
   let lastMonth = -1
   for (let i = 0; i < items.length;) {
     const takenAt = (items[i] as ItemView).takenAt
-    const key = keyOf(takenAt)
+    // One Date per group, not per item: items are in order, so a group ends where one leaves its period.
+    const [start, end] = periodOf(takenAt, grouping)
     let j = i + 1
-    while (j < items.length && keyOf((items[j] as ItemView).takenAt) === key) j++
-    const month = monthKey(takenAt)
-    if (month !== lastMonth) {
-      marks.push({ top, label: formatShortMonth(takenAt), year: Math.floor(month / 100) })
+    while (j < items.length && (items[j] as ItemView).takenAt >= start && (items[j] as ItemView).takenAt < end) j++
+    const month = grouping === 'none' ? lastMonth : monthKey(takenAt)
+    if (month !== lastMonth || marks.length === 0) {
+      marks.push({ top, label: formatShortMonth(takenAt), year: Math.floor(monthKey(takenAt) / 100) })
       lastMonth = month
     }
     if (grouping !== 'none') {
