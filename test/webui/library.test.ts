@@ -195,6 +195,23 @@ describe('web UI library pages in chromium', function () {
     expect(sentAfter.length).to.be.lessThan(64 + 4 - before + 1)
   })
 
+  it('changes the password: the new one logs in, the library is unchanged', async function () {
+    await page.getByRole('link', { name: 'Settings' }).click()
+    await page.getByLabel('Current password').fill(PASSWORD)
+    await page.getByLabel('New password', { exact: true }).fill('a brand new password')
+    await page.getByLabel('Repeat new password').fill('a brand new password')
+    await page.getByRole('button', { name: 'Change password' }).click()
+    await page.getByText('Password changed').waitFor()
+    await page.getByRole('button', { name: 'Log out' }).click()
+    await page.getByLabel('Username').fill('lena')
+    await page.getByLabel('Password').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByText('Wrong username or password.').waitFor()
+    await page.getByLabel('Password').fill('a brand new password')
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByText('3 items', { exact: true }).waitFor()
+  })
+
   it('says so when the quota is full', async function () {
     const saved = JSON.parse(await page.evaluate(() => sessionStorage.getItem('obscura.session') ?? '{}')) as { token: string }
     const res = await fetch(`${web.url}/api/v1/admin/users/lena/quota`, { method: 'PUT', headers: { authorization: `Bearer ${saved.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ quotaBytes: 1 }) })
