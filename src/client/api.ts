@@ -202,7 +202,8 @@ export class NodeApi {
     return this.json('POST', '/api/v1/sync', z.object({ changed: z.array(CollectionSchema), gone: z.array(z.string()) }), { cursors }, options)
   }
 
-  private async json<S extends z.ZodType> (method: string, path: string, schema: S, body?: unknown, options?: RequestOptions): Promise<z.infer<S>> {
+  /** Sends a request and checks the JSON answer against `schema` (BadResponseError otherwise). */
+  async json<S extends z.ZodType> (method: string, path: string, schema: S, body?: unknown, options?: RequestOptions): Promise<z.infer<S>> {
     const res = await this.request(method, path, body, options)
     let value: unknown
     try {

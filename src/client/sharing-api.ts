@@ -6,7 +6,6 @@
  */
 import { z } from 'zod'
 import { toBase64 } from './encoding.ts'
-import { BadResponseError } from './errors.ts'
 import { KdfSchema, type ApiKdf, type NodeApi, type RequestOptions } from './api.ts'
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
@@ -86,32 +85,20 @@ export interface CreateLinkRequest {
   password?: { kdf: ApiKdf, authPublicKey: Uint8Array }
 }
 
-async function json<S extends z.ZodType> (api: NodeApi, method: string, path: string, schema: S, body?: unknown, options?: RequestOptions): Promise<z.infer<S>> {
-  const res = await api.request(method, path, body, options)
-  let value: unknown
-  try {
-    value = await res.json()
-  } catch {
-    throw new BadResponseError(`${method} ${path} did not return JSON`)
-  }
-  const parsed = schema.safeParse(value)
-  if (!parsed.success) throw new BadResponseError(`${method} ${path}: ${parsed.error.issues[0]?.message ?? 'unexpected shape'}`)
-  return parsed.data
-}
 
 const user = (username: string): string => encodeURIComponent(username)
 
 export const sharingApi = {
   async profile (api: NodeApi, username: string, options?: RequestOptions): Promise<ApiProfile> {
-    return json(api, 'GET', `/api/v1/users/${user(username)}`, ProfileSchema, undefined, options)
+    return api.json('GET', `/api/v1/users/${user(username)}`, ProfileSchema, undefined, options)
   },
 
   async members (api: NodeApi, collection: string, options?: RequestOptions): Promise<{ owner: ApiProfile, members: ApiMember[] }> {
-    return json(api, 'GET', `/api/v1/collections/${collection}/members`, z.object({ owner: ProfileSchema, members: z.array(MemberSchema) }), undefined, options)
+    return api.json('GET', `/api/v1/collections/${collection}/members`, z.object({ owner: ProfileSchema, members: z.array(MemberSchema) }), undefined, options)
   },
 
   async setMember (api: NodeApi, collection: string, username: string, body: { role: 'viewer' | 'collaborator', epoch: number, sealedKey: Uint8Array, invitation?: string }, options?: RequestOptions): Promise<ApiMember> {
-    const res = await json(api, 'PUT', `/api/v1/collections/${collection}/members/${user(username)}`, z.object({ member: MemberSchema }), { ...body, sealedKey: toBase64(body.sealedKey) }, options)
+    const res = await api.json('PUT', `/api/v1/collections/${collection}/members/${user(username)}`, z.object({ member: MemberSchema }), { ...body, sealedKey: toBase64(body.sealedKey) }, options)
     return res.member
   },
 
@@ -126,11 +113,11 @@ export const sharingApi = {
 
   /** The node's libp2p peer id and the addresses other nodes dial (for invitations). */
   async identity (api: NodeApi, options?: RequestOptions): Promise<{ peerId: string, multiaddrs: string[] }> {
-    return json(api, 'GET', '/api/v1/federation/identity', z.object({ peerId: z.string(), multiaddrs: z.array(z.string()) }), undefined, options)
+    return api.json('GET', '/api/v1/federation/identity', z.object({ peerId: z.string(), multiaddrs: z.array(z.string()) }), undefined, options)
   },
 
   async shared (api: NodeApi, options?: RequestOptions): Promise<ApiShared[]> {
-    return (await json(api, 'GET', '/api/v1/shared', z.object({ shared: z.array(SharedSchema) }), undefined, options)).shared
+    return (await api.json('GET', '/api/v1/shared', z.object({ shared: z.array(SharedSchema) }), undefined, options)).shared
   },
 
   async createLink (api: NodeApi, collection: string, body: CreateLinkRequest, options?: RequestOptions): Promise<ApiOwnedLink> {
@@ -141,37 +128,37 @@ export const sharingApi = {
       uploadKey: body.uploadKey != null ? toBase64(body.uploadKey) : undefined,
       password: body.password != null ? { kdf: body.password.kdf, authPublicKey: toBase64(body.password.authPublicKey) } : undefined
     }
-    return (await json(api, 'POST', `/api/v1/collections/${collection}/links`, z.object({ link: OwnedLinkSchema }), payload, options)).link
+    return (await api.json('POST', `/api/v1/collections/${collection}/links`, z.object({ link: OwnedLinkSchema }), payload, options)).link
   },
 
   async links (api: NodeApi, collection: string, options?: RequestOptions): Promise<ApiOwnedLink[]> {
-    return (await json(api, 'GET', `/api/v1/collections/${collection}/links`, z.object({ links: z.array(OwnedLinkSchema) }), undefined, options)).links
+    return (await api.json('GET', `/api/v1/collections/${collection}/links`, z.object({ links: z.array(OwnedLinkSchema) }), undefined, options)).links
   },
 
   async setLinkKey (api: NodeApi, collection: string, linkId: string, body: { epoch: number, keyBox: Uint8Array }, options?: RequestOptions): Promise<ApiOwnedLink> {
-    return (await json(api, 'PUT', `/api/v1/collections/${collection}/links/${linkId}/key`, z.object({ link: OwnedLinkSchema }), { epoch: body.epoch, keyBox: toBase64(body.keyBox) }, options)).link
+    return (await api.json('PUT', `/api/v1/collections/${collection}/links/${linkId}/key`, z.object({ link: OwnedLinkSchema }), { epoch: body.epoch, keyBox: toBase64(body.keyBox) }, options)).link
   },
 
   async revokeLink (api: NodeApi, ref: { collection: string, id: string } | { token: string }, options?: RequestOptions): Promise<ApiOwnedLink> {
     const path = 'token' in ref ? `/api/v1/links/${ref.token}` : `/api/v1/collections/${ref.collection}/links/${ref.id}`
-    return (await json(api, 'DELETE', path, z.object({ link: OwnedLinkSchema }), undefined, options)).link
+    return (await api.json('DELETE', path, z.object({ link: OwnedLinkSchema }), undefined, options)).link
   },
 
   async describeLink (api: NodeApi, token: string, options?: RequestOptions): Promise<ApiLinkDescription> {
-    return json(api, 'GET', `/api/v1/links/${token}`, LinkDescriptionSchema, undefined, options)
+    return api.json('GET', `/api/v1/links/${token}`, LinkDescriptionSchema, undefined, options)
   },
 
   async linkChallenge (api: NodeApi, token: string, options?: RequestOptions): Promise<{ challengeId: string, challenge: string }> {
-    return json(api, 'POST', `/api/v1/links/${token}/challenge`, z.object({ challengeId: z.string(), challenge: b64 }), undefined, options)
+    return api.json('POST', `/api/v1/links/${token}/challenge`, z.object({ challengeId: z.string(), challenge: b64 }), undefined, options)
   },
 
   /** With a link session: the link as it is now (its key box changes when the owner re-keys). */
   async currentLink (api: NodeApi, options?: RequestOptions): Promise<ApiLinkSession['link']> {
-    return (await json(api, 'GET', '/api/v1/link', z.object({ link: LinkSessionSchema.shape.link }), undefined, options)).link
+    return (await api.json('GET', '/api/v1/link', z.object({ link: LinkSessionSchema.shape.link }), undefined, options)).link
   },
 
   async openLinkSession (api: NodeApi, token: string, body: { device: string, challengeId?: string, signature?: Uint8Array }, options?: RequestOptions): Promise<ApiLinkSession> {
     const payload = { device: body.device, challengeId: body.challengeId, signature: body.signature != null ? toBase64(body.signature) : undefined }
-    return json(api, 'POST', `/api/v1/links/${token}/session`, LinkSessionSchema, payload, options)
+    return api.json('POST', `/api/v1/links/${token}/session`, LinkSessionSchema, payload, options)
   }
 }
