@@ -114,6 +114,8 @@ export class ObscuraApp extends LitElement {
   }
 
   override render () {
+    // A public link's page needs no account and shows nothing of one, even to a logged-in viewer.
+    if (this.route.page === 'link-page') return html`<main>${this.page(this.route)}</main>${this.renderToasts()}`
     if (store.auth === 'starting') return html`<div class="splash" role="status">Unlocking your library…</div>`
     if (store.auth === 'anonymous') {
       const route = this.route.page === 'signup-page' ? this.route : match('/login')

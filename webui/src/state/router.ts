@@ -1,7 +1,7 @@
 /**
  * Client-side routes. The gateway answers every unknown GET with index.html, so each page has a
  * real URL; links are ordinary <a href> (intercepted here, also inside shadow roots) and pages
- * are loaded lazily the first time they are shown. `/s/...` stays free for public links.
+ * are loaded lazily the first time they are shown. `/s/<token>` is a public link's page, shown with or without an account.
  */
 
 export interface Route {
@@ -25,7 +25,8 @@ const PAGES: Array<{ pattern: RegExp, page: string, keys: string[], open?: boole
   { pattern: /^\/archive$/, page: 'archive-page', keys: [] },
   { pattern: /^\/trash$/, page: 'trash-page', keys: [] },
   { pattern: /^\/map$/, page: 'map-page', keys: [] },
-  { pattern: /^\/settings$/, page: 'settings-page', keys: [] }
+  { pattern: /^\/settings$/, page: 'settings-page', keys: [] },
+  { pattern: /^\/s\/([A-Za-z0-9_-]{22,64})\/?$/, page: 'link-page', keys: ['token'], open: true }
 ]
 
 const LOADERS: Record<string, () => Promise<unknown>> = {
@@ -40,6 +41,7 @@ const LOADERS: Record<string, () => Promise<unknown>> = {
   'trash-page': async () => await import('../pages/trash-page.ts'),
   'map-page': async () => await import('../pages/map-page.ts'),
   'settings-page': async () => await import('../pages/settings-page.ts'),
+  'link-page': async () => await import('../pages/link-page.ts'),
   'not-found-page': async () => await import('../pages/not-found-page.ts')
 }
 

@@ -9,6 +9,7 @@ import { Thumbnails } from './thumbnails.ts'
 import { Uploads } from './uploads.ts'
 import { Organiser } from './organise.ts'
 import { Media } from './media.ts'
+import { PublicLink } from './public-link.ts'
 import { describeError } from './errors.ts'
 import { answerPoster } from './posters.ts'
 import { sendBytesAsBlobs } from './fetch-blobs.ts'
@@ -25,6 +26,12 @@ const post = (message: EventMessage): void => { scope.postMessage(message) }
 interface Logged { session: WorkerSession, thumbnails: Thumbnails, uploads: Uploads, organiser: Organiser, media: Media }
 let current: Logged | undefined
 const calls = new Map<number, AbortController>()
+let publicLink: PublicLink | undefined
+
+function opened (): PublicLink {
+  if (publicLink == null) throw Object.assign(new Error('no link is open'), { code: 'INVALID_LINK' })
+  return publicLink
+}
 
 function start (session: WorkerSession): void {
   current = { session, thumbnails: new Thumbnails(session), uploads: new Uploads(session, post), organiser: new Organiser(session), media: new Media(session) }
@@ -81,6 +88,12 @@ const handlers: Handlers = {
   async restoreItems (_signal, ids) { await logged().organiser.restore(ids) },
   async deleteForever (_signal, ids) { await logged().organiser.deleteForever(ids) },
   async createInvite () { return await logged().session.account.api.createInvite() },
+  async openLink (_signal, url, password, device) {
+    publicLink = await PublicLink.open(url, password, device)
+    return publicLink.view()
+  },
+  async linkThumbnail (signal, itemId) { return await opened().thumbnail(itemId, signal) },
+  async linkPicture (signal, itemId) { return await opened().picture(itemId, signal) },
   async gpsPoints (signal) {
     const { session, media } = logged()
     const ids = session.library.items().filter((r) => r.item.kind !== 'other').map((r) => r.item.id)

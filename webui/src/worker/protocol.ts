@@ -98,6 +98,17 @@ export type SessionPhase = 'deriving' | 'proving' | 'unlocking' | 'creating' | '
 /** A saved session: what `serialiseAccount` gives, kept by the page in sessionStorage. */
 export type SavedSession = Record<string, unknown>
 
+/** An album opened through a public link, as the link page shows it. */
+export interface LinkAlbumView {
+  name: string
+  /** Non-trashed items, newest capture first. */
+  items: ItemView[]
+  /** The owner asked that only previews be shown: no originals, no download button. */
+  noDownload: boolean
+  allowUpload: boolean
+  expiresAt?: number
+}
+
 export interface WorkerMethods {
   signup: (node: string, username: string, password: string, invite?: string) => Promise<{ saved: SavedSession, recoveryKey: string }>
   login: (node: string, username: string, password: string) => Promise<{ saved: SavedSession }>
@@ -125,6 +136,11 @@ export interface WorkerMethods {
   restoreItems: (itemIds: string[]) => Promise<void>
   deleteForever: (itemIds: string[]) => Promise<void>
   createInvite: () => Promise<{ code: string, expiresAt: number }>
+  /** Opens a public link URL (its key is in the fragment); LINK_PASSWORD when a password is needed or wrong. */
+  openLink: (url: string, password: string | undefined, device: string) => Promise<LinkAlbumView>
+  linkThumbnail: (itemId: string) => Promise<Blob | null>
+  /** The original, or a preview when the link is no-download. */
+  linkPicture: (itemId: string) => Promise<Blob>
   gpsPoints: () => Promise<Array<{ id: string, lat: number, lon: number }>>
 }
 

@@ -1,0 +1,131 @@
+/**
+ * Sharing in the web UI, in Debian's chromium against a real node and gateway. A public link
+ * opens in a fresh browser context with no account: the album's photos are decrypted in the
+ * worker, a password link asks for its password, a no-download link offers no original, and
+ * expired or revoked links say so. No request carries the link's key (the URL fragment) or its
+ * password.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'chai'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { createLink, revokeLink } from '../../src/client/links.ts'
+import { uploadFiles } from '../../src/client/upload.ts'
+import { bytesSource } from '../helpers/client.ts'
+import { makeJpeg, makePng } from '../helpers/media.ts'
+import { account, library } from '../sharing/helpers.ts'
+import { ensureBuilt, findLeaks, launchChromium, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
+import type { Library } from '../../src/client/library.ts'
+import type { CollectionState } from '../../src/client/collection.ts'
+
+const LINK_PASSWORD = 'Link-Pw-Ocelot-9083'
+
+describe('web UI: sharing', function () {
+  this.timeout(120_000)
+  let web: WebNode
+  let browser: Browser
+  let owner: Library
+  let album: CollectionState
+  let fixtures: string
+  const problems: string[] = []
+
+  /** A fresh context with no account, recording every request. */
+  async function visitor (): Promise<{ context: BrowserContext, page: Page, requests: Recorded[] }> {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 750 }, acceptDownloads: true })
+    const requests = recordRequests(context)
+    const page = await context.newPage()
+    page.on('pageerror', (err) => { problems.push(`page error: ${err.message}`) })
+    return { context, page, requests }
+  }
+
+  function expectNoLeak (requests: Recorded[], url: string, password?: string): void {
+    const needles = [{ what: 'link key', bytes: Buffer.from(url.split('#')[1] as string) }]
+    if (password != null) needles.push({ what: 'link password', bytes: Buffer.from(password) })
+    expect(requests.length).to.be.greaterThan(3)
+    expect(findLeaks(requests, needles)).to.deep.equal([])
+  }
+
+  before(async function () {
+    await ensureBuilt()
+    fixtures = await mkdtemp(join(tmpdir(), 'obscura-webui-sharing-'))
+    await makeJpeg(join(fixtures, 'harbour.jpg'))
+    await makePng(join(fixtures, 'lighthouse.png'))
+    web = await startWebNode({ accounts: { openSignup: true } })
+    browser = await launchChromium()
+    owner = await library(await account(web.url, 'ottoline'))
+    album = await owner.ensureAlbum('Harbour Days')
+    const sources = await Promise.all(['harbour.jpg', 'lighthouse.png'].map(async (name) => bytesSource(name, new Uint8Array(await readFile(join(fixtures, name))))))
+    await uploadFiles(owner, sources, { targets: [album] })
+  })
+
+  after(async function () {
+    await browser?.close()
+    await web?.stop()
+    if (fixtures != null) await rm(fixtures, { recursive: true, force: true })
+  })
+
+  it('opens a public link without an account and shows the photos decrypted', async function () {
+    const link = await createLink(owner, album)
+    const { context, page, requests } = await visitor()
+    await page.goto(link.url)
+    await page.getByRole('heading', { name: 'Harbour Days' }).waitFor()
+    await page.locator('link-page .tile img').nth(1).waitFor()
+    const sizes = await page.locator('link-page .tile img').evaluateAll((imgs) => imgs.map((img) => (img as HTMLImageElement).naturalWidth))
+    expect(sizes).to.have.length(2)
+    for (const width of sizes) expect(width).to.be.greaterThan(0)
+    await screenshot(page, 'link-album')
+    await page.getByRole('button', { name: 'harbour.jpg' }).click()
+    const viewer = page.getByRole('dialog', { name: 'harbour.jpg' })
+    await viewer.locator('img').waitFor()
+    expect(await viewer.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).to.be.greaterThan(0)
+    await viewer.getByRole('link', { name: 'Download' }).waitFor()
+    await screenshot(page, 'link-viewer')
+    expectNoLeak(requests, link.url)
+    await context.close()
+  })
+
+  it('asks for the password of a password link, refuses a wrong one, and hides downloads of a no-download link', async function () {
+    const link = await createLink(owner, album, { password: LINK_PASSWORD, noDownload: true })
+    const { context, page, requests } = await visitor()
+    await page.goto(link.url)
+    await page.getByRole('heading', { name: 'This album is protected' }).waitFor()
+    await screenshot(page, 'link-password')
+    await page.getByLabel('Password').fill('not-the-password')
+    await page.getByRole('button', { name: 'Open' }).click()
+    await page.getByRole('alert').filter({ hasText: 'Wrong password.' }).waitFor()
+    await page.getByLabel('Password').fill(LINK_PASSWORD)
+    await page.getByRole('button', { name: 'Open' }).click()
+    await page.getByRole('heading', { name: 'Harbour Days' }).waitFor()
+    await page.getByRole('button', { name: 'lighthouse.png' }).click()
+    const viewer = page.getByRole('dialog', { name: 'lighthouse.png' })
+    await viewer.locator('img').waitFor()
+    expect(await viewer.getByRole('link', { name: 'Download' }).count()).to.equal(0)
+    expectNoLeak(requests, link.url, LINK_PASSWORD)
+    await context.close()
+  })
+
+  it('says when a link has expired', async function () {
+    const link = await createLink(owner, album, { expiresAt: Date.now() + 1000 })
+    await new Promise((resolve) => setTimeout(resolve, 1200))
+    const { context, page } = await visitor()
+    await page.goto(link.url)
+    await page.getByRole('alert').filter({ hasText: 'This link has expired' }).waitFor()
+    await screenshot(page, 'link-expired')
+    await context.close()
+  })
+
+  it('says when a link was revoked', async function () {
+    const link = await createLink(owner, album)
+    await revokeLink(owner, link.url)
+    const { context, page } = await visitor()
+    await page.goto(link.url)
+    await page.getByRole('alert').filter({ hasText: 'This link was revoked' }).waitFor()
+    await screenshot(page, 'link-revoked')
+    await context.close()
+  })
+
+  it('had no script errors', function () {
+    expect(problems).to.deep.equal([])
+  })
+})

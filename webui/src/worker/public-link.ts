@@ -1,0 +1,64 @@
+/**
+ * An album opened through a public link, for a viewer with no account. The key comes from the
+ * URL fragment (the page hands the whole URL to the worker; browsers never send a fragment), the
+ * password, if any, is stretched here, and the page receives only a plain list of the items.
+ * Thumbnails and photos are decrypted here like a logged-in library's; originals are refused
+ * when the owner made the link no-download.
+ */
+import { openLink, type OpenedLink } from '../../../src/client/links.ts'
+import { openItem, readPart, type OpenedItem } from '../../../src/client/download.ts'
+import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
+import { collect, downscale } from './thumbnails.ts'
+import type { ItemView, LinkAlbumView } from './protocol.ts'
+
+export class PublicLink {
+  private readonly link: OpenedLink
+  private readonly opened = new Map<string, Promise<OpenedItem>>()
+
+  private constructor (link: OpenedLink) {
+    this.link = link
+  }
+
+  static async open (url: string, password: string | undefined, device: string): Promise<PublicLink> {
+    return new PublicLink(await openLink(url, { password, device }))
+  }
+
+  view (): LinkAlbumView {
+    const items: ItemView[] = [...this.link.collection.items.values()]
+      .filter((item) => item.trashedAt == null)
+      .map((item) => ({ id: item.id, name: item.name, mime: item.mime, kind: item.kind, size: item.size, takenAt: item.takenAt, addedAt: item.addedAt, favorite: false, archived: false }))
+      .sort((a, b) => b.takenAt - a.takenAt)
+    return { name: this.link.collection.name ?? 'Shared album', items, noDownload: this.link.noDownload, allowUpload: this.link.allowUpload, ...(this.link.expiresAt != null ? { expiresAt: this.link.expiresAt } : {}) }
+  }
+
+  private async open (itemId: string): Promise<OpenedItem> {
+    let pending = this.opened.get(itemId)
+    if (pending == null) {
+      const item = this.link.collection.items.get(itemId)
+      if (item == null) throw new NotFoundInLibraryError(`no item ${itemId} in this link's album`)
+      pending = openItem(this.link.api, this.link.collection, item)
+      pending.catch(() => { this.opened.delete(itemId) })
+      this.opened.set(itemId, pending)
+    }
+    return await pending
+  }
+
+  async thumbnail (itemId: string, signal: AbortSignal): Promise<Blob | null> {
+    const opened = await this.open(itemId)
+    const { parts, kind, mime } = opened.manifest
+    const read = async (part: 'thumbnail' | 'preview' | 'original', type: string): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), type)
+    if (parts.thumbnail != null) return await read('thumbnail', 'image/webp')
+    if (parts.preview != null) return await downscale(await read('preview', 'image/webp'))
+    if ((kind === 'photo' || kind === 'live') && /^image\//.test(mime)) return await downscale(await read('original', mime))
+    return null
+  }
+
+  /** The largest picture the link allows: the original, or only the preview for no-download links. */
+  async picture (itemId: string, signal: AbortSignal): Promise<Blob> {
+    const opened = await this.open(itemId)
+    const { parts, mime } = opened.manifest
+    if (this.link.noDownload && parts.preview != null) return await collect(readPart(this.link.api, opened, 'preview', { signal }), 'image/webp')
+    if (this.link.noDownload) return await downscale(await collect(readPart(this.link.api, opened, 'original', { signal }), mime), 1600)
+    return await collect(readPart(this.link.api, opened, 'original', { signal }), mime)
+  }
+}
