@@ -11,6 +11,10 @@ import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { UsageError } from './errors.ts'
+import { openItem, readPart } from '../../src/client/download.ts'
+import { formatBytes, ProgressBar } from './progress.ts'
+import type { NodeApi } from '../../src/client/api.ts'
+import type { CollectionState } from '../../src/client/collection.ts'
 import type { UploadSource } from '../../src/client/upload.ts'
 import type { Sha256Stream } from '../../src/crypto/content-tag.ts'
 
@@ -87,4 +91,36 @@ export async function writeAtomically (path: string, source: AsyncIterable<Uint8
 export function safeFileName (name: string): string {
   const cleaned = name.replace(/[/\\\0]/g, '_').replace(/^\.+$/, '_').trim()
   return cleaned === '' ? 'unnamed' : cleaned.slice(0, 255)
+}
+
+/**
+ * Writes every live item of `collection` under `out`, originals byte-identical under their
+ * names (and a Live Photo's video beside its still), with a progress bar; used by `download`
+ * and `link download`.
+ */
+export async function downloadCollection (api: NodeApi, collection: CollectionState, out: string, signal?: AbortSignal): Promise<void> {
+  const items = [...collection.items.values()].filter((i) => i.trashedAt == null)
+  const total = items.reduce((sum, i) => sum + i.size, 0)
+  const bar = new ProgressBar('download', total)
+  const taken = new Set<string>()
+  let done = 0
+  try {
+    for (const item of items) {
+      const opened = await openItem(api, collection, item, signal)
+      const name = await freeName(out, safeFileName(opened.manifest.name), taken)
+      const base = done
+      await writeAtomically(join(out, name), readPart(api, opened, 'original', {
+        signal, onProgress: (bytes) => { bar.update(base + bytes, name) }
+      }))
+      // A Live Photo's video was a file of its own: it comes back beside the still.
+      const { motionName } = opened.manifest
+      if (motionName != null && opened.manifest.parts.motion != null) {
+        await writeAtomically(join(out, await freeName(out, safeFileName(motionName), taken)), readPart(api, opened, 'motion', { signal }))
+      }
+      done += item.size
+    }
+  } finally {
+    bar.finish()
+  }
+  process.stdout.write(`Downloaded ${items.length} item${items.length === 1 ? '' : 's'} (${formatBytes(total)}) to ${out}\n`)
 }

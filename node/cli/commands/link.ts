@@ -5,16 +5,14 @@
  * `upload` adds photos through a link whose owner allows it (counted against the owner's quota).
  */
 import { resolve } from 'node:path'
-import { openItem, readPart } from '../../../src/client/download.ts'
 import { createLink, listLinks, LinkPasswordRequiredError, openLink, revokeLink, uploadToLink, type OpenedLink } from '../../../src/client/links.ts'
 import { createNodeMediaProcessor } from '../../media/processor.ts'
 import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { parseFlags, parseInteger } from '../args.ts'
 import { deviceId, readPassword } from '../context.ts'
 import { UsageError } from '../errors.ts'
-import { collectFiles, freeName, nodeSha256Stream, safeFileName, writeAtomically } from '../files.ts'
+import { collectFiles, downloadCollection, nodeSha256Stream, safeFileName } from '../files.ts'
 import { openLibrary } from '../library.ts'
-import { formatBytes, ProgressBar } from '../progress.ts'
 import type { Library } from '../../../src/client/library.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 
@@ -135,28 +133,7 @@ async function download (args: string[]): Promise<number> {
   const link = await open(positionals[0] as string)
   if (link.noDownload) throw new UsageError('the owner of this link turned off downloads: it is for viewing only')
   const collection = link.collection
-  const items = [...collection.items.values()].filter((i) => i.trashedAt == null)
-  const out = resolve(values.out ?? safeFileName(collection.name ?? collection.id))
-  const total = items.reduce((sum, i) => sum + i.size, 0)
-  const bar = new ProgressBar('download', total)
-  const taken = new Set<string>()
-  let done = 0
-  try {
-    for (const item of items) {
-      const opened = await openItem(link.api, collection, item)
-      const name = await freeName(out, safeFileName(opened.manifest.name), taken)
-      const base = done
-      await writeAtomically(resolve(out, name), readPart(link.api, opened, 'original', { onProgress: (bytes) => { bar.update(base + bytes, name) } }))
-      const { motionName } = opened.manifest
-      if (motionName != null && opened.manifest.parts.motion != null) {
-        await writeAtomically(resolve(out, await freeName(out, safeFileName(motionName), taken)), readPart(link.api, opened, 'motion'))
-      }
-      done += item.size
-    }
-  } finally {
-    bar.finish()
-  }
-  process.stdout.write(`Downloaded ${items.length} item${items.length === 1 ? '' : 's'} (${formatBytes(total)}) to ${out}\n`)
+  await downloadCollection(link.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)))
   return 0
 }
 

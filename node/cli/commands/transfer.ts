@@ -6,13 +6,12 @@
  * (both files of a Live Photo).
  */
 import { resolve } from 'node:path'
-import { openItem, readPart } from '../../../src/client/download.ts'
 import { createNodeMediaProcessor } from '../../media/processor.ts'
 import { uploadFiles } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
 import { UsageError } from '../errors.ts'
-import { collectFiles, freeName, nodeSha256Stream, safeFileName, writeAtomically } from '../files.ts'
+import { collectFiles, downloadCollection, nodeSha256Stream, safeFileName } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import { formatBytes, ProgressBar } from '../progress.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
@@ -77,30 +76,6 @@ export async function runDownload (args: string[]): Promise<number> {
   const signal = cancelOnSignal()
   const library = await openLibrary(values.node, signal)
   const collection = library.resolve(positionals[0] as string)
-  const items = [...collection.items.values()].filter((i) => i.trashedAt == null)
-  const out = resolve(values.out ?? safeFileName(collection.name ?? collection.id))
-  const total = items.reduce((sum, i) => sum + i.size, 0)
-  const bar = new ProgressBar('download', total)
-  const taken = new Set<string>()
-  let done = 0
-  try {
-    for (const item of items) {
-      const opened = await openItem(library.account.api, collection, item, signal)
-      const name = await freeName(out, safeFileName(opened.manifest.name), taken)
-      const base = done
-      await writeAtomically(resolve(out, name), readPart(library.account.api, opened, 'original', {
-        signal, onProgress: (bytes) => { bar.update(base + bytes, name) }
-      }))
-      // A Live Photo's video was a file of its own: it comes back beside the still.
-      const { motionName } = opened.manifest
-      if (motionName != null && opened.manifest.parts.motion != null) {
-        await writeAtomically(resolve(out, await freeName(out, safeFileName(motionName), taken)), readPart(library.account.api, opened, 'motion', { signal }))
-      }
-      done += item.size
-    }
-  } finally {
-    bar.finish()
-  }
-  process.stdout.write(`Downloaded ${items.length} item${items.length === 1 ? '' : 's'} (${formatBytes(total)}) to ${out}\n`)
+  await downloadCollection(library.account.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), signal)
   return 0
 }
