@@ -3,7 +3,8 @@
  * opens in a fresh browser context with no account: the album's photos are decrypted in the
  * worker, a password link asks for its password, a no-download link offers no original, and
  * expired or revoked links say so. No request carries the link's key (the URL fragment) or its
- * password.
+ * password. Sharing an album with another user through its share dialog lists them as a member
+ * and puts the album in their "Shared with me", with their role; removing them takes it away.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -123,6 +124,52 @@ describe('web UI: sharing', function () {
     await page.getByRole('alert').filter({ hasText: 'This link was revoked' }).waitFor()
     await screenshot(page, 'link-revoked')
     await context.close()
+  })
+
+  /** Logs `username` (made by account() in ../sharing/helpers.ts) in through the login page, in a fresh context. */
+  async function loggedIn (username: string): Promise<{ context: BrowserContext, page: Page }> {
+    const { context, page } = await visitor()
+    await page.goto(`${web.url}/login`)
+    await page.getByLabel('Username').fill(username)
+    await page.getByLabel('Password').fill(`${username}-password-1`)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.getByRole('link', { name: 'Albums' }).waitFor()
+    return { context, page }
+  }
+
+  it('shares an album through its dialog, and it appears in the other user’s "Shared with me"', async function () {
+    await account(web.url, 'bartholomew')
+    const owning = await loggedIn('ottoline')
+    await owning.page.getByRole('link', { name: 'Albums' }).click()
+    await owning.page.getByRole('link', { name: /Harbour Days/ }).click()
+    await owning.page.getByRole('button', { name: 'Share', exact: true }).click()
+    const dialog = owning.page.getByRole('dialog', { name: 'Share “Harbour Days”' })
+    await dialog.getByLabel('Username').fill('nobody-by-this-name')
+    await dialog.getByRole('button', { name: 'Share', exact: true }).click()
+    await dialog.getByRole('alert').waitFor()
+    await dialog.getByLabel('Username').fill('bartholomew')
+    await dialog.getByLabel('Role').selectOption('collaborator')
+    await dialog.getByRole('button', { name: 'Share', exact: true }).click()
+    await dialog.getByRole('list', { name: 'Members' }).getByText('bartholomew').waitFor()
+    expect(await dialog.getByRole('list', { name: 'Members' }).textContent()).to.include('collaborator')
+    await screenshot(owning.page, 'share-dialog')
+
+    const member = await loggedIn('bartholomew')
+    await member.page.getByRole('link', { name: 'Albums' }).click()
+    const sharedList = member.page.getByRole('list', { name: 'Shared with me' })
+    await sharedList.getByText('Harbour Days').waitFor()
+    expect(await sharedList.textContent()).to.match(/collaborator · shared by ottoline · 2 items/)
+    await screenshot(member.page, 'shared-with-me')
+
+    await dialog.getByRole('button', { name: 'Remove bartholomew' }).click()
+    await dialog.getByText('Only you can see this album.').waitFor()
+    await member.page.reload()
+    // The storage bar is drawn from the library view, so once it shows, the view is the fresh one.
+    await member.page.getByRole('progressbar', { name: 'Storage used' }).waitFor()
+    await member.page.getByRole('heading', { name: 'Albums', exact: true }).waitFor()
+    expect(await member.page.getByRole('list', { name: 'Shared with me' }).count()).to.equal(0)
+    await owning.context.close()
+    await member.context.close()
   })
 
   it('had no script errors', function () {

@@ -1,7 +1,7 @@
 /**
  * Albums: every album as a card (newest item as the cover), a button to make one, and shortcuts
  * to the other collections of the library (favorites, archive, trash, map) — on a phone this is
- * where they live. Albums shared with you will be listed here too once sharing lands.
+ * where they live. Below them, the albums other users share with you, with your role.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
@@ -21,7 +21,10 @@ export class AlbumsPage extends LitElement {
     :host { display: block; height: 100%; overflow: auto; }
     .shortcuts { display: flex; gap: .5rem; padding: 0 1.25rem 1rem; flex-wrap: wrap; }
     .shortcuts a { display: inline-flex; align-items: center; gap: .4rem; padding: .45rem .8rem; border-radius: 999px; background: var(--bg-soft); color: var(--fg); text-decoration: none; font-size: .9rem; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: 1.25rem 1rem; padding: 0 1.25rem 6rem; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: 1.25rem 1rem; padding: 0 1.25rem 2rem; }
+    .shared { list-style: none; padding: 0 1.25rem 6rem; margin: 0; display: grid; gap: .5rem; }
+    .shared li { display: flex; gap: .75rem; align-items: baseline; }
+    h2 { padding: 0 1.25rem; font-size: 1.1rem; }
     @media (max-width: 600px) { .grid { grid-template-columns: repeat(2, 1fr); } }
   `]
 
@@ -51,6 +54,16 @@ export class AlbumsPage extends LitElement {
         ? html`<empty-state icon="album" heading="No albums yet" text="Albums gather photos from anywhere in your library without copying them."></empty-state>`
         : nothing}
       <div class="grid" role="list">${albums.map((a) => html`<collection-card role="listitem" .collection=${a}></collection-card>`)}</div>
+      ${this.renderShared()}
     `
+  }
+
+  private renderShared () {
+    const sharedWithMe = [...(store.view?.shared ?? [])].sort((a, b) => a.name.localeCompare(b.name))
+    if (sharedWithMe.length === 0) return nothing
+    return html`<h2 id="shared">Shared with me</h2>
+      <ul class="shared" aria-labelledby="shared">${sharedWithMe.map((s) => html`<li>
+        <strong>${s.name}</strong><span class="muted">${s.role} · shared by ${s.owner} · ${s.itemCount} item${s.itemCount === 1 ? '' : 's'}</span>
+      </li>`)}</ul>`
   }
 }

@@ -1,10 +1,11 @@
 /**
  * One album or folder: its items in the grid, uploads that land in it, rename and delete, and
  * for a folder the path above it and the folders inside it. Selection actions fit the kind:
- * an album removes items from itself; a folder moves them to another folder.
+ * an album removes items from itself; a folder moves them to another folder. An album opens
+ * its share dialog.
  */
 import { LitElement, css, html, nothing } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
 import { navigate } from '../state/router.ts'
 import { describe } from '../state/messages.ts'
@@ -30,6 +31,7 @@ export class CollectionPage extends LitElement {
   @property({ attribute: false }) params: Record<string, string> = {}
 
   private readonly store = new StoreController(this)
+  @state() private sharing = false
 
   private async rename (c: CollectionView): Promise<void> {
     const name = await askText({ heading: `Rename ${c.kind}`, label: 'Name', value: c.name, confirm: 'Rename' })
@@ -75,12 +77,14 @@ export class CollectionPage extends LitElement {
         .actions=${c.kind === 'album' ? ['favorite', 'album', 'remove', 'trash'] : ['favorite', 'album', 'move', 'archive', 'trash']}>
         <upload-buttons slot="actions"></upload-buttons>
         ${c.kind === 'folder' ? html`<button slot="actions" class="icon" aria-label="New folder inside" title="New folder inside" @click=${() => { void this.subfolder(c) }}>${icon('plus')}</button>` : nothing}
+        ${c.kind === 'album' ? html`<button slot="actions" @click=${() => { void import('../components/share-dialog.ts'); this.sharing = true }}>Share</button>` : nothing}
         <button slot="actions" class="icon" aria-label=${`Rename ${c.kind}`} title="Rename" @click=${() => { void this.rename(c) }}>${icon('edit')}</button>
         <button slot="actions" class="icon" aria-label=${`Delete ${c.kind}`} title="Delete" @click=${() => { void this.deleteCollection(c) }}>${icon('trash')}</button>
         <empty-state slot="empty" icon=${c.kind} heading=${c.kind === 'album' ? 'This album is empty' : 'This folder is empty'}
           text=${c.kind === 'album' ? 'Upload here, or select photos anywhere and choose “Add to album”.' : 'Upload here, or move photos in from another folder.'}>
           <upload-buttons prominent></upload-buttons>
         </empty-state>
-      </item-browser>`
+      </item-browser>
+      ${this.sharing ? html`<share-dialog .collection=${c.id} .name=${c.name} @dialog-close=${() => { this.sharing = false }}></share-dialog>` : nothing}`
   }
 }

@@ -10,6 +10,7 @@ import { Uploads } from './uploads.ts'
 import { Organiser } from './organise.ts'
 import { Media } from './media.ts'
 import { PublicLink } from './public-link.ts'
+import { members, share, unshare } from './sharing.ts'
 import { describeError } from './errors.ts'
 import { answerPoster } from './posters.ts'
 import { sendBytesAsBlobs } from './fetch-blobs.ts'
@@ -94,6 +95,9 @@ const handlers: Handlers = {
   },
   async linkThumbnail (signal, itemId) { return await opened().thumbnail(itemId, signal) },
   async linkPicture (signal, itemId) { return await opened().picture(itemId, signal) },
+  async members (_signal, id) { return await members(logged().session, id) },
+  async share (_signal, id, username, role) { return await share(logged().session, id, username, role) },
+  async unshare (_signal, id, username) { return await unshare(logged().session, id, username) },
   async gpsPoints (signal) {
     const { session, media } = logged()
     const ids = session.library.items().filter((r) => r.item.kind !== 'other').map((r) => r.item.id)

@@ -39,11 +39,32 @@ export interface UserView {
   usedBytes: number
 }
 
+/** An album or folder another user shares with this account. */
+export interface SharedView {
+  id: string
+  kind: 'album' | 'folder'
+  name: string
+  /** Username of the owner. */
+  owner: string
+  role: 'viewer' | 'collaborator'
+  itemCount: number
+}
+
+/** A member of an album, as its owner sees it. */
+export interface MemberView {
+  username: string
+  role: 'viewer' | 'collaborator'
+  /** Whether the owner's log confirms what the node reports. */
+  confirmed: boolean
+}
+
 export interface LibraryView {
   user: UserView
   /** The root collection: items uploaded outside any album or folder live here. */
   root: string
   collections: CollectionView[]
+  /** Albums and folders shared with this account by others. */
+  shared: SharedView[]
   /** Every item once, trashed ones included (with `trashedAt`), newest capture first. */
   items: ItemView[]
 }
@@ -141,6 +162,10 @@ export interface WorkerMethods {
   linkThumbnail: (itemId: string) => Promise<Blob | null>
   /** The original, or a preview when the link is no-download. */
   linkPicture: (itemId: string) => Promise<Blob>
+  members: (collectionId: string) => Promise<MemberView[]>
+  /** Shares an album with a user of this node, or changes their role; answers the members. */
+  share: (collectionId: string, username: string, role: 'viewer' | 'collaborator') => Promise<MemberView[]>
+  unshare: (collectionId: string, username: string) => Promise<MemberView[]>
   gpsPoints: () => Promise<Array<{ id: string, lat: number, lon: number }>>
 }
 

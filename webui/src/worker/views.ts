@@ -51,11 +51,18 @@ export function libraryView (library: Library, index: Map<string, Entry[]>): Lib
     itemIds.sort((a, b) => (takenAt.get(b) ?? 0) - (takenAt.get(a) ?? 0))
     collections.push({ id: c.id, kind: c.kind, name: c.name ?? 'Untitled', parent: c.parent ?? null, itemIds })
   }
+  const shared = library.sharedCollections()
+    .filter((s) => s.state.kind === 'album' || s.state.kind === 'folder')
+    .map((s) => ({
+      id: s.state.id, kind: s.state.kind as 'album' | 'folder', name: s.state.name ?? 'Untitled', owner: s.owner.username, role: s.role,
+      itemCount: [...s.state.items.values()].filter((i) => i.trashedAt == null).length
+    }))
   const { user } = library.account
   return {
     user: { username: user.username, admin: user.admin, quotaBytes: user.quotaBytes, usedBytes: user.usedBytes },
     root: library.root.id,
     collections,
+    shared,
     items
   }
 }
