@@ -5,6 +5,7 @@
  * expired or revoked links say so. No request carries the link's key (the URL fragment) or its
  * password. Sharing an album with another user through its share dialog lists them as a member
  * and puts the album in their "Shared with me", with their role; removing them takes it away.
+ * A link made and revoked in the album's link dialog opens, then stops opening, for a visitor.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -170,6 +171,48 @@ describe('web UI: sharing', function () {
     expect(await member.page.getByRole('list', { name: 'Shared with me' }).count()).to.equal(0)
     await owning.context.close()
     await member.context.close()
+  })
+
+  it('makes a password link in the link dialog, copies it, and revokes it', async function () {
+    const { context, page } = await loggedIn('ottoline')
+    const ownerRequests = recordRequests(context)
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.url })
+    await page.getByRole('link', { name: 'Albums' }).click()
+    await page.getByRole('link', { name: /Harbour Days/ }).click()
+    await page.getByRole('button', { name: 'Public link' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Public links to “Harbour Days”' })
+    await dialog.getByLabel('Expires').selectOption('7')
+    await dialog.getByLabel('Device limit').fill('3')
+    await dialog.getByLabel('Password').fill(LINK_PASSWORD)
+    await dialog.getByLabel('Allow downloading originals').uncheck()
+    await dialog.getByRole('button', { name: 'Create link' }).click()
+    // Newest first, above the links the tests before this one made.
+    const made = dialog.getByRole('listitem').first()
+    await dialog.getByRole('list', { name: 'Links' }).getByRole('listitem').nth(4).waitFor()
+    const url = made.getByLabel('Link URL')
+    const linkUrl = await url.inputValue()
+    expect(linkUrl).to.match(new RegExp(`^${web.url}/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}$`))
+    expect(await made.textContent()).to.match(/until [\s\S]*password · 0 of 3 devices · no download/)
+    await made.getByRole('button', { name: 'Copy' }).click()
+    await made.getByRole('button', { name: 'Copied' }).waitFor()
+    expect(await page.evaluate(async () => await navigator.clipboard.readText())).to.equal(linkUrl)
+    await screenshot(page, 'link-dialog')
+
+    const visiting = await visitor()
+    await visiting.page.goto(linkUrl)
+    await visiting.page.getByLabel('Password').fill(LINK_PASSWORD)
+    await visiting.page.getByRole('button', { name: 'Open' }).click()
+    await visiting.page.locator('link-page .tile img').nth(1).waitFor()
+
+    await made.getByRole('button', { name: 'Revoke' }).click()
+    await made.getByText('Revoked').waitFor()
+    // A revoked link says so before asking for its password.
+    await visiting.page.reload()
+    await visiting.page.getByRole('alert').filter({ hasText: 'This link was revoked' }).waitFor()
+    expectNoLeak(ownerRequests, linkUrl, LINK_PASSWORD)
+    expectNoLeak(visiting.requests, linkUrl, LINK_PASSWORD)
+    await visiting.context.close()
+    await context.close()
   })
 
   it('had no script errors', function () {

@@ -2,7 +2,7 @@
  * One album or folder: its items in the grid, uploads that land in it, rename and delete, and
  * for a folder the path above it and the folders inside it. Selection actions fit the kind:
  * an album removes items from itself; a folder moves them to another folder. An album opens
- * its share dialog.
+ * its share dialog and its public links.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
@@ -32,6 +32,7 @@ export class CollectionPage extends LitElement {
 
   private readonly store = new StoreController(this)
   @state() private sharing = false
+  @state() private linking = false
 
   private async rename (c: CollectionView): Promise<void> {
     const name = await askText({ heading: `Rename ${c.kind}`, label: 'Name', value: c.name, confirm: 'Rename' })
@@ -77,7 +78,8 @@ export class CollectionPage extends LitElement {
         .actions=${c.kind === 'album' ? ['favorite', 'album', 'remove', 'trash'] : ['favorite', 'album', 'move', 'archive', 'trash']}>
         <upload-buttons slot="actions"></upload-buttons>
         ${c.kind === 'folder' ? html`<button slot="actions" class="icon" aria-label="New folder inside" title="New folder inside" @click=${() => { void this.subfolder(c) }}>${icon('plus')}</button>` : nothing}
-        ${c.kind === 'album' ? html`<button slot="actions" @click=${() => { void import('../components/share-dialog.ts'); this.sharing = true }}>Share</button>` : nothing}
+        ${c.kind === 'album' ? html`<button slot="actions" @click=${() => { void import('../components/share-dialog.ts'); this.sharing = true }}>Share</button>
+          <button slot="actions" @click=${() => { void import('../components/link-dialog.ts'); this.linking = true }}>Public link</button>` : nothing}
         <button slot="actions" class="icon" aria-label=${`Rename ${c.kind}`} title="Rename" @click=${() => { void this.rename(c) }}>${icon('edit')}</button>
         <button slot="actions" class="icon" aria-label=${`Delete ${c.kind}`} title="Delete" @click=${() => { void this.deleteCollection(c) }}>${icon('trash')}</button>
         <empty-state slot="empty" icon=${c.kind} heading=${c.kind === 'album' ? 'This album is empty' : 'This folder is empty'}
@@ -85,6 +87,7 @@ export class CollectionPage extends LitElement {
           <upload-buttons prominent></upload-buttons>
         </empty-state>
       </item-browser>
+      ${this.linking ? html`<link-dialog .collection=${c.id} .name=${c.name} @dialog-close=${() => { this.linking = false }}></link-dialog>` : nothing}
       ${this.sharing ? html`<share-dialog .collection=${c.id} .name=${c.name} @dialog-close=${() => { this.sharing = false }}></share-dialog>` : nothing}`
   }
 }

@@ -58,6 +58,33 @@ export interface MemberView {
   confirmed: boolean
 }
 
+/** A public link of an album, as its owner sees it. */
+export interface LinkView {
+  id: string
+  /** The whole URL, key in the fragment: what the owner hands out. */
+  url: string
+  token: string
+  createdAt: number
+  expiresAt: number | null
+  revokedAt: number | null
+  deviceLimit: number | null
+  /** Distinct devices that opened it so far. */
+  devices: number
+  noDownload: boolean
+  allowUpload: boolean
+  /** Whether it asks for a password. */
+  password: boolean
+}
+
+/** What the owner chooses when making a link (see LinkOptions in src/client/links.ts). */
+export interface NewLink {
+  expiresAt?: number
+  password?: string
+  deviceLimit?: number
+  noDownload?: boolean
+  allowUpload?: boolean
+}
+
 export interface LibraryView {
   user: UserView
   /** The root collection: items uploaded outside any album or folder live here. */
@@ -166,6 +193,10 @@ export interface WorkerMethods {
   /** Shares an album with a user of this node, or changes their role; answers the members. */
   share: (collectionId: string, username: string, role: 'viewer' | 'collaborator') => Promise<MemberView[]>
   unshare: (collectionId: string, username: string) => Promise<MemberView[]>
+  links: (collectionId: string) => Promise<LinkView[]>
+  /** Makes a public link of an album; answers its links. */
+  createLink: (collectionId: string, options: NewLink) => Promise<LinkView[]>
+  revokeLink: (collectionId: string, token: string) => Promise<LinkView[]>
   gpsPoints: () => Promise<Array<{ id: string, lat: number, lon: number }>>
 }
 
