@@ -4,7 +4,8 @@
  * worker, a password link asks for its password, a no-download link offers no original, and
  * expired or revoked links say so. No request carries the link's key (the URL fragment) or its
  * password. Sharing an album with another user through its share dialog lists them as a member
- * and puts the album in their "Shared with me", with their role; removing them takes it away.
+ * and puts the album in their "Shared with me", with their role; removing them takes it away,
+ * and so does leaving it from there.
  * A link made and revoked in the album's link dialog opens, then stops opening, for a visitor.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -13,6 +14,7 @@ import { join } from 'node:path'
 import { expect } from 'chai'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createLink, revokeLink } from '../../src/client/links.ts'
+import { listMembers, shareCollection } from '../../src/client/sharing.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
 import { bytesSource } from '../helpers/client.ts'
 import { makeJpeg, makePng } from '../helpers/media.ts'
@@ -212,6 +214,22 @@ describe('web UI: sharing', function () {
     expectNoLeak(ownerRequests, linkUrl, LINK_PASSWORD)
     expectNoLeak(visiting.requests, linkUrl, LINK_PASSWORD)
     await visiting.context.close()
+    await context.close()
+  })
+
+  it('lets a member leave an album shared with them', async function () {
+    await owner.sync()
+    await shareCollection(owner, owner.collections.get(album.id) as CollectionState, 'bartholomew', 'viewer')
+    const { context, page } = await loggedIn('bartholomew')
+    await page.getByRole('link', { name: 'Albums' }).click()
+    const sharedList = page.getByRole('list', { name: 'Shared with me' })
+    await sharedList.getByText('viewer · shared by ottoline').waitFor()
+    await sharedList.getByRole('button', { name: 'Leave Harbour Days' }).click()
+    await page.getByRole('dialog', { name: 'Leave “Harbour Days”?' }).getByRole('button', { name: 'Leave' }).click()
+    await page.getByText('You left “Harbour Days”').waitFor()
+    expect(await sharedList.count()).to.equal(0)
+    await owner.sync()
+    expect(await listMembers(owner.account, owner.collections.get(album.id) as CollectionState)).to.deep.equal([])
     await context.close()
   })
 

@@ -9,7 +9,8 @@ import { StoreController, store } from '../state/store.ts'
 import { navigate } from '../state/router.ts'
 import { describe } from '../state/messages.ts'
 import { toast } from '../state/toast.ts'
-import { askText } from '../components/text-dialog.ts'
+import { askText, confirmAction } from '../components/text-dialog.ts'
+import type { SharedView } from '../worker/protocol.ts'
 import { shared } from '../components/styles.ts'
 import { icon } from '../components/icons.ts'
 import '../components/collection-card.ts'
@@ -50,7 +51,7 @@ export class AlbumsPage extends LitElement {
         <a href="/favorites">${icon('heart')} Favorites</a><a href="/archive">${icon('archive')} Archive</a>
         <a href="/trash">${icon('trash')} Trash</a><a href="/map">${icon('map')} Places</a>
       </nav>
-      ${albums.length === 0
+      ${albums.length === 0 && (store.view?.shared ?? []).length === 0
         ? html`<empty-state icon="album" heading="No albums yet" text="Albums gather photos from anywhere in your library without copying them."></empty-state>`
         : nothing}
       <div class="grid" role="list">${albums.map((a) => html`<collection-card role="listitem" .collection=${a}></collection-card>`)}</div>
@@ -64,6 +65,12 @@ export class AlbumsPage extends LitElement {
     return html`<h2 id="shared">Shared with me</h2>
       <ul class="shared" aria-labelledby="shared">${sharedWithMe.map((s) => html`<li>
         <strong>${s.name}</strong><span class="muted">${s.role} · shared by ${s.owner} · ${s.itemCount} item${s.itemCount === 1 ? '' : 's'}</span>
+        <button aria-label=${`Leave ${s.name}`} @click=${() => { void this.leave(s) }}>Leave</button>
       </li>`)}</ul>`
+  }
+
+  private async leave (s: SharedView): Promise<void> {
+    if (!await confirmAction({ heading: `Leave “${s.name}”?`, text: `You will no longer see it, until ${s.owner} shares it with you again.`, confirm: 'Leave', danger: true })) return
+    await store.worker.call('leave', [s.id]).then(() => { toast(`You left “${s.name}”`) }, (err: unknown) => { toast(describe(err), 'error') })
   }
 }

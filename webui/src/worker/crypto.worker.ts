@@ -10,7 +10,7 @@ import { Uploads } from './uploads.ts'
 import { Organiser } from './organise.ts'
 import { Media } from './media.ts'
 import { PublicLink } from './public-link.ts'
-import { links, makeLink, members, revoke, share, unshare } from './sharing.ts'
+import { leave, links, makeLink, members, revoke, share, unshare } from './sharing.ts'
 import { describeError } from './errors.ts'
 import { answerPoster } from './posters.ts'
 import { sendBytesAsBlobs } from './fetch-blobs.ts'
@@ -98,6 +98,7 @@ const handlers: Handlers = {
   async members (_signal, id) { return await members(logged().session, id) },
   async share (_signal, id, username, role) { return await share(logged().session, id, username, role) },
   async unshare (_signal, id, username) { return await unshare(logged().session, id, username) },
+  async leave (_signal, id) { await leave(logged().session, id) },
   async links (_signal, id) { return await links(logged().session, id) },
   async createLink (_signal, id, options) { return await makeLink(logged().session, id, options) },
   async revokeLink (_signal, id, token) { return await revoke(logged().session, id, token) },

@@ -193,6 +193,8 @@ export interface WorkerMethods {
   /** Shares an album with a user of this node, or changes their role; answers the members. */
   share: (collectionId: string, username: string, role: 'viewer' | 'collaborator') => Promise<MemberView[]>
   unshare: (collectionId: string, username: string) => Promise<MemberView[]>
+  /** Leaves an album shared with this account. */
+  leave: (collectionId: string) => Promise<void>
   links: (collectionId: string) => Promise<LinkView[]>
   /** Makes a public link of an album; answers its links. */
   createLink: (collectionId: string, options: NewLink) => Promise<LinkView[]>

@@ -5,7 +5,8 @@
  * username; the only key it sees is a link's, inside the URL the owner copies to hand out.
  */
 import { createLink, listLinks, revokeLink, type LinkOptions, type OwnedLink } from '../../../src/client/links.ts'
-import { listMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
+import { leaveCollection, listMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
+import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import type { MemberRole } from '../../../src/format/record-ops.ts'
 import type { LinkView, MemberView } from './protocol.ts'
 import type { WorkerSession } from './session.ts'
@@ -47,4 +48,12 @@ export async function makeLink (session: WorkerSession, collectionId: string, op
 export async function revoke (session: WorkerSession, collectionId: string, token: string): Promise<LinkView[]> {
   await revokeLink(session.library, token)
   return await links(session, collectionId)
+}
+
+/** Leaves an album someone shares with this account, then syncs so that it drops from the view. */
+export async function leave (session: WorkerSession, collectionId: string): Promise<void> {
+  const shared = session.library.shared.get(collectionId)
+  if (shared == null) throw new NotFoundInLibraryError(`no album ${collectionId} is shared with you`)
+  await leaveCollection(session.account, shared)
+  await session.refresh()
 }
