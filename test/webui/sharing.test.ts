@@ -1,7 +1,8 @@
 /**
  * Sharing in the web UI, in Debian's chromium against a real node and gateway. A public link
  * opens in a fresh browser context with no account: the album's photos are decrypted in the
- * worker, a password link asks for its password, a no-download link offers no original, and
+ * worker, a password link asks for its password, a no-download link offers no original, an
+ * allow-upload link takes photos, and
  * expired or revoked links say so. No request carries the link's key (the URL fragment) or its
  * password. Sharing an album with another user through its share dialog lists them as a member
  * and puts the album in their "Shared with me", with their role; removing them takes it away,
@@ -55,6 +56,7 @@ describe('web UI: sharing', function () {
     fixtures = await mkdtemp(join(tmpdir(), 'obscura-webui-sharing-'))
     await makeJpeg(join(fixtures, 'harbour.jpg'))
     await makePng(join(fixtures, 'lighthouse.png'))
+    await makePng(join(fixtures, 'added.png'))
     web = await startWebNode({ accounts: { openSignup: true } })
     browser = await launchChromium()
     owner = await library(await account(web.url, 'ottoline'))
@@ -106,6 +108,19 @@ describe('web UI: sharing', function () {
     await viewer.locator('img').waitFor()
     expect(await viewer.getByRole('link', { name: 'Download' }).count()).to.equal(0)
     expectNoLeak(requests, link.url, LINK_PASSWORD)
+    await context.close()
+  })
+
+  it('adds photos through a link that allows it', async function () {
+    const link = await createLink(owner, album, { allowUpload: true })
+    const { context, page } = await visitor()
+    await page.goto(link.url)
+    await page.locator('link-page .tile').nth(1).waitFor()
+    await page.getByText('Add photos').locator('input').setInputFiles(join(fixtures, 'added.png'))
+    await page.locator('link-page .tile img').nth(2).waitFor()
+    await screenshot(page, 'link-upload')
+    await owner.sync()
+    expect([...(owner.collections.get(album.id) as CollectionState).items.values()].map((i) => i.name)).to.include('added.png')
     await context.close()
   })
 
@@ -161,7 +176,7 @@ describe('web UI: sharing', function () {
     await member.page.getByRole('link', { name: 'Albums' }).click()
     const sharedList = member.page.getByRole('list', { name: 'Shared with me' })
     await sharedList.getByText('Harbour Days').waitFor()
-    expect(await sharedList.textContent()).to.match(/collaborator · shared by ottoline · 2 items/)
+    expect(await sharedList.textContent()).to.match(/collaborator · shared by ottoline · 3 items/)
     await screenshot(member.page, 'shared-with-me')
 
     await dialog.getByRole('button', { name: 'Remove bartholomew' }).click()
@@ -188,9 +203,9 @@ describe('web UI: sharing', function () {
     await dialog.getByLabel('Password').fill(LINK_PASSWORD)
     await dialog.getByLabel('Allow downloading originals').uncheck()
     await dialog.getByRole('button', { name: 'Create link' }).click()
-    // Newest first, above the links the tests before this one made.
-    const made = dialog.getByRole('listitem').first()
-    await dialog.getByRole('list', { name: 'Links' }).getByRole('listitem').nth(4).waitFor()
+    // The only link with a device limit, among those the tests before this one made.
+    const made = dialog.getByRole('listitem').filter({ hasText: / of 3 devices/ })
+    await made.waitFor()
     const url = made.getByLabel('Link URL')
     const linkUrl = await url.inputValue()
     expect(linkUrl).to.match(new RegExp(`^${web.url}/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}$`))

@@ -2,7 +2,8 @@
  * The page a public link opens, for viewers without an account: /s/<token>#<key>. The whole URL
  * goes to the crypto worker, which opens the link (the key stays in the fragment, which browsers
  * never send), asks for the password when the link has one, and decrypts the album's thumbnails
- * and photos. Expired and revoked links say so; a no-download link offers no original.
+ * and photos. Expired and revoked links say so; a no-download link offers no original; an
+ * allow-upload link takes new photos.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
@@ -49,6 +50,7 @@ export class LinkPage extends LitElement {
   @state() private gone?: string
   @state() private thumbs = new Map<string, string>()
   @state() private shown?: { id: string, url: string, name: string }
+  @state() private uploading = false
   private busy = false
 
   override connectedCallback (): void {
@@ -90,6 +92,22 @@ export class LinkPage extends LitElement {
     }
   }
 
+  private async onPicked (event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement
+    const files = [...(input.files ?? [])]
+    input.value = ''
+    if (files.length === 0) return
+    this.uploading = true
+    try {
+      this.album = await store.worker.call('linkUpload', [files])
+      for (const item of this.album.items) if (!this.thumbs.has(item.id)) void this.loadThumb(item.id)
+    } catch (err) {
+      this.error = describe(err)
+    } finally {
+      this.uploading = false
+    }
+  }
+
   private close (): void {
     if (this.shown != null) URL.revokeObjectURL(this.shown.url)
     this.shown = undefined
@@ -116,6 +134,8 @@ export class LinkPage extends LitElement {
     return html`
       <h1>${album.name}</h1>
       <p class="muted">${album.items.length} ${album.items.length === 1 ? 'item' : 'items'} shared with you${album.expiresAt != null ? html` · until ${new Date(album.expiresAt).toLocaleString()}` : nothing}</p>
+      ${album.allowUpload ? html`<p><label class="button">${this.uploading ? 'Adding…' : 'Add photos'}
+        <input type="file" multiple accept="image/*,video/*" hidden ?disabled=${this.uploading} @change=${(e: Event) => { void this.onPicked(e) }}></label></p>` : nothing}
       ${this.error != null ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <div class="grid">${album.items.map((item) => html`
         <button class="tile" aria-label=${item.name} @click=${() => { void this.show(item.id, item.name) }}>

@@ -94,6 +94,7 @@ const handlers: Handlers = {
     return publicLink.view()
   },
   async linkThumbnail (signal, itemId) { return await opened().thumbnail(itemId, signal) },
+  async linkUpload (signal, files) { return await opened().upload(files, signal) },
   async linkPicture (signal, itemId) { return await opened().picture(itemId, signal) },
   async members (_signal, id) { return await members(logged().session, id) },
   async share (_signal, id, username, role) { return await share(logged().session, id, username, role) },

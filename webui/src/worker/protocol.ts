@@ -187,6 +187,8 @@ export interface WorkerMethods {
   /** Opens a public link URL (its key is in the fragment); LINK_PASSWORD when a password is needed or wrong. */
   openLink: (url: string, password: string | undefined, device: string) => Promise<LinkAlbumView>
   linkThumbnail: (itemId: string) => Promise<Blob | null>
+  /** Adds files through an allow-upload link; answers the album as it is now. */
+  linkUpload: (files: File[]) => Promise<LinkAlbumView>
   /** The original, or a preview when the link is no-download. */
   linkPicture: (itemId: string) => Promise<Blob>
   members: (collectionId: string) => Promise<MemberView[]>

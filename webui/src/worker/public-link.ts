@@ -3,12 +3,13 @@
  * URL fragment (the page hands the whole URL to the worker; browsers never send a fragment), the
  * password, if any, is stretched here, and the page receives only a plain list of the items.
  * Thumbnails and photos are decrypted here like a logged-in library's; originals are refused
- * when the owner made the link no-download.
+ * when the owner made the link no-download. A link that allows it takes new photos too.
  */
-import { openLink, type OpenedLink } from '../../../src/client/links.ts'
+import { openLink, syncLink, uploadToLink, type OpenedLink } from '../../../src/client/links.ts'
 import { openItem, readPart, type OpenedItem } from '../../../src/client/download.ts'
 import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { collect, downscale } from './thumbnails.ts'
+import { sourceOf } from './uploads.ts'
 import type { ItemView, LinkAlbumView } from './protocol.ts'
 
 export class PublicLink {
@@ -29,6 +30,13 @@ export class PublicLink {
       .map((item) => ({ id: item.id, name: item.name, mime: item.mime, kind: item.kind, size: item.size, takenAt: item.takenAt, addedAt: item.addedAt, favorite: false, archived: false }))
       .sort((a, b) => b.takenAt - a.takenAt)
     return { name: this.link.collection.name ?? 'Shared album', items, noDownload: this.link.noDownload, allowUpload: this.link.allowUpload, ...(this.link.expiresAt != null ? { expiresAt: this.link.expiresAt } : {}) }
+  }
+
+  /** Adds files to the album, when the link allows it (charged to the owner), and answers the new view. */
+  async upload (files: File[], signal: AbortSignal): Promise<LinkAlbumView> {
+    await uploadToLink(this.link, files.map(sourceOf), { signal })
+    await syncLink(this.link, signal)
+    return this.view()
   }
 
   private async open (itemId: string): Promise<OpenedItem> {

@@ -34,7 +34,7 @@ async function * chunksOf (stream: ReadableStream<Uint8Array>): AsyncGenerator<U
 }
 
 /** An upload source over a File: streamed for hashing and encryption, sliced for metadata. */
-function sourceOf (file: File): UploadSource & MediaSource {
+export function sourceOf (file: File): UploadSource & MediaSource {
   return {
     name: file.name,
     size: file.size,
