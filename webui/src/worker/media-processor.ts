@@ -6,6 +6,7 @@
  * cannot decode (HEIC in Chromium) is stored without renditions and says so in a note.
  */
 import { readMetadata } from '../../../src/media/metadata.ts'
+import { drawScaled } from './canvas.ts'
 import { findEmbeddedVideo } from '../../../src/media/motion-photo.ts'
 import { readAll, sourceReader } from '../../../src/media/reader.ts'
 import { isVideoFormat, sniffFormat } from '../../../src/media/sniff.ts'
@@ -19,15 +20,8 @@ const MAX_IMAGE_BYTES = 256 * 1024 * 1024
 export type PosterSource = (source: MediaSource, signal?: AbortSignal) => Promise<Blob | undefined>
 
 async function rendition (bitmap: ImageBitmap, longest: number): Promise<Rendition> {
-  const scale = Math.min(1, longest / Math.max(bitmap.width, bitmap.height))
-  const width = Math.max(1, Math.round(bitmap.width * scale))
-  const height = Math.max(1, Math.round(bitmap.height * scale))
-  const canvas = new OffscreenCanvas(width, height)
-  const context = canvas.getContext('2d')
-  if (context == null) throw new Error('no 2d canvas in this worker')
-  context.imageSmoothingQuality = 'high'
-  context.drawImage(bitmap, 0, 0, width, height)
-  const blob = await canvas.convertToBlob({ type: 'image/webp', quality: longest === THUMBNAIL_SIZE ? 0.78 : 0.85 })
+  const quality = longest === THUMBNAIL_SIZE ? 0.78 : 0.85
+  const { blob, width, height } = await drawScaled(bitmap, longest / Math.max(bitmap.width, bitmap.height), quality)
   return { bytes: new Uint8Array(await blob.arrayBuffer()), mime: blob.type, width, height }
 }
 

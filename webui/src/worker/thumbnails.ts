@@ -7,6 +7,7 @@
  * into view); a request the page cancels stops where it is.
  */
 import { readPart, type PartName } from '../../../src/client/download.ts'
+import { drawScaled } from './canvas.ts'
 import type { WorkerSession } from './session.ts'
 
 /** Largest original decoded to make a thumbnail when the manifest has none. */
@@ -25,15 +26,7 @@ export async function collect (parts: AsyncIterable<Uint8Array>, type: string): 
 export async function downscale (blob: Blob, side = THUMB_SIDE): Promise<Blob> {
   const bitmap = await createImageBitmap(blob)
   try {
-    const scale = Math.min(1, side / Math.min(bitmap.width, bitmap.height))
-    const width = Math.max(1, Math.round(bitmap.width * scale))
-    const height = Math.max(1, Math.round(bitmap.height * scale))
-    const canvas = new OffscreenCanvas(width, height)
-    const context = canvas.getContext('2d')
-    if (context == null) throw new Error('no 2d context in this worker')
-    context.imageSmoothingQuality = 'high'
-    context.drawImage(bitmap, 0, 0, width, height)
-    return await canvas.convertToBlob({ type: 'image/webp', quality: 0.82 })
+    return (await drawScaled(bitmap, side / Math.min(bitmap.width, bitmap.height), 0.82)).blob
   } finally {
     bitmap.close()
   }
