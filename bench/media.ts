@@ -3,8 +3,9 @@
  * metadata, thumbnail and preview, encryption, upload and commit — on 200 generated
  * 12-megapixel JPEGs (4000×3000, a smooth random picture with grain, ~2 MB each, each with its
  * own EXIF), into a node running in its own process. Each stage's busy time is measured inside
- * the same run: the content tag's hash and the processor's stages are wrapped, requests to the
- * node are timed while any is in flight, and encryption is timed apart on the same files. The
+ * the same run: the processor's stages are wrapped, requests to the node are timed while any is
+ * in flight, and encryption (with the content tag, hashed in the same read) is timed apart on the
+ * same files. The
  * pipeline overlaps the next photo's media work with this one's upload, so the stages add up to
  * more than the wall time; shares are of their sum. The same files uploaded without the media
  * step give the baseline.
@@ -19,11 +20,11 @@ import { signup } from '../src/client/session.ts'
 import { Library } from '../src/client/library.ts'
 import { createStreamEncryptor } from '../src/crypto/stream.ts'
 import { newKey } from '../src/crypto/wrap.ts'
-import { fileSource, nodeSha256Stream } from '../node/cli/files.ts'
+import { fileSource } from '../node/cli/files.ts'
 import { createNodeMediaProcessor } from '../node/media/processor.ts'
 import { MiB, mbPerSecond, round, type BenchResult } from './lib.ts'
 import { startNodeProcess } from './processes.ts'
-import type { Sha256Stream } from '../src/crypto/content-tag.ts'
+import { createSha256Hasher, hashingAlong } from '../src/crypto/content-tag.ts'
 import type { MediaProcessor } from '../src/media/index.ts'
 
 const PHOTOS = 200
@@ -58,18 +59,7 @@ async function makePhotos (dir: string): Promise<Array<UploadSource & { path: st
   return sources
 }
 
-interface StageTimes { network: number, tag: number, describe: number, metadata: number, decode: number, preview: number, thumbnail: number, thumbnailBytes: number, previewBytes: number }
-
-function timedHash (times: StageTimes): Sha256Stream {
-  return async (source, signal) => {
-    const started = performance.now()
-    try {
-      return await nodeSha256Stream(source, signal)
-    } finally {
-      times.tag += performance.now() - started
-    }
-  }
-}
+interface StageTimes { network: number, describe: number, metadata: number, decode: number, preview: number, thumbnail: number, thumbnailBytes: number, previewBytes: number }
 
 function timedProcessor (times: StageTimes): MediaProcessor {
   const inner = createNodeMediaProcessor()
@@ -94,7 +84,9 @@ async function encryptOnly (sources: Array<UploadSource & { path: string }>): Pr
   const started = performance.now()
   for (const source of sources) {
     const encryptor = createStreamEncryptor(newKey())
-    for await (const chunk of encryptor.encrypt([new Uint8Array(await readFile(source.path))])) void chunk
+    const hasher = await createSha256Hasher()
+    for await (const chunk of encryptor.encrypt(hashingAlong([new Uint8Array(await readFile(source.path))], hasher))) void chunk
+    hasher.digest()
   }
   return performance.now() - started
 }
@@ -108,12 +100,12 @@ export async function run (): Promise<BenchResult> {
     const generateMs = performance.now() - generated
     const bytes = sources.reduce((sum, s) => sum + s.size, 0)
 
-    const times: StageTimes = { network: 0, tag: 0, describe: 0, metadata: 0, decode: 0, preview: 0, thumbnail: 0, thumbnailBytes: 0, previewBytes: 0 }
-    const totalMs = await uploadTo(join(work, 'node'), sources, { media: timedProcessor(times), sha256Stream: timedHash(times) }, times)
-    const plainMs = await uploadTo(join(work, 'node-plain'), sources, { sha256Stream: nodeSha256Stream })
+    const times: StageTimes = { network: 0, describe: 0, metadata: 0, decode: 0, preview: 0, thumbnail: 0, thumbnailBytes: 0, previewBytes: 0 }
+    const totalMs = await uploadTo(join(work, 'node'), sources, { media: timedProcessor(times) }, times)
+    const plainMs = await uploadTo(join(work, 'node-plain'), sources, {})
     const encryptMs = await encryptOnly(sources)
     const other = times.describe - times.metadata - times.decode - times.preview - times.thumbnail
-    const stages = times.tag + times.describe + encryptMs + times.network
+    const stages = times.describe + encryptMs + times.network
     const share = (ms: number): { value: number, unit: string } => ({ value: round(ms / stages * 100, 1), unit: '%' })
     const perPhoto = (ms: number): string => `${round(ms / PHOTOS, 1)}`
     return {
@@ -123,13 +115,12 @@ export async function run (): Promise<BenchResult> {
         'photos per second, originals only (no media step)': { value: round(PHOTOS / (plainMs / 1000)), unit: 'photos/s' },
         'whole pipeline throughput': { value: round(mbPerSecond(bytes, totalMs)), unit: 'MB/s' },
         'wall time per photo': { value: round(totalMs / PHOTOS, 1), unit: 'ms' },
-        'share: content tag (SHA-256)': share(times.tag),
         'share: metadata (EXIF, container)': share(times.metadata),
         'share: decode + orient + resize': share(times.decode),
         'share: preview encode (1440 px JPEG)': share(times.preview),
         'share: thumbnail encode (256 px JPEG)': share(times.thumbnail),
         'share: reading files for the media step': share(other),
-        'share: encrypt (AES-256-GCM + CIDs)': share(encryptMs),
+        'share: encrypt (AES-256-GCM + CIDs + content tag)': share(encryptMs),
         'share: upload + commit (requests in flight)': share(times.network),
         'average photo size': { value: round(bytes / PHOTOS / MiB), unit: 'MiB' },
         'average preview size': { value: round(times.previewBytes / PHOTOS / 1024, 0), unit: 'KiB' },
@@ -139,7 +130,7 @@ export async function run (): Promise<BenchResult> {
         `${PHOTOS} JPEGs of ${WIDTH}×${HEIGHT}, generated in ${round(generateMs / 1000, 1)} s (not counted)`,
         'client in this process, node in its own process, over loopback HTTP; one file at a time, blocks of a file uploaded 4 at a time',
         'stages overlap (the next photo is described while this one uploads), so shares are of the summed busy time, not of the wall time',
-        `busy ms per photo: tag ${perPhoto(times.tag)}, metadata ${perPhoto(times.metadata)}, decode+resize ${perPhoto(times.decode)}, preview ${perPhoto(times.preview)}, thumbnail ${perPhoto(times.thumbnail)}, reading ${perPhoto(other)}, encrypt ${perPhoto(encryptMs)}, upload+commit ${perPhoto(times.network)}; wall ${perPhoto(totalMs)}`
+        `busy ms per photo: metadata ${perPhoto(times.metadata)}, decode+resize ${perPhoto(times.decode)}, preview ${perPhoto(times.preview)}, thumbnail ${perPhoto(times.thumbnail)}, reading ${perPhoto(other)}, encrypt ${perPhoto(encryptMs)}, upload+commit ${perPhoto(times.network)}; wall ${perPhoto(totalMs)}`
       ]
     }
   } finally {
@@ -164,7 +155,7 @@ function timeRequests (library: Library, times: StageTimes): void {
 }
 
 /** Uploads `sources` to a fresh node as a new user; returns the upload's wall time in ms. */
-async function uploadTo (dataDir: string, sources: UploadSource[], options: Pick<UploadOptions, 'media' | 'sha256Stream'>, times?: StageTimes): Promise<number> {
+async function uploadTo (dataDir: string, sources: UploadSource[], options: Pick<UploadOptions, 'media'>, times?: StageTimes): Promise<number> {
   const node = await startNodeProcess(dataDir)
   try {
     const library = new Library((await signup(node.url, 'bench', 'bench password 1')).account)

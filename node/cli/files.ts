@@ -4,7 +4,6 @@
  * first, renamed only once every block has verified and decrypted, so a failed download never
  * leaves a corrupted file under the real name.
  */
-import { createHash } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -16,7 +15,6 @@ import { formatBytes, ProgressBar } from './progress.ts'
 import type { NodeApi } from '../../src/client/api.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
 import type { UploadSource } from '../../src/client/upload.ts'
-import type { Sha256Stream } from '../../src/crypto/content-tag.ts'
 
 const SKIPPED = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini'])
 
@@ -27,16 +25,6 @@ export function fileSource (path: string, size: number, mtime: number): UploadSo
     mtime,
     open: () => createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Uint8Array>
   }
-}
-
-/** node:crypto's streaming SHA-256: about three times the portable WebAssembly one. */
-export const nodeSha256Stream: Sha256Stream = async (source, signal) => {
-  const hash = createHash('sha256')
-  for await (const piece of source) {
-    signal?.throwIfAborted()
-    hash.update(piece)
-  }
-  return new Uint8Array(hash.digest())
 }
 
 /** Every regular file under `paths`, recursively, in a stable order. */

@@ -5,6 +5,8 @@
  */
 import { commands } from './commands/index.ts'
 import { formatCliError } from './errors.ts'
+import { httpFetch } from './http-fetch.ts'
+import { useFetch } from '../../src/client/fetch.ts'
 
 function usage (): string {
   const width = Math.max(...Object.keys(commands).map((n) => n.length))
@@ -41,6 +43,7 @@ async function main (argv: string[]): Promise<number> {
   return await command.run(rest) ?? 0
 }
 
+useFetch(httpFetch)
 try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (err) {

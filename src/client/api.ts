@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import { fromBase64, toBase64 } from './encoding.ts'
 import { ApiError, BadResponseError, NodeUnreachableError } from './errors.ts'
+import { clientFetch } from './fetch.ts'
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
 
@@ -230,7 +231,7 @@ export class NodeApi {
     }
     let res: Response
     try {
-      res = await fetch(this.url + path, { method, headers, body: payload, signal: options?.signal })
+      res = await clientFetch(this.url + path, { method, headers, body: payload, signal: options?.signal })
     } catch (err) {
       if ((err as Error).name === 'AbortError' || options?.signal?.aborted === true) throw err
       throw new NodeUnreachableError(this.url, { cause: err })

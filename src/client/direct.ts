@@ -17,6 +17,7 @@
 import { verifyBlock, type CID } from '../format/cid.ts'
 import { Batcher } from './batcher.ts'
 import { ApiError, BadResponseError } from './errors.ts'
+import { clientFetch } from './fetch.ts'
 import type { ApiCommitOutcome, ApiReadGrant, ApiS3Config, ApiUploadGrant, NodeApi } from './api.ts'
 import type { BlockSender, BlockTransport, TransferStats } from './blocks.ts'
 
@@ -93,7 +94,7 @@ async function bucketRequest (url: string, init: RequestInit, attempts: number):
     let res: Response | undefined
     let reason = ''
     try {
-      res = await fetch(url, init)
+      res = await clientFetch(url, init)
     } catch (err) {
       if (init.signal?.aborted === true) throw init.signal.reason
       reason = (err as Error).message

@@ -4,8 +4,19 @@
  * `add` op per target collection, committed in batches. An upload journal remembers each file's
  * key, salt and finished blocks, so an interrupted upload resumes by re-encrypting to the same
  * blocks and sending only the missing ones.
+ *
+ * [Note: one read per new file] Only a file of the same size as an item the library holds (or
+ * one met earlier in this upload) can be a duplicate. Such a file is read twice: once for its
+ * content tag, to skip it without sending anything if it is known, then to encrypt it. Any
+ * other file, which is most of a photo library, is read once: its tag is hashed along with the
+ * encryption. Its journal entry cannot be keyed by a tag not yet known, so it is keyed by the
+ * file's name, size and modification time instead (HMAC'd under the dedup key).
  */
-import { contentTagOfStream, type Sha256Stream } from '../crypto/content-tag.ts'
+import { contentTagOfStream, createSha256Hasher, hashingAlong } from '../crypto/content-tag.ts'
+import { contentTag } from '../crypto/dedup.ts'
+import { hmacSha256 } from '../crypto/hash.ts'
+import { utf8 } from '../crypto/bytes.ts'
+import { LABELS } from '../crypto/labels.ts'
 import { toHex } from '../crypto/bytes.ts'
 import { createStreamEncryptor } from '../crypto/stream.ts'
 import { newId } from '../format/ids.ts'
@@ -58,8 +69,6 @@ export interface UploadOptions {
   concurrency?: number
   /** Items per commit. */
   batchSize?: number
-  /** A faster streaming SHA-256 than the portable default, where the platform has one. */
-  sha256Stream?: Sha256Stream
   /**
    * Reads metadata and makes thumbnails and previews (src/media); with one, Live Photo halves
    * are paired into one item. Without one, originals are stored alone.
@@ -90,6 +99,10 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
   const tags = library.contentTagIndex()
   // A still uploaded alone earlier does not stand for the Live Photo it turns out to belong to.
   const liveTags = new Map(library.items().filter((r) => r.item.kind === 'live').map((r) => [toHex(r.item.contentTag), r]))
+  // See [Note: one read per new file].
+  const knownSizes = new Set([...tags.values()].map((r) => r.item.size))
+  const liveSizes = new Set([...liveTags.values()].map((r) => r.item.size))
+  const sizesThisRun = new Set<number>()
   const uploader = new BlockUploader(api, { concurrency: options.concurrency, signal: options.signal })
   const batch = new Batch(library, targets, options)
   const result: UploadResult = { uploaded: 0, skipped: 0, items: [], live: 0 }
@@ -103,11 +116,15 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
   // already holds are not described; a duplicate within this run may be, needlessly but harmlessly.
   const prepare = (unit: UploadUnit<UploadSource> | undefined): Promise<Prepared> | undefined => {
     if (unit == null) return undefined
+    const size = unit.source.size
+    const mayBeKnown = (unit.motion != null ? liveSizes : knownSizes).has(size) || sizesThisRun.has(size)
+    sizesThisRun.add(size)
     const prepared = (async (): Promise<Prepared> => {
-      const tag = await contentTagOfStream(keys.dedupKey, unit.source.open(), { signal: options.signal, sha256Stream: options.sha256Stream })
+      if (!mayBeKnown) return { described: await describeUnit(options.media, unit, options.signal) }
+      const tag = await contentTagOfStream(keys.dedupKey, unit.source.open(), { signal: options.signal })
       const tagHex = toHex(tag)
       const known = unit.motion != null ? liveTags.has(tagHex) : tags.has(tagHex)
-      return { tag, tagHex, described: known ? undefined : await describeUnit(options.media, unit, options.signal) }
+      return { tagged: { tag, tagHex }, described: known ? undefined : await describeUnit(options.media, unit, options.signal) }
     })()
     prepared.catch(() => {}) // awaited in turn below; an abort must not surface as unhandled first
     return prepared
@@ -119,25 +136,28 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
     const size = source.size + (unit.motion?.size ?? 0)
     options.signal?.throwIfAborted()
     options.onProgress?.({ type: 'obscura:upload:file-start', name: source.name, size, index, count: units.length })
-    const { tag, tagHex, described } = await (next as Promise<Prepared>)
+    const { tagged, described } = await (next as Promise<Prepared>)
     next = prepare(units[index + 1])
-    const existing = unit.motion != null ? liveTags.get(tagHex) : tags.get(tagHex)
-    const earlier = unit.motion != null && thisRun.get(tagHex)?.summary.kind !== 'live' ? undefined : thisRun.get(tagHex)
-    if (existing != null || earlier != null) {
-      if (existing != null) {
-        const fileKey = fileKeyOf(existing.collection, existing.item)
-        await batch.add(existing.item.id, fileKey, existing.item.manifest, { ...summaryOf(existing), contentTag: tag }, tagHex)
-      } else if (earlier != null) {
-        await batch.add(earlier.itemId, earlier.fileKey, earlier.manifestCid, earlier.summary, tagHex)
+    if (tagged != null) {
+      const { tag, tagHex } = tagged
+      const existing = unit.motion != null ? liveTags.get(tagHex) : tags.get(tagHex)
+      const earlier = unit.motion != null && thisRun.get(tagHex)?.summary.kind !== 'live' ? undefined : thisRun.get(tagHex)
+      if (existing != null || earlier != null) {
+        if (existing != null) {
+          const fileKey = fileKeyOf(existing.collection, existing.item)
+          await batch.add(existing.item.id, fileKey, existing.item.manifest, { ...summaryOf(existing), contentTag: tag }, tagHex)
+        } else if (earlier != null) {
+          await batch.add(earlier.itemId, earlier.fileKey, earlier.manifestCid, earlier.summary, tagHex)
+        }
+        result.skipped++
+        options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size, skipped: 'duplicate' })
+        continue
       }
-      result.skipped++
-      options.onProgress?.({ type: 'obscura:upload:file-done', name: source.name, size, skipped: 'duplicate' })
-      continue
     }
-    const sent = await encryptAndSend(library, unit, described ?? await describeUnit(options.media, unit, options.signal), tag, tagHex, uploader, options)
-    thisRun.set(tagHex, sent)
+    const sent = await encryptAndSend(library, unit, described ?? await describeUnit(options.media, unit, options.signal), tagged, uploader, options)
+    thisRun.set(sent.tagHex, sent)
     const { itemId, fileKey, manifestCid, summary } = sent
-    await batch.add(itemId, fileKey, manifestCid, summary, tagHex)
+    await batch.add(itemId, fileKey, manifestCid, summary, sent.journalKey)
     result.uploaded++
     if (summary.kind === 'live') result.live++
     result.items.push(itemId)
@@ -147,7 +167,17 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
   return result
 }
 
-interface Prepared { tag: Uint8Array, tagHex: string, described?: DescribedUnit }
+interface Tagged { tag: Uint8Array, tagHex: string }
+
+/** A unit looked at ahead of its turn: tagged only when it may be a duplicate, described unless it is one. */
+interface Prepared { tagged?: Tagged, described?: DescribedUnit }
+
+interface Sent extends Tagged { itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary, journalKey: string }
+
+/** The journal key of a file read once (see [Note: one read per new file]). */
+function sourceJournalKey (dedupKey: Uint8Array, source: UploadSource): string {
+  return 's' + toHex(hmacSha256(dedupKey, utf8(`${LABELS.journalSource}\0${source.name}\0${source.size}\0${Math.floor(source.mtime)}`)))
+}
 
 type Summary = Pick<AddOp, 'name' | 'size' | 'mime' | 'kind' | 'takenAt' | 'addedAt'> & { contentTag: Uint8Array }
 
@@ -156,18 +186,19 @@ function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
   return { name, size, mime, kind, takenAt, addedAt: Date.now() }
 }
 
-async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSource>, described: DescribedUnit, tag: Uint8Array, tagHex: string, uploader: BlockUploader, options: UploadOptions): Promise<{ itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }> {
+async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSource>, described: DescribedUnit, tagged: Tagged | undefined, uploader: BlockUploader, options: UploadOptions): Promise<Sent> {
   const { keys } = library.account
   const source = unit.source
   for (const note of described.notes) options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note })
   const journal = options.journal
-  const resumed = await journal?.get(tagHex, keys.masterKey)
+  const journalKey = tagged?.tagHex ?? sourceJournalKey(keys.dedupKey, source)
+  const resumed = await journal?.get(journalKey, keys.masterKey)
   const itemId = resumed?.itemId ?? newId()
   const fileKey = resumed?.fileKey ?? newKey()
   // Three chunks in flight keep WebCrypto's threads busy while this thread reads and uploads.
   const encryptor = createStreamEncryptor(fileKey, { salt: resumed?.salt, signal: options.signal, parallel: 3 })
   const done = new Set(resumed?.uploaded ?? [])
-  await journal?.put(tagHex, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
+  await journal?.put(journalKey, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
 
   // The journal lists confirmed blocks only every 16 chunks, so after a crash the node holds
   // blocks the journal does not name. A resumed upload asks the node about those (a few
@@ -190,8 +221,9 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
     }
   }
 
+  const hasher = tagged == null ? await createSha256Hasher() : undefined
   let fileBytes = 0
-  for await (const chunk of encryptor.encrypt(source.open())) {
+  for await (const chunk of encryptor.encrypt(hasher != null ? hashingAlong(source.open(), hasher) : source.open())) {
     const cid = chunk.cid.toString()
     fileBytes += chunk.plaintextBytes
     const progress = fileBytes
@@ -202,10 +234,11 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
     }
     unconfirmed.push({ cid: chunk.cid, bytes: chunk.bytes, report })
     if (resumed == null || unconfirmed.length >= RESUME_CHECK_BATCH) await send(unconfirmed.splice(0))
-    if (journal != null && chunk.index % 16 === 15) await journal.put(tagHex, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
+    if (journal != null && chunk.index % 16 === 15) await journal.put(journalKey, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
   }
   await send(unconfirmed.splice(0))
   await uploader.flush()
+  const tag = tagged?.tag ?? contentTag(keys.dedupKey, (hasher as NonNullable<typeof hasher>).digest())
 
   const parts: Manifest['parts'] = { original: encryptor.descriptor() }
   for (const extra of described.parts) {
@@ -235,7 +268,7 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
   const sealed = await sealManifest(fileKey, itemId, manifest)
   await uploader.put(sealed.cid, sealed.bytes)
   await uploader.flush()
-  return { itemId, fileKey, manifestCid: sealed.cid, summary }
+  return { itemId, fileKey, manifestCid: sealed.cid, summary, tag, tagHex: toHex(tag), journalKey }
 }
 
 /** Encrypts and uploads one extra part (thumbnail, preview, motion) under the item's file key. */
@@ -265,7 +298,7 @@ class Batch {
     this.options = options
   }
 
-  async add (itemId: string, fileKey: Uint8Array, manifest: CID, summary: Summary, tagHex: string): Promise<void> {
+  async add (itemId: string, fileKey: Uint8Array, manifest: CID, summary: Summary, journalKey: string): Promise<void> {
     for (const target of this.targets) {
       const present = target.items.get(itemId)
       if (present != null) {
@@ -278,7 +311,7 @@ class Batch {
       this.ops.push({ op, target })
       this.links.set(target, [...(this.links.get(target) ?? []), manifest])
     }
-    this.journalKeys.push(tagHex)
+    this.journalKeys.push(journalKey)
     if (this.journalKeys.length >= (this.options.batchSize ?? 100)) await this.flush()
   }
 

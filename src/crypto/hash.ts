@@ -1,6 +1,6 @@
 /**
- * Hashing and key derivation: SHA-256 through Web Crypto (hardware-accelerated, async; used
- * for content addressing of bulk data), and HMAC-SHA-256 and HKDF-SHA-256 (RFC 2104, RFC 5869)
+ * Hashing and key derivation: SHA-256 through Web Crypto in browsers and OpenSSL under Node
+ * (native.ts; used for content addressing of bulk data), and HMAC-SHA-256 and HKDF-SHA-256 (RFC 2104, RFC 5869)
  * through @noble/hashes, which are synchronous and only ever see short inputs. Every HKDF call
  * in Obscura passes an `obscura/v1/...` label as `info` so that no two derivations can
  * produce the same key (see docs/FORMAT.md, "Labels").
@@ -9,6 +9,7 @@ import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 import { assertBytes, assertInteger, utf8 } from './bytes.ts'
+import { nodeCrypto } from './native.ts'
 
 /**
  * Web Crypto's TypeScript types demand an ArrayBuffer-backed view (not SharedArrayBuffer);
@@ -18,9 +19,10 @@ export function bufferSource (bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes as Uint8Array<ArrayBuffer>
 }
 
-/** SHA-256 through Web Crypto. */
+/** SHA-256 through Web Crypto, or node:crypto under Node. */
 export async function sha256 (data: Uint8Array): Promise<Uint8Array> {
   assertBytes(data, undefined, 'sha256 data')
+  if (nodeCrypto != null) return new Uint8Array(nodeCrypto.createHash('sha256').update(data).digest())
   return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bufferSource(data)))
 }
 

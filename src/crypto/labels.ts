@@ -48,6 +48,8 @@ export const LABELS = {
   boxManifest: 'obscura/v1/box/manifest',
   /** HKDF info: key of the user's root collection (the list of their albums and folders). */
   rootCollectionKey: 'obscura/v1/root-collection-key',
+  /** HMAC message prefix (under the dedup key): names a file's upload journal entry by name, size and mtime. */
+  journalSource: 'obscura/v1/journal-source',
   /** Box: a file key kept in the client's upload journal, under the master key. */
   boxJournalFileKey: 'obscura/v1/box/journal-file-key',
   /** Sealed-box suffix: a collection key sealed to a member (full label obscura/v1/seal/collection-key). */

@@ -8,6 +8,7 @@
 import { assertBytes, assertInteger } from './bytes.ts'
 import { ChunkAuthenticationError, InvalidInputError, PaddingError, TrailingDataError, TruncatedStreamError } from './errors.ts'
 import { openChunk, openStreamKey } from './stream-keys.ts'
+import type { AesGcmKey } from './aead.ts'
 import { chunkCount, chunkRealLength } from './stream-layout.ts'
 import type { DecryptStreamOptions, StreamDescriptor } from './stream.ts'
 
@@ -22,7 +23,7 @@ function iteratorOf (source: Source): AsyncIterator<Uint8Array> | Iterator<Uint8
  * ChunkAuthenticationError, TruncatedStreamError (the chunk is genuine but says more chunks
  * follow), TrailingDataError (a genuine last chunk where more were expected) or PaddingError.
  */
-async function openAndUnpad (key: CryptoKey, size: number, index: number, sealed: Uint8Array): Promise<Uint8Array> {
+async function openAndUnpad (key: AesGcmKey, size: number, index: number, sealed: Uint8Array): Promise<Uint8Array> {
   assertBytes(sealed, undefined, `chunk ${index}`)
   const last = index === chunkCount(size) - 1
   const plaintext = await openChunk(key, index, last, sealed)

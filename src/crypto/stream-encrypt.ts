@@ -9,6 +9,7 @@ import type { CID } from 'multiformats/cid'
 import { assertBytes, wipe } from './bytes.ts'
 import { InvalidInputError } from './errors.ts'
 import { defaultRandom, randomBytes } from './random.ts'
+import { sealsAtOnce } from './aead.ts'
 import { sealChunk, streamCommitment, streamPayloadKey } from './stream-keys.ts'
 import { CHUNK_SIZE, paddedLength } from './stream-layout.ts'
 import type { SealedChunk, StreamDescriptor, StreamEncryptor, StreamEncryptorOptions } from './stream.ts'
@@ -61,9 +62,11 @@ export function createStreamEncryptor (fileKey: Uint8Array, options: StreamEncry
       }
     }
 
+    // Sealing that reads the buffer later (Web Crypto) gets a copy when several run at once.
+    const copy = parallel > 1 && !sealsAtOnce(key)
     const sealBuffer = (length: number, last: boolean, plaintextBytes: number): void => {
       const view = buffer.subarray(0, length)
-      submit(parallel > 1 ? view.slice() : view, last, plaintextBytes)
+      submit(copy ? view.slice() : view, last, plaintextBytes)
     }
 
     try {

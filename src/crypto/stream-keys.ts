@@ -6,7 +6,7 @@
  * AES-GCM alone does not guarantee (Albertini et al., "How to Abuse and Fix Authenticated
  * Encryption Without Key Commitment", USENIX Security 2022).
  */
-import { aesGcmOpen, aesGcmSeal, importAesGcmKey } from './aead.ts'
+import { aesGcmOpen, aesGcmSeal, importAesGcmKey, type AesGcmKey } from './aead.ts'
 import { assertBytes, constantTimeEqual, wipe } from './bytes.ts'
 import { KeyCommitmentError } from './errors.ts'
 import { hkdf } from './hash.ts'
@@ -21,7 +21,7 @@ export function streamCommitment (fileKey: Uint8Array, salt: Uint8Array): Uint8A
 }
 
 /** The non-extractable AES-256-GCM key of one part. */
-export async function streamPayloadKey (fileKey: Uint8Array, salt: Uint8Array): Promise<CryptoKey> {
+export async function streamPayloadKey (fileKey: Uint8Array, salt: Uint8Array): Promise<AesGcmKey> {
   assertBytes(fileKey, 32, 'file key')
   assertBytes(salt, 16, 'stream salt')
   const raw = hkdf(fileKey, { salt, info: LABELS.streamKey })
@@ -36,7 +36,7 @@ export async function streamPayloadKey (fileKey: Uint8Array, salt: Uint8Array): 
  * Checks the commitment in constant time, then returns the payload key. Throws
  * KeyCommitmentError before any chunk is touched when the key is not the one committed to.
  */
-export async function openStreamKey (fileKey: Uint8Array, descriptor: { salt: Uint8Array, commitment: Uint8Array }): Promise<CryptoKey> {
+export async function openStreamKey (fileKey: Uint8Array, descriptor: { salt: Uint8Array, commitment: Uint8Array }): Promise<AesGcmKey> {
   assertBytes(descriptor.commitment, 32, 'stream commitment')
   if (!constantTimeEqual(streamCommitment(fileKey, descriptor.salt), descriptor.commitment)) {
     throw new KeyCommitmentError()
@@ -44,10 +44,10 @@ export async function openStreamKey (fileKey: Uint8Array, descriptor: { salt: Ui
   return await streamPayloadKey(fileKey, descriptor.salt)
 }
 
-export async function sealChunk (key: CryptoKey, index: number, last: boolean, plaintext: Uint8Array): Promise<Uint8Array> {
+export async function sealChunk (key: AesGcmKey, index: number, last: boolean, plaintext: Uint8Array): Promise<Uint8Array> {
   return await aesGcmSeal(key, chunkNonce(index, last), plaintext)
 }
 
-export async function openChunk (key: CryptoKey, index: number, last: boolean, sealed: Uint8Array): Promise<Uint8Array | null> {
+export async function openChunk (key: AesGcmKey, index: number, last: boolean, sealed: Uint8Array): Promise<Uint8Array | null> {
   return await aesGcmOpen(key, chunkNonce(index, last), sealed)
 }

@@ -4,14 +4,17 @@ import { InvalidInputError } from '../../src/crypto/errors.ts'
 import { expectError, hex, toHex } from './helpers.ts'
 
 describe('crypto/hash', () => {
-  describe('sha256 (Web Crypto)', () => {
+  describe('sha256 (node:crypto under Node, Web Crypto in browsers)', () => {
     it('matches the FIPS 180-2 "abc" vector', async () => {
       expect(toHex(await sha256(new TextEncoder().encode('abc')))).to.equal('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
     })
 
-    it('agrees with the synchronous implementation', async () => {
-      const data = new Uint8Array(1000).fill(7)
-      expect(toHex(await sha256(data))).to.equal(toHex(sha256Sync(data)))
+    it('agrees with the synchronous implementation and with Web Crypto, on a view into a larger buffer too', async () => {
+      const whole = new Uint8Array(1024 * 1024 + 100).map((_, i) => i * 31)
+      for (const data of [new Uint8Array(1000).fill(7), whole.subarray(50, 50 + 1024 * 1024)]) {
+        const web = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data.slice()))
+        expect(toHex(await sha256(data))).to.equal(toHex(sha256Sync(data))).and.to.equal(toHex(web))
+      }
     })
 
     it('rejects a non-Uint8Array input with an exact message', async () => {

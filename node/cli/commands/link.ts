@@ -11,7 +11,7 @@ import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { parseFlags, parseInteger } from '../args.ts'
 import { deviceId, readPassword } from '../context.ts'
 import { UsageError } from '../errors.ts'
-import { collectFiles, downloadCollection, nodeSha256Stream, safeFileName } from '../files.ts'
+import { collectFiles, downloadCollection, safeFileName } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import type { Library } from '../../../src/client/library.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
@@ -122,7 +122,7 @@ async function upload (args: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError('no files found to upload')
   const link = await open(url)
   if (!link.allowUpload) throw new UsageError('the owner of this link does not accept uploads through it')
-  const result = await uploadToLink(link, files, { sha256Stream: nodeSha256Stream, media: createNodeMediaProcessor() })
+  const result = await uploadToLink(link, files, { media: createNodeMediaProcessor() })
   process.stdout.write(`Added ${result.uploaded} file${result.uploaded === 1 ? '' : 's'} to "${link.collection.name ?? link.collection.id}"; skipped ${result.skipped} already there.\n`)
   return 0
 }

@@ -11,7 +11,7 @@ import { uploadFiles } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
 import { UsageError } from '../errors.ts'
-import { collectFiles, downloadCollection, nodeSha256Stream, safeFileName } from '../files.ts'
+import { collectFiles, downloadCollection, safeFileName } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import { formatBytes, ProgressBar } from '../progress.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
@@ -45,7 +45,6 @@ export async function runUpload (args: string[]): Promise<number> {
     const result = await uploadFiles(library, files, {
       targets,
       journal: fileJournal(),
-      sha256Stream: nodeSha256Stream,
       media: createNodeMediaProcessor(),
       signal,
       onProgress: (event) => {
