@@ -142,11 +142,11 @@ export class PhotoViewer extends LitElement {
   }
 
   override render () {
-    const item = store.items.get(this.itemId)
+    const item = store.item(this.itemId)
     const thumb = cachedThumb(this.itemId)
     const index = this.ids.indexOf(this.itemId)
     return html`<div class="viewer" role="dialog" aria-modal="true" aria-label=${item?.name ?? 'Viewer'}>
-      <viewer-toolbar .item=${item} .info=${this.info} @toggle-info=${() => { this.info = !this.info }} @close=${this.close}></viewer-toolbar>
+      <viewer-toolbar .item=${item} .owned=${store.items.has(this.itemId)} .info=${this.info} @toggle-info=${() => { this.info = !this.info }} @close=${this.close}></viewer-toolbar>
       <div class="body">
         <div class="stage" tabindex="-1" @pointerdown=${this.pointerDown} @pointermove=${this.pointerMove} @pointerup=${this.pointerUp}
           @pointerenter=${() => { if (item?.kind === 'live') this.motion = true }} @pointerleave=${() => { this.motion = false }}>
