@@ -1,8 +1,9 @@
 /**
  * What the browser tests share: the built web UI (built here only when webui/dist is missing or
  * older than webui/src), a real node with the gateway serving that build on 127.0.0.1, Debian's
- * chromium through playwright-core with the flags DESIGN.md gives, and a recorder of every
- * request the page, its workers and its Service Worker make, with bodies.
+ * chromium through playwright-core with the flags DESIGN.md gives, a recorder of every request
+ * the page, its workers and its Service Worker make, with bodies, logging in through the login
+ * page, and waiting for tiles whose thumbnails really decoded.
  */
 import { execFile } from 'node:child_process'
 import { mkdir, readdir, stat } from 'node:fs/promises'
@@ -58,6 +59,29 @@ export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic'
 /** Debian's chromium, headless, each launch with a fresh profile (playwright makes a new user-data-dir). */
 export async function launchChromium (): Promise<Browser> {
   return await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS })
+}
+
+/**
+ * Logs in through the login page, with the password `account()` of test/sharing/helpers.ts
+ * gives `username`, and waits for the library to open.
+ */
+export async function logIn (page: Page, url: string, username: string): Promise<void> {
+  await page.goto(`${url}/login`)
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password').fill(`${username}-password-1`)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.getByRole('link', { name: 'Albums' }).waitFor()
+}
+
+/** Waits until `count` grid tiles show a thumbnail the browser decoded (not the neutral placeholder). */
+export async function waitForDecodedTiles (page: Page, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const decoded = await page.locator('photo-tile img').evaluateAll((imgs) => imgs.filter((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0).length)
+    if (decoded >= count) return
+    if (Date.now() > deadline) throw new Error(`${decoded} of ${count} thumbnails decoded after ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 export interface Recorded { url: string, method: string, body: Buffer | null, range?: string }

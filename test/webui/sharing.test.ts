@@ -20,7 +20,7 @@ import { uploadFiles } from '../../src/client/upload.ts'
 import { bytesSource } from '../helpers/client.ts'
 import { makeJpeg, makePng } from '../helpers/media.ts'
 import { account, library } from '../sharing/helpers.ts'
-import { ensureBuilt, findLeaks, launchChromium, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
+import { ensureBuilt, findLeaks, launchChromium, logIn, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
 import type { Library } from '../../src/client/library.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
 
@@ -147,11 +147,7 @@ describe('web UI: sharing', function () {
   /** Logs `username` (made by account() in ../sharing/helpers.ts) in through the login page, in a fresh context. */
   async function loggedIn (username: string): Promise<{ context: BrowserContext, page: Page }> {
     const { context, page } = await visitor()
-    await page.goto(`${web.url}/login`)
-    await page.getByLabel('Username').fill(username)
-    await page.getByLabel('Password').fill(`${username}-password-1`)
-    await page.getByRole('button', { name: 'Log in' }).click()
-    await page.getByRole('link', { name: 'Albums' }).waitFor()
+    await logIn(page, web.url, username)
     return { context, page }
   }
 

@@ -77,7 +77,8 @@ export class ObscuraApp extends LitElement {
 
   private upload (files: UploadFile[]): void {
     if (files.length === 0 || store.auth !== 'in') return
-    const collection = this.route.page === 'collection-page' ? this.route.params.id : undefined
+    // On an album shared with you, files go into it (the worker refuses them if you may only view it).
+    const collection = this.route.page === 'collection-page' || this.route.page === 'shared-collection-page' ? this.route.params.id : undefined
     store.worker.call('upload', [files, { collection, foldersFromPaths: true }]).catch((err: unknown) => { this.showToast({ id: Date.now(), message: describe(err), kind: 'error' }) })
   }
 

@@ -1,7 +1,7 @@
 /**
  * The full-screen viewer. It shows the tile's thumbnail at once, then the preview (or, for a
  * photo without one, the decrypted original); the original of a previewed photo loads on demand
- * or when zooming. Videos play while they stream through the Service Worker and can seek; Live
+ * or when zooming, except a HEIC's, which an <img> cannot show. Videos play while they stream through the Service Worker and can seek; Live
  * Photos play their motion part while hovered or pressed. Arrow keys and swipes move between
  * items, Escape closes, I opens the details panel; double-click zooms (loading the original) and
  * dragging then moves around the photo.
@@ -21,6 +21,9 @@ import { viewerStyles } from './viewer-styles.ts'
 import './viewer-info.ts'
 import './viewer-toolbar.ts'
 import type { ItemDetails } from '../worker/protocol.ts'
+
+/** Originals an <img> cannot show (the worker decodes HEIC for renditions only): their preview stands in. */
+const UNSHOWABLE = /^image\/(heic|heif)/
 
 @customElement('photo-viewer')
 export class PhotoViewer extends LitElement {
@@ -43,7 +46,7 @@ export class PhotoViewer extends LitElement {
     args: () => [this.itemId, this.original] as const,
     task: async ([itemId, wantOriginal], { signal }) => {
       const details = await store.worker.call('details', [itemId], signal)
-      const part = details.kind === 'video' || wantOriginal || !details.parts.includes('preview') ? 'original' : 'preview'
+      const part = details.kind === 'video' || (wantOriginal && !UNSHOWABLE.test(details.mime)) || !details.parts.includes('preview') ? 'original' : 'preview'
       const url = await partUrl(itemId, part, signal)
       for (const old of this.urls.splice(0)) releaseUrl(old)
       this.urls.push(url)
@@ -137,16 +140,16 @@ export class PhotoViewer extends LitElement {
       <img src=${url} alt=${details.name} class=${this.zoom ? 'zoomed' : ''} @dblclick=${this.toggleZoom} draggable="false"
         @error=${(e: Event) => { (e.target as HTMLElement).classList.add('broken') }}>
       ${details.kind === 'live' && this.motion ? html`<video class="motion" src=${`/_media/${details.id}/motion`} autoplay muted playsinline @ended=${() => { this.motion = false }}></video>` : nothing}
-      ${part === 'preview' && !this.original ? html`<button class="load-original" @click=${() => { this.original = true }}>Load original</button>` : nothing}
+      ${part === 'preview' && !this.original && !UNSHOWABLE.test(details.mime) ? html`<button class="load-original" @click=${() => { this.original = true }}>Load original</button>` : nothing}
     `
   }
 
   override render () {
-    const item = store.items.get(this.itemId)
+    const item = store.item(this.itemId)
     const thumb = cachedThumb(this.itemId)
     const index = this.ids.indexOf(this.itemId)
     return html`<div class="viewer" role="dialog" aria-modal="true" aria-label=${item?.name ?? 'Viewer'}>
-      <viewer-toolbar .item=${item} .info=${this.info} @toggle-info=${() => { this.info = !this.info }} @close=${this.close}></viewer-toolbar>
+      <viewer-toolbar .item=${item} .owned=${store.items.has(this.itemId)} .info=${this.info} @toggle-info=${() => { this.info = !this.info }} @close=${this.close}></viewer-toolbar>
       <div class="body">
         <div class="stage" tabindex="-1" @pointerdown=${this.pointerDown} @pointermove=${this.pointerMove} @pointerup=${this.pointerUp}
           @pointerenter=${() => { if (item?.kind === 'live') this.motion = true }} @pointerleave=${() => { this.motion = false }}>

@@ -1,6 +1,7 @@
 /**
  * The viewer's top bar: back, the item's name, and what one can do with it — favorite, details,
- * download the original, add to an album, archive, move to the trash.
+ * download the original, add to an album, archive, move to the trash. An item seen in an album
+ * someone shares with you is theirs: it offers details and download only.
  *
  * @fires close - the user left the viewer
  * @fires toggle-info - the details panel should open or close
@@ -28,6 +29,8 @@ export class ViewerToolbar extends LitElement {
 
   /** The item shown in the viewer. */
   @property({ attribute: false }) item?: ItemView
+  /** Whether the item is in the user's own library (else it is only in an album shared with them). */
+  @property({ type: Boolean }) owned = true
   /** Whether the details panel is open. */
   @property({ type: Boolean }) info = false
 
@@ -57,14 +60,19 @@ export class ViewerToolbar extends LitElement {
       <button class="icon" aria-label="Back" @click=${close}>${icon('left')}</button>
       <span class="name">${item?.name ?? ''}</span>
       ${item == null ? nothing : html`
-        <button class="icon fav" aria-label="Favorite" aria-pressed=${String(item.favorite)}
-          @click=${() => { void this.run(store.worker.call('setFlag', [[item.id], 'favorite', !item.favorite])) }}>${icon('heart', item.favorite)}</button>
+        ${this.owned ? html`<button class="icon fav" aria-label="Favorite" aria-pressed=${String(item.favorite)}
+          @click=${() => { void this.run(store.worker.call('setFlag', [[item.id], 'favorite', !item.favorite])) }}>${icon('heart', item.favorite)}</button>` : nothing}
         <button class="icon" aria-label="Details" aria-pressed=${String(this.info)} @click=${() => { this.dispatchEvent(new CustomEvent('toggle-info')) }}>${icon('info')}</button>
         <button class="icon" aria-label="Download original" @click=${() => { void this.run(downloadOriginal(item.id, item.name)) }}>${icon('download')}</button>
-        <button class="icon" aria-label="Add to album" @click=${() => { void this.addToAlbum(item) }}>${icon('album')}</button>
-        <button class="icon" aria-label=${item.archived ? 'Unarchive' : 'Archive'}
-          @click=${() => { void this.run(store.worker.call('setFlag', [[item.id], 'archived', !item.archived]), item.archived ? 'Back in your photos' : 'Archived') }}>${icon('archive')}</button>
-        <button class="icon" aria-label="Move to trash" @click=${() => { void this.trashItem(item) }}>${icon('trash')}</button>`}
+        ${this.owned ? this.renderOwnActions(item) : nothing}`}
     `
+  }
+
+  private renderOwnActions (item: ItemView) {
+    return html`
+      <button class="icon" aria-label="Add to album" @click=${() => { void this.addToAlbum(item) }}>${icon('album')}</button>
+      <button class="icon" aria-label=${item.archived ? 'Unarchive' : 'Archive'}
+        @click=${() => { void this.run(store.worker.call('setFlag', [[item.id], 'archived', !item.archived]), item.archived ? 'Back in your photos' : 'Archived') }}>${icon('archive')}</button>
+      <button class="icon" aria-label="Move to trash" @click=${() => { void this.trashItem(item) }}>${icon('trash')}</button>`
   }
 }

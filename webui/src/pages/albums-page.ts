@@ -1,7 +1,8 @@
 /**
  * Albums: every album as a card (newest item as the cover), a button to make one, and shortcuts
  * to the other collections of the library (favorites, archive, trash, map) — on a phone this is
- * where they live. Below them, the albums other users share with you, with your role.
+ * where they live. Below them, the albums other users share with you, with your role; each
+ * opens on its own page.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
@@ -9,8 +10,8 @@ import { StoreController, store } from '../state/store.ts'
 import { navigate } from '../state/router.ts'
 import { describe } from '../state/messages.ts'
 import { toast } from '../state/toast.ts'
-import { askText, confirmAction } from '../components/text-dialog.ts'
-import type { SharedView } from '../worker/protocol.ts'
+import { leaveShared } from '../state/actions.ts'
+import { askText } from '../components/text-dialog.ts'
 import { shared } from '../components/styles.ts'
 import { icon } from '../components/icons.ts'
 import '../components/collection-card.ts'
@@ -25,6 +26,7 @@ export class AlbumsPage extends LitElement {
     .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: 1.25rem 1rem; padding: 0 1.25rem 2rem; }
     .shared { list-style: none; padding: 0 1.25rem 6rem; margin: 0; display: grid; gap: .5rem; }
     .shared li { display: flex; gap: .75rem; align-items: baseline; }
+    .shared a { font-weight: 600; color: var(--fg); }
     h2 { padding: 0 1.25rem; font-size: 1.1rem; }
     @media (max-width: 600px) { .grid { grid-template-columns: repeat(2, 1fr); } }
   `]
@@ -64,13 +66,8 @@ export class AlbumsPage extends LitElement {
     if (sharedWithMe.length === 0) return nothing
     return html`<h2 id="shared">Shared with me</h2>
       <ul class="shared" aria-labelledby="shared">${sharedWithMe.map((s) => html`<li>
-        <strong>${s.name}</strong><span class="muted">${s.role} · shared by ${s.owner} · ${s.itemCount} item${s.itemCount === 1 ? '' : 's'}</span>
-        <button aria-label=${`Leave ${s.name}`} @click=${() => { void this.leave(s) }}>Leave</button>
+        <a href=${`/albums/shared/${s.id}`}>${s.name}</a><span class="muted">${s.role} · shared by ${s.owner} · ${s.itemIds.length} item${s.itemIds.length === 1 ? '' : 's'}</span>
+        <button aria-label=${`Leave ${s.name}`} @click=${() => { void leaveShared(s) }}>Leave</button>
       </li>`)}</ul>`
-  }
-
-  private async leave (s: SharedView): Promise<void> {
-    if (!await confirmAction({ heading: `Leave “${s.name}”?`, text: `You will no longer see it, until ${s.owner} shares it with you again.`, confirm: 'Leave', danger: true })) return
-    await store.worker.call('leave', [s.id]).then(() => { toast(`You left “${s.name}”`) }, (err: unknown) => { toast(describe(err), 'error') })
   }
 }

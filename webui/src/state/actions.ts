@@ -1,12 +1,14 @@
 /**
- * What one can do with selected items, as the selection bars and the viewer offer it. Each
- * action asks what it needs (an album, a confirmation), calls the worker, and says how it went.
+ * What one can do with selected items, as the selection bars and the viewer offer it, and
+ * leaving an album shared with you. Each action asks what it needs (an album, a confirmation),
+ * calls the worker, and says how it went.
  */
 import { store } from './store.ts'
 import { describe } from './messages.ts'
 import { toast } from './toast.ts'
 import { pickCollection } from '../components/collection-picker.ts'
 import { confirmAction } from '../components/text-dialog.ts'
+import type { SharedView } from '../worker/protocol.ts'
 
 export type ActionName = 'album' | 'favorite' | 'archive' | 'unarchive' | 'trash' | 'remove' | 'move' | 'restore' | 'delete'
 
@@ -55,6 +57,12 @@ export async function runAction (name: ActionName, ids: string[], collection?: s
       return await attempt(async () => { await w.call('deleteForever', [ids]) }, `${plural(n, 'item')} deleted`)
     }
   }
+}
+
+/** Leaves an album someone shares with this account, once confirmed. True when it happened. */
+export async function leaveShared (s: SharedView): Promise<boolean> {
+  if (!await confirmAction({ heading: `Leave “${s.name}”?`, text: `You will no longer see it, until ${s.owner} shares it with you again.`, confirm: 'Leave', danger: true })) return false
+  return await attempt(async () => { await store.worker.call('leave', [s.id]) }, `You left “${s.name}”`)
 }
 
 export const ACTION_LABELS: Record<ActionName, { label: string, icon: string }> = {

@@ -12,7 +12,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { WorkerClient } from './worker-client.ts'
 import { answerPosters } from './posters.ts'
-import type { CollectionView, EventMessage, ItemView, LibraryView, SavedSession, SessionPhase, UploadProgress } from '../worker/protocol.ts'
+import type { CollectionView, EventMessage, ItemView, LibraryView, SavedSession, SessionPhase, SharedView, UploadProgress } from '../worker/protocol.ts'
 
 const SESSION_KEY = 'obscura.session'
 const REFRESH_EVERY_MS = 30_000
@@ -24,8 +24,13 @@ export class AppStore extends EventTarget {
   auth: AuthState = 'starting'
   phase?: SessionPhase
   view?: LibraryView
+  /** Items of the user's own library. */
   items = new Map<string, ItemView>()
+  /** Items seen only in albums others share with the user (never in the timeline). */
+  sharedItems = new Map<string, ItemView>()
   collections = new Map<string, CollectionView>()
+  /** Albums and folders others share with the user. */
+  shared = new Map<string, SharedView>()
   /** Non-trashed, non-archived items, newest first. */
   timeline: ItemView[] = []
   upload?: UploadProgress
@@ -55,14 +60,22 @@ export class AppStore extends EventTarget {
   private setView (view: LibraryView): void {
     this.view = view
     this.items = new Map(view.items.map((i) => [i.id, i]))
+    this.sharedItems = new Map(view.sharedItems.map((i) => [i.id, i]))
     this.collections = new Map(view.collections.map((c) => [c.id, c]))
+    this.shared = new Map(view.shared.map((s) => [s.id, s]))
     this.timeline = view.items.filter((i) => i.trashedAt == null && !i.archived)
     this.changed()
   }
 
-  /** Items of a collection in display order. */
+  /** Any item the user can see: of their library or of an album shared with them. */
+  item (id: string): ItemView | undefined {
+    return this.items.get(id) ?? this.sharedItems.get(id)
+  }
+
+  /** Items of a collection (the user's own or one shared with them) in display order. */
   itemsOf (collectionId: string): ItemView[] {
-    return (this.collections.get(collectionId)?.itemIds ?? []).map((id) => this.items.get(id)).filter((i): i is ItemView => i != null)
+    const ids = (this.collections.get(collectionId) ?? this.shared.get(collectionId))?.itemIds ?? []
+    return ids.map((id) => this.item(id)).filter((i): i is ItemView => i != null)
   }
 
   async start (): Promise<void> {
@@ -141,7 +154,9 @@ export class AppStore extends EventTarget {
     this.auth = 'anonymous'
     this.view = undefined
     this.items = new Map()
+    this.sharedItems = new Map()
     this.collections = new Map()
+    this.shared = new Map()
     this.timeline = []
     this.upload = undefined
     this.changed()

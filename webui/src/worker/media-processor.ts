@@ -2,18 +2,19 @@
  * The browser's MediaProcessor (src/media/index.ts), run inside the crypto worker: metadata from
  * the portable parser, thumbnails and previews drawn with createImageBitmap (which applies the
  * EXIF orientation) on an OffscreenCanvas and encoded as WebP. Video posters need a <video>
- * element, which workers lack, so they are asked of the page (`poster`). What the browser
- * cannot decode (HEIC in Chromium) is stored without renditions and says so in a note.
+ * element, which workers lack, so they are asked of the page (`poster`). HEIC is decoded by
+ * libheif in WebAssembly (canvas.ts), as in the CLI. A format neither can decode is stored
+ * without renditions and says so in a note.
  */
 import { readMetadata } from '../../../src/media/metadata.ts'
-import { drawScaled } from './canvas.ts'
+import { decodeImage, drawScaled } from './canvas.ts'
 import { findEmbeddedVideo } from '../../../src/media/motion-photo.ts'
 import { readAll, sourceReader } from '../../../src/media/reader.ts'
-import { isVideoFormat, sniffFormat } from '../../../src/media/sniff.ts'
+import { FORMAT_MIME, isVideoFormat, sniffFormat } from '../../../src/media/sniff.ts'
 import { readStill, STILL_HEAD_BYTES } from '../../../src/media/stills.ts'
 import { PREVIEW_SIZE, THUMBNAIL_SIZE, type MediaDescription, type MediaProcessor, type MediaSource, type Rendition } from '../../../src/media/index.ts'
 
-const DRAWABLE = new Set(['jpeg', 'png', 'webp', 'gif', 'avif'])
+const DRAWABLE = new Set(['jpeg', 'png', 'webp', 'gif', 'avif', 'heif'])
 const MAX_IMAGE_BYTES = 256 * 1024 * 1024
 
 /** Asks the page for a poster frame of a video (a JPEG or WebP Blob), or undefined if it cannot. */
@@ -25,9 +26,9 @@ async function rendition (bitmap: ImageBitmap, longest: number): Promise<Renditi
   return { bytes: new Uint8Array(await blob.arrayBuffer()), mime: blob.type, width, height }
 }
 
-/** Thumbnail and (for images larger than a thumbnail) preview of anything createImageBitmap decodes. */
+/** Thumbnail and (for images larger than a thumbnail) preview of any image decodeImage decodes. */
 export async function renditionsOf (image: Blob, description: MediaDescription): Promise<void> {
-  const bitmap = await createImageBitmap(image)
+  const bitmap = await decodeImage(image)
   try {
     description.thumbnail = await rendition(bitmap, THUMBNAIL_SIZE)
     if (Math.max(bitmap.width, bitmap.height) > THUMBNAIL_SIZE) description.preview = await rendition(bitmap, PREVIEW_SIZE)
@@ -60,7 +61,7 @@ export function createBrowserMediaProcessor (poster?: PosterSource): MediaProces
         if (embedded != null) description.motion = bytes.subarray(embedded.start, embedded.end)
       }
       if (format != null && DRAWABLE.has(format)) {
-        await renditionsOf(new Blob([bytes as Uint8Array<ArrayBuffer>]), description).catch((err: unknown) => {
+        await renditionsOf(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: FORMAT_MIME[format] }), description).catch((err: unknown) => {
           signal?.throwIfAborted()
           notes.push(`this image could not be decoded (${(err as Error).message}), so it has no thumbnail`)
         })

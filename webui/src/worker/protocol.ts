@@ -46,8 +46,10 @@ export interface SharedView {
   name: string
   /** Username of the owner. */
   owner: string
+  /** A viewer looks; a collaborator may also add photos. */
   role: 'viewer' | 'collaborator'
-  itemCount: number
+  /** Non-trashed items, newest first (their views are in `items` or `sharedItems`). */
+  itemIds: string[]
 }
 
 /** A member of an album, as its owner sees it. */
@@ -92,8 +94,13 @@ export interface LibraryView {
   collections: CollectionView[]
   /** Albums and folders shared with this account by others. */
   shared: SharedView[]
-  /** Every item once, trashed ones included (with `trashedAt`), newest capture first. */
+  /** Every item of the user's own library once, trashed ones included (with `trashedAt`), newest capture first. */
   items: ItemView[]
+  /**
+   * Items seen only in albums others share with this account, newest capture first. Kept apart
+   * from `items` so that the timeline, favorites, archive, trash and map never show them.
+   */
+  sharedItems: ItemView[]
 }
 
 /** What the viewer and the map need from a manifest (decrypted in the worker). */
@@ -168,6 +175,7 @@ export interface WorkerMethods {
   cancel: (callId: number) => Promise<void>
   details: (itemId: string) => Promise<ItemDetails>
   partBlob: (itemId: string, part: 'original' | 'preview' | 'motion') => Promise<Blob>
+  /** Queues files; a target shared with this account takes them only when its role is collaborator. */
   upload: (files: UploadFile[], target: UploadTarget) => Promise<void>
   cancelUpload: (key?: number) => Promise<void>
   pendingUploads: () => Promise<Array<{ name: string, size: number }>>

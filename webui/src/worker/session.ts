@@ -1,7 +1,8 @@
 /**
  * The logged-in state inside the worker: the account and its keys, the synced Library, the
- * local encrypted cache, and the index from item ids to their entries. Signing up, logging in and
- * resuming a saved session all end here; the page only ever receives views.
+ * local encrypted cache, and the indexes from item ids to their entries (the user's own library,
+ * and apart from it the albums others share with them). Signing up, logging in and resuming a
+ * saved session all end here; the page only ever receives views.
  */
 import { login, restoreAccount, serialiseAccount, signup, type Account } from '../../../src/client/session.ts'
 import { Library } from '../../../src/client/library.ts'
@@ -11,7 +12,7 @@ import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { LocalDb } from './idb.ts'
 import { LocalCache } from './local-cache.ts'
 import { indexedDbJournalStorage } from './journal-idb.ts'
-import { entriesByItem, libraryView, type Entry } from './views.ts'
+import { entriesByItem, libraryView, sharedCollections, type Entry } from './views.ts'
 import type { EventMessage, SavedSession, SessionPhase } from './protocol.ts'
 
 export type Post = (message: EventMessage) => void
@@ -25,6 +26,7 @@ export class WorkerSession {
   readonly journal: UploadJournal
   private readonly post: Post
   private index = new Map<string, Entry[]>()
+  private sharedIndex = new Map<string, Entry[]>()
   private readonly opened = new Map<string, Promise<OpenedItem>>()
 
   private constructor (account: Account, db: LocalDb, post: Post) {
@@ -75,17 +77,26 @@ export class WorkerSession {
 
   /** Rebuilds the index and view after a local change (commits already applied to the state). */
   publish (): void {
-    this.index = entriesByItem(this.library)
-    this.post({ event: 'library', view: libraryView(this.library, this.index) })
+    this.index = entriesByItem(this.library.allCollections())
+    this.sharedIndex = entriesByItem(sharedCollections(this.library))
+    this.post({ event: 'library', view: libraryView(this.library, this.index, this.sharedIndex) })
   }
 
-  /** Entries of an item; the live (non-trashed) ones first. */
+  /** Entries of an item in the user's own library (what changes act on); the live (non-trashed) ones first. */
   entries (itemId: string): Entry[] {
     const list = this.index.get(itemId)
     if (list == null || list.length === 0) throw new NotFoundInLibraryError(`no item ${itemId}`)
-    return [...list].sort((a, b) => (a.item.trashedAt == null ? 0 : 1) - (b.item.trashedAt == null ? 0 : 1))
+    return liveFirst(list)
   }
 
+  /** An entry to read the item through: the user's own, else one in an album shared with them. */
+  private readable (itemId: string): Entry {
+    const list = this.index.get(itemId) ?? this.sharedIndex.get(itemId)
+    if (list == null || list.length === 0) throw new NotFoundInLibraryError(`no item ${itemId}`)
+    return liveFirst(list)[0] as Entry
+  }
+
+  /** One of the user's own collections (the root, an album, a folder). */
   collection (id: string): Entry['collection'] {
     if (id === this.library.root.id) return this.library.root
     const found = this.library.collections.get(id)
@@ -93,11 +104,19 @@ export class WorkerSession {
     return found
   }
 
+  /** Where uploads aimed at `id` go: one of the user's collections, or one shared with them as a collaborator. */
+  uploadTarget (id: string): { state: Entry['collection'], shared: boolean } {
+    const shared = this.library.shared.get(id)
+    if (shared == null) return { state: this.collection(id), shared: false }
+    if (shared.role !== 'collaborator') throw new NotFoundInLibraryError(`${shared.owner.username} shares “${shared.state.name ?? 'this album'}” with you to view; only collaborators can add to it`)
+    return { state: shared.state, shared: true }
+  }
+
   /** The item's decrypted manifest and file key, fetched once and kept in a small cache. */
   async open (itemId: string): Promise<OpenedItem> {
     let pending = this.opened.get(itemId)
     if (pending == null) {
-      const entry = this.entries(itemId)[0] as Entry
+      const entry = this.readable(itemId)
       pending = openItem(this.account.api, entry.collection, entry.item)
       pending.catch(() => { this.opened.delete(itemId) })
       this.opened.set(itemId, pending)
@@ -115,6 +134,10 @@ export class WorkerSession {
       this.account.keys.masterKey.fill(0)
     }
   }
+}
+
+function liveFirst (entries: Entry[]): Entry[] {
+  return [...entries].sort((a, b) => (a.item.trashedAt == null ? 0 : 1) - (b.item.trashedAt == null ? 0 : 1))
 }
 
 function phase (post: Post, value: SessionPhase): void {

@@ -1,20 +1,20 @@
 /**
  * Thumbnails, decrypted on demand. In order of preference: the cached one (sealed in IndexedDB),
  * the manifest's own thumbnail or preview part, or — for photos small enough and in a format the
- * browser decodes — one made here from the decrypted original with createImageBitmap and an
+ * browser (or, for HEIC, libheif) decodes — one made here from the decrypted original on an
  * OffscreenCanvas. Videos and other files without a thumbnail part get none (the page draws a
  * neutral tile). At most a few run at once, the newest request first (the tiles just scrolled
  * into view); a request the page cancels stops where it is.
  */
 import { readPart, type PartName } from '../../../src/client/download.ts'
-import { drawScaled } from './canvas.ts'
+import { decodeImage, drawScaled } from './canvas.ts'
 import type { WorkerSession } from './session.ts'
 
 /** Largest original decoded to make a thumbnail when the manifest has none. */
 const MAX_ORIGINAL_FOR_THUMBNAIL = 40 * 1024 * 1024
 /** Shorter side of a generated thumbnail, in pixels (tiles are ~200 CSS px at 2x). */
 const THUMB_SIDE = 400
-const DECODABLE = /^image\/(jpeg|png|gif|webp|avif|bmp)$/
+const DECODABLE = /^image\/(jpeg|png|gif|webp|avif|bmp|heic|heif)$/
 
 export async function collect (parts: AsyncIterable<Uint8Array>, type: string): Promise<Blob> {
   const pieces: Uint8Array<ArrayBuffer>[] = []
@@ -22,9 +22,9 @@ export async function collect (parts: AsyncIterable<Uint8Array>, type: string): 
   return new Blob(pieces, { type })
 }
 
-/** Scales a decodable image down so that its shorter side is THUMB_SIDE. */
+/** Scales a decodable image (see decodeImage) down so that its shorter side is THUMB_SIDE. */
 export async function downscale (blob: Blob, side = THUMB_SIDE): Promise<Blob> {
-  const bitmap = await createImageBitmap(blob)
+  const bitmap = await decodeImage(blob)
   try {
     return (await drawScaled(bitmap, side / Math.min(bitmap.width, bitmap.height), 0.82)).blob
   } finally {

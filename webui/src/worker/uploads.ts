@@ -1,10 +1,11 @@
 /**
  * The upload queue inside the worker. Files arrive from the page (File objects, read here with
  * File.stream(), never copied into the page's memory), grouped by destination: an album, a
- * folder, or — for a dropped or picked folder — sub-folders that follow the files' paths. Each
- * group goes through the client library's uploadFiles with the IndexedDB journal, so an
- * interrupted upload resumes without re-sending finished blocks once the same files are chosen
- * again. Progress is sent to the page a few times a second.
+ * folder (the user's own, or one shared with them as a collaborator), or — for a dropped or
+ * picked folder — sub-folders that follow the files' paths. Each group goes through the client
+ * library's uploadFiles with the IndexedDB journal, so an interrupted upload resumes without
+ * re-sending finished blocks once the same files are chosen again. Progress is sent to the page
+ * a few times a second.
  */
 import { uploadFiles, type UploadSource } from '../../../src/client/upload.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
@@ -165,9 +166,10 @@ export class Uploads {
 
   private async targetsFor (q: Queued): Promise<CollectionState[]> {
     const { library } = this.session
-    const base = q.target.collection != null ? this.session.collection(q.target.collection) : undefined
-    if (base?.kind === 'album' || !q.target.foldersFromPaths || q.dir === '') return base != null ? [base] : []
-    const prefix = base != null ? `${library.folderPath(base)}/` : ''
+    const base = q.target.collection != null ? this.session.uploadTarget(q.target.collection) : undefined
+    // Sub-folders of a folder someone shares would be theirs to make: files go into it as they are.
+    if (base?.shared === true || base?.state.kind === 'album' || !q.target.foldersFromPaths || q.dir === '') return base != null ? [base.state] : []
+    const prefix = base != null ? `${library.folderPath(base.state)}/` : ''
     return [await library.ensureFolder(prefix + q.dir)]
   }
 

@@ -1,18 +1,21 @@
 /**
  * Turns the worker's Library into the plain views the page displays: each item once, with its
  * flags merged across the collections that hold it, and each album or folder as a list of item
- * ids. Also keeps the index from item id to its entries, which every item operation starts from.
+ * ids. Also keeps the indexes from item id to its entries, which every item operation starts
+ * from: one over the user's own library (what the timeline, the trash and every change act on)
+ * and one over the albums others share with them (only read: shown in those albums, never in
+ * the timeline, favorites, archive, trash or map, because they are someone else's library).
  */
 import type { CollectionState, ItemEntry } from '../../../src/client/collection.ts'
 import type { Library } from '../../../src/client/library.ts'
-import type { CollectionView, ItemView, LibraryView } from './protocol.ts'
+import type { CollectionView, ItemView, LibraryView, SharedView } from './protocol.ts'
 
 export interface Entry { collection: CollectionState, item: ItemEntry }
 
-/** Every entry of each item, trashed or not, across the root and all collections. */
-export function entriesByItem (library: Library): Map<string, Entry[]> {
+/** Every entry of each item in `collections`, trashed or not. */
+export function entriesByItem (collections: Iterable<CollectionState>): Map<string, Entry[]> {
   const index = new Map<string, Entry[]>()
-  for (const collection of library.allCollections()) {
+  for (const collection of collections) {
     for (const item of collection.items.values()) {
       const list = index.get(item.id)
       if (list == null) index.set(item.id, [{ collection, item }])
@@ -20,6 +23,11 @@ export function entriesByItem (library: Library): Map<string, Entry[]> {
     }
   }
   return index
+}
+
+/** Albums and folders others share with the user. */
+export function sharedCollections (library: Library): CollectionState[] {
+  return library.sharedCollections().map((s) => s.state).filter((state) => state.kind === 'album' || state.kind === 'folder')
 }
 
 function itemView (id: string, entries: Entry[]): ItemView {
@@ -40,9 +48,25 @@ function itemView (id: string, entries: Entry[]): ItemView {
   return view
 }
 
-export function libraryView (library: Library, index: Map<string, Entry[]>): LibraryView {
+/** Ids of the collection's non-trashed items, newest capture first. */
+function liveIds (state: CollectionState): string[] {
+  return [...state.items.values()].filter((i) => i.trashedAt == null).sort((a, b) => b.takenAt - a.takenAt).map((i) => i.id)
+}
+
+function sharedViews (library: Library): SharedView[] {
+  return library.sharedCollections()
+    .filter((s) => s.state.kind === 'album' || s.state.kind === 'folder')
+    .map((s) => ({
+      id: s.state.id, kind: s.state.kind as 'album' | 'folder', name: s.state.name ?? 'Untitled', owner: s.owner.username, role: s.role, itemIds: liveIds(s.state)
+    }))
+}
+
+export function libraryView (library: Library, own: Map<string, Entry[]>, shared: Map<string, Entry[]>): LibraryView {
   // Sorted here, in the worker, so that the page only filters.
-  const items = [...index].map(([id, entries]) => itemView(id, entries)).sort((a, b) => b.takenAt - a.takenAt)
+  const byTaken = (a: ItemView, b: ItemView): number => b.takenAt - a.takenAt
+  const items = [...own].map(([id, entries]) => itemView(id, entries)).sort(byTaken)
+  // An item of the user's that they also added to a shared album is theirs: it stays in `items` only.
+  const sharedItems = [...shared].filter(([id]) => !own.has(id)).map(([id, entries]) => itemView(id, entries)).sort(byTaken)
   const takenAt = new Map(items.map((i) => [i.id, i.takenAt]))
   const collections: CollectionView[] = []
   for (const c of library.collections.values()) {
@@ -51,18 +75,13 @@ export function libraryView (library: Library, index: Map<string, Entry[]>): Lib
     itemIds.sort((a, b) => (takenAt.get(b) ?? 0) - (takenAt.get(a) ?? 0))
     collections.push({ id: c.id, kind: c.kind, name: c.name ?? 'Untitled', parent: c.parent ?? null, itemIds })
   }
-  const shared = library.sharedCollections()
-    .filter((s) => s.state.kind === 'album' || s.state.kind === 'folder')
-    .map((s) => ({
-      id: s.state.id, kind: s.state.kind as 'album' | 'folder', name: s.state.name ?? 'Untitled', owner: s.owner.username, role: s.role,
-      itemCount: [...s.state.items.values()].filter((i) => i.trashedAt == null).length
-    }))
   const { user } = library.account
   return {
     user: { username: user.username, admin: user.admin, quotaBytes: user.quotaBytes, usedBytes: user.usedBytes },
     root: library.root.id,
     collections,
-    shared,
-    items
+    shared: sharedViews(library),
+    items,
+    sharedItems
   }
 }

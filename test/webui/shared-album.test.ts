@@ -1,0 +1,236 @@
+/**
+ * An album another user of the node shares with you, opened in the web gallery in Debian's
+ * chromium against a real node and gateway. The owner uploads a photo, a PNG and a video into
+ * an album with the command line's media pipeline and shares it; the member opens it from
+ * "Shared with me", sees its thumbnails decrypted with the album's shared key, opens the viewer
+ * (a photo, a video that streams), and downloads an original byte for byte. The album's photos
+ * stay out of the member's own timeline and trash. A viewer gets no upload button, and files
+ * they drop there are refused; once the owner makes them a collaborator, a photo they upload on
+ * the album's page lands in the owner's album, and not in their own timeline. An album of
+ * another node opens the same way through the member's node, and a collaborator's upload there
+ * reaches the album on its home node.
+ */
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { expect } from 'chai'
+import type { Browser, Page } from 'playwright-core'
+import { createInvitationText, shareWithInvitation } from '../../src/client/federation.ts'
+import { shareCollection } from '../../src/client/sharing.ts'
+import { uploadFiles } from '../../src/client/upload.ts'
+import { collectFiles } from '../../node/cli/files.ts'
+import { createNodeMediaProcessor } from '../../node/media/processor.ts'
+import { readItem } from '../helpers/client.ts'
+import { startTestNode, type TestNode } from '../helpers/node.ts'
+import { makeJpeg, makeMp4, makePng } from '../helpers/media.ts'
+import { account, library, uploadOne } from '../sharing/helpers.ts'
+import { ensureBuilt, launchChromium, logIn, screenshot, startWebNode, waitForDecodedTiles, type WebNode } from './helpers.ts'
+import type { Library } from '../../src/client/library.ts'
+import type { CollectionState } from '../../src/client/collection.ts'
+
+const ALBUM = 'Tidal Pools'
+const SHARED = ['anemone.jpg', 'starfish.png', 'tide.mp4']
+
+/** The album page of `name`, opened from the Albums page's "Shared with me" list. */
+async function openShared (page: Page, name: string): Promise<void> {
+  await page.getByRole('link', { name: 'Albums' }).click()
+  await page.getByRole('list', { name: 'Shared with me' }).getByRole('link', { name }).click()
+  await page.getByRole('heading', { name }).waitFor()
+}
+
+/** A logged-in page in a fresh context of `browser`, whose script errors land in `problems`. */
+async function memberPage (browser: Browser, url: string, username: string, problems: string[]): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+  const page = await context.newPage()
+  page.on('pageerror', (err) => { problems.push(`page error: ${err.message}`) })
+  await logIn(page, url, username)
+  return page
+}
+
+/** Downloads the original of the item shown in the viewer; its bytes. */
+async function downloadShown (page: Page): Promise<{ name: string, bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('dialog').getByRole('button', { name: 'Download original' }).click()])
+  return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) }
+}
+
+describe('web UI: an album shared with you', function () {
+  this.timeout(120_000)
+  let web: WebNode
+  let browser: Browser
+  let page: Page
+  let owner: Library
+  let album: CollectionState
+  let fixtures: string
+  const problems: string[] = []
+
+  before(async function () {
+    await ensureBuilt()
+    fixtures = await mkdtemp(join(tmpdir(), 'obscura-webui-shared-'))
+    const albumDir = join(fixtures, 'album')
+    await mkdir(albumDir)
+    await makeJpeg(join(albumDir, SHARED[0] as string))
+    await makePng(join(albumDir, SHARED[1] as string))
+    await makeMp4(join(albumDir, SHARED[2] as string))
+    await makePng(join(fixtures, 'crab.png'))
+    web = await startWebNode({ accounts: { openSignup: true } })
+    owner = await library(await account(web.url, 'ondine'))
+    album = await owner.ensureAlbum(ALBUM)
+    await uploadFiles(owner, await collectFiles([albumDir]), { targets: [album], media: createNodeMediaProcessor() })
+    const member = await library(await account(web.url, 'marius'))
+    await uploadOne(member, member.root, 'own-photo.bin')
+    await shareCollection(owner, album, 'marius', 'viewer')
+    browser = await launchChromium()
+    page = await memberPage(browser, web.url, 'marius', problems)
+  })
+
+  after(async function () {
+    await browser?.close()
+    await web?.stop()
+    if (fixtures != null) await rm(fixtures, { recursive: true, force: true })
+  })
+
+  it('opens the album from "Shared with me" and shows its thumbnails decrypted', async function () {
+    await openShared(page, ALBUM)
+    await page.getByText('3 items · shared by ondine · you can view').waitFor()
+    await waitForDecodedTiles(page, SHARED.length)
+    expect(await page.locator('photo-tile').count()).to.equal(SHARED.length)
+    expect(await page.getByRole('button', { name: 'Upload', exact: true }).count(), 'a viewer gets no upload button').to.equal(0)
+    await screenshot(page, 'shared-album')
+  })
+
+  it('shows a photo in the viewer, offering no changes to someone else’s item, and downloads its original byte for byte', async function () {
+    await page.getByRole('button', { name: `Photo ${SHARED[0] as string}` }).click()
+    const viewer = page.getByRole('dialog', { name: SHARED[0] })
+    await page.waitForFunction(() => {
+      const shown = document.querySelector('obscura-app')?.shadowRoot?.querySelector('photo-viewer')?.shadowRoot?.querySelector<HTMLImageElement>('img:not(.placeholder)')
+      return shown != null && shown.complete && shown.naturalWidth === 96
+    })
+    for (const absent of ['Favorite', 'Add to album', 'Archive', 'Move to trash']) expect(await viewer.getByRole('button', { name: absent }).count(), absent).to.equal(0)
+    await screenshot(page, 'shared-album-viewer')
+    const { name, bytes } = await downloadShown(page)
+    expect(name).to.equal(SHARED[0])
+    expect(bytes.equals(await readFile(join(fixtures, 'album', SHARED[0] as string)))).to.equal(true)
+    await page.keyboard.press('Escape')
+  })
+
+  it('plays a video of the shared album while it streams', async function () {
+    await page.getByRole('button', { name: `Video ${SHARED[2] as string}` }).click()
+    const video = page.locator('photo-viewer video')
+    await video.waitFor()
+    await video.evaluate(async (element: HTMLVideoElement) => {
+      element.muted = true
+      if (element.readyState < 2) await new Promise((resolve) => { element.addEventListener('loadeddata', resolve, { once: true }) })
+      await element.play()
+    })
+    await page.waitForFunction(() => {
+      const v = document.querySelector('obscura-app')?.shadowRoot?.querySelector('photo-viewer')?.shadowRoot?.querySelector('video')
+      return v != null && v.currentTime > 0.2
+    }, undefined, { timeout: 20_000 })
+    await page.keyboard.press('Escape')
+  })
+
+  it('keeps the shared album’s items out of your own timeline and trash', async function () {
+    await page.getByRole('link', { name: 'Photos' }).click()
+    await page.getByRole('button', { name: 'File own-photo.bin' }).waitFor()
+    expect(await page.locator('photo-tile').count()).to.equal(1)
+    await page.getByRole('link', { name: 'Trash' }).click()
+    await page.getByRole('heading', { name: 'Trash is empty' }).waitFor()
+  })
+
+  it('refuses files dropped on the album while you may only view it', async function () {
+    await openShared(page, ALBUM)
+    await page.locator('input#files').setInputFiles(join(fixtures, 'crab.png'))
+    await page.getByRole('alert').filter({ hasText: 'only collaborators can add to it' }).waitFor()
+    await owner.sync()
+    expect(album.items.size).to.equal(SHARED.length)
+  })
+
+  it('lets a collaborator upload into the album, where the owner finds the photo', async function () {
+    await owner.sync()
+    await shareCollection(owner, album, 'marius', 'collaborator')
+    await page.reload()
+    await page.getByRole('link', { name: 'Albums' }).waitFor()
+    await openShared(page, ALBUM)
+    await page.getByText('3 items · shared by ondine · you can add photos').waitFor()
+    const crab = join(fixtures, 'crab.png')
+    await page.locator('input#files').setInputFiles(crab)
+    await page.getByText('Upload complete').waitFor({ timeout: 60_000 })
+    await page.getByText('4 items · shared by ondine').waitFor()
+    await waitForDecodedTiles(page, SHARED.length + 1)
+    await screenshot(page, 'shared-album-collaborator-upload')
+
+    await owner.sync()
+    const added = [...album.items.values()].find((i) => i.name === 'crab.png')
+    expect(added, 'the owner’s album has the photo').to.not.equal(undefined)
+    expect(Buffer.from(await readItem(owner, album, added as NonNullable<typeof added>)).equals(await readFile(crab))).to.equal(true)
+
+    await page.getByRole('link', { name: 'Photos' }).click()
+    await page.getByRole('button', { name: 'File own-photo.bin' }).waitFor()
+    expect(await page.locator('photo-tile').count(), 'the upload went to the owner’s album only').to.equal(1)
+  })
+
+  it('had no script errors', function () {
+    expect(problems).to.deep.equal([])
+  })
+})
+
+describe('web UI: an album shared with you from another node', function () {
+  this.timeout(120_000)
+  let home: TestNode
+  let web: WebNode
+  let browser: Browser
+  let page: Page
+  let owner: Library
+  let album: CollectionState
+  let fixtures: string
+  const problems: string[] = []
+
+  before(async function () {
+    await ensureBuilt()
+    fixtures = await mkdtemp(join(tmpdir(), 'obscura-webui-federated-'))
+    await makeJpeg(join(fixtures, 'ferry.jpg'))
+    await makePng(join(fixtures, 'gull.png'))
+    const config = { accounts: { openSignup: true }, federation: { retrySeconds: 0.2, timeoutSeconds: 5 } }
+    home = await startTestNode(config)
+    web = await startWebNode(config)
+    owner = await library(await account(home.url, 'alba'))
+    album = await owner.ensureAlbum('Ferry Crossing')
+    await uploadFiles(owner, await collectFiles([join(fixtures, 'ferry.jpg')]), { targets: [album], media: createNodeMediaProcessor() })
+    const member = await account(web.url, 'benedikt')
+    await shareWithInvitation(owner, album, await createInvitationText(member), 'collaborator')
+    browser = await launchChromium()
+    page = await memberPage(browser, web.url, 'benedikt', problems)
+  })
+
+  after(async function () {
+    await browser?.close()
+    await web?.stop()
+    await home?.stop()
+    if (fixtures != null) await rm(fixtures, { recursive: true, force: true })
+  })
+
+  it('opens it through the member’s own node, decrypts its thumbnail and downloads its original', async function () {
+    await openShared(page, 'Ferry Crossing')
+    await page.getByText('1 item · shared by alba · you can add photos').waitFor()
+    await waitForDecodedTiles(page, 1)
+    await page.getByRole('button', { name: 'Photo ferry.jpg' }).click()
+    const { bytes } = await downloadShown(page)
+    expect(bytes.equals(await readFile(join(fixtures, 'ferry.jpg')))).to.equal(true)
+    await page.keyboard.press('Escape')
+  })
+
+  it('adds a collaborator’s upload to the album on its home node', async function () {
+    await page.locator('input#files').setInputFiles(join(fixtures, 'gull.png'))
+    await page.getByText('Upload complete').waitFor({ timeout: 60_000 })
+    await page.getByText('2 items · shared by alba').waitFor()
+    await waitForDecodedTiles(page, 2)
+    await owner.sync()
+    const added = [...album.items.values()].find((i) => i.name === 'gull.png')
+    expect(added, 'the album on its home node has the photo').to.not.equal(undefined)
+    expect(Buffer.from(await readItem(owner, album, added as NonNullable<typeof added>)).equals(await readFile(join(fixtures, 'gull.png')))).to.equal(true)
+  })
+
+  it('had no script errors', function () {
+    expect(problems).to.deep.equal([])
+  })
+})
