@@ -16,7 +16,7 @@ import {
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { NodeConfig } from './config.ts'
-import type { NodeDatabase, UserRecord } from './db.ts'
+import { putOp, type BatchOperation, type NodeDatabase, type UserRecord } from './db.ts'
 
 const CHALLENGE_TTL_MS = 2 * 60 * 1000
 const CHALLENGE_SWEEP_MS = 60 * 1000
@@ -198,12 +198,14 @@ export class Accounts {
   }
 
   /** Read-modify-write of one user record, serialised per user (quota counters depend on it). */
-  async update (userId: string, change: (user: UserRecord) => UserRecord): Promise<UserRecord> {
+  /** Read-modify-write of one account; `also` is written in the same atomic batch as the account. */
+  async update (userId: string, change: (user: UserRecord) => UserRecord, also: BatchOperation[] = []): Promise<UserRecord> {
     return this.lock.run(`user:${userId}`, async () => {
       const user = await this.db.users.get(userId)
       if (user == null) throw new NotFoundError('No such user')
       const next = change(user)
-      await this.db.users.put(userId, next)
+      if (also.length === 0) await this.db.users.put(userId, next)
+      else await this.db.batch([putOp(this.db.users, userId, next), ...also])
       return next
     })
   }

@@ -3,7 +3,15 @@
  * CID before it is stored, charged to the uploader's quota before its bytes are accepted, and
  * readable only by users the access policy allows. Collections link manifests and manifests
  * link chunks; when the last link to a block goes, the block is deleted and every owner gets
- * its bytes back.
+ * its bytes back. Blocks no commit linked within a grace period are deleted the same way
+ * (`collectUnlinked`, run by node/block-gc.ts).
+ *
+ * [Note: releasing a block] A deletion is written first as one atomic batch — the record and its
+ * index entry go, a `releases` entry naming the owners still to be refunded comes — then each
+ * owner's refund is written in one batch with the entry's shrinking owner list, then the bytes
+ * are deleted, then the entry. A crash anywhere leaves either the old state or an entry that
+ * `finishReleases` completes: no owner is refunded twice or never, and no record outlives its
+ * bytes.
  */
 import { CID } from 'multiformats/cid'
 import { verifyBlock } from '../src/format/cid.ts'
@@ -15,7 +23,7 @@ import {
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { Accounts } from './accounts.ts'
-import type { BlockRecord, NodeDatabase, UserRecord } from './db.ts'
+import { putOp, unlinkedKey, type BlockRecord, type NodeDatabase, type ReleaseRecord, type UserRecord } from './db.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CollectionGrant } from './sharing.ts'
 
@@ -41,6 +49,16 @@ export interface ReadPolicy {
 export interface RemoteBlocks {
   read: (user: UserRecord | undefined, cid: CID, signal?: AbortSignal) => Promise<Uint8Array | undefined>
 }
+
+/**
+ * Whether a block that no commit of this node's collections links is still needed for another
+ * reason (a collection linked a manifest naming it before it arrived, an album of another node
+ * mirrored here links it): such a block is kept for another grace period instead of collected.
+ */
+export type KeepPolicy = (cid: CID) => Promise<boolean>
+
+/** What `collectUnlinked` did with one entry of the index of unlinked blocks. */
+export type CollectOutcome = 'collected' | 'kept' | 'stale'
 
 /** Parses a CID string and accepts only what Obscura stores: CIDv1, raw or dag-cbor, sha2-256. */
 export function parseBlockCid (text: string): CID {
@@ -69,6 +87,8 @@ export class Blocks {
   private readonly refsLock = new KeyedMutex()
   readPolicy?: ReadPolicy
   remote?: RemoteBlocks
+  keep?: KeepPolicy
+  now: () => number = Date.now
 
   constructor (db: NodeDatabase, store: BlockStorage, accounts: Accounts) {
     this.db = db
@@ -96,16 +116,17 @@ export class Blocks {
     const key = cid.toString()
     return this.refsLock.run(key, async () => {
       const existing = await this.db.blocks.get(key)
-      if (existing?.owners.includes(user.id) === true) return { stored: false }
-      await this.accounts.update(user.id, (u) => {
-        if (u.usedBytes + bytes.byteLength > u.quotaBytes) throw new QuotaExceededError(u.usedBytes, u.quotaBytes, bytes.byteLength)
-        return { ...u, usedBytes: u.usedBytes + bytes.byteLength }
-      })
+      if (existing?.owners.includes(user.id) === true) {
+        await this.renewLocked(key, existing)
+        return { stored: false }
+      }
       if (existing == null) await this.store.put(cid, bytes)
-      const record: BlockRecord = existing != null
-        ? { ...existing, owners: [...existing.owners, user.id] }
-        : { size: bytes.byteLength, owners: [user.id], refs: 0, createdAt: Date.now() }
-      await this.db.blocks.put(key, record)
+      try {
+        await this.charge(user, key, existing, bytes.byteLength)
+      } catch (err) {
+        if (existing == null) await this.store.delete(cid)
+        throw err
+      }
       return { stored: existing == null }
     })
   }
@@ -125,16 +146,25 @@ export class Blocks {
       if (existing?.owners.includes(user.id) === true) return { stored: false }
       if (existing != null && existing.size !== size) throw new BlockMismatchError(key)
       if (existing == null) await (options.verify ?? (async () => { await this.verifyStored(cid, size) }))()
-      await this.accounts.update(user.id, (u) => {
-        if (u.usedBytes + size > u.quotaBytes) throw new QuotaExceededError(u.usedBytes, u.quotaBytes, size)
-        return { ...u, usedBytes: u.usedBytes + size }
-      })
-      const record: BlockRecord = existing != null
-        ? { ...existing, owners: [...existing.owners, user.id] }
-        : { size, owners: [user.id], refs: 0, createdAt: Date.now() }
-      await this.db.blocks.put(key, record)
+      await this.charge(user, key, existing, size)
       return { stored: existing == null }
     })
+  }
+
+  /**
+   * Charges `user` for a block and records them as an owner, in one batch. A block nobody links
+   * yet starts (or, for another owner's upload, restarts) its grace period: that upload's commit
+   * is on its way.
+   */
+  private async charge (user: UserRecord, key: string, existing: BlockRecord | undefined, size: number): Promise<void> {
+    const now = this.now()
+    const record: BlockRecord = existing != null
+      ? { ...existing, owners: [...existing.owners, user.id], ...(existing.refs === 0 ? { pendingSince: now } : {}) }
+      : { size, owners: [user.id], refs: 0, createdAt: now, pendingSince: now }
+    await this.accounts.update(user.id, (u) => {
+      if (u.usedBytes + size > u.quotaBytes) throw new QuotaExceededError(u.usedBytes, u.quotaBytes, size)
+      return { ...u, usedBytes: u.usedBytes + size }
+    }, this.db.blockOperations(key, existing, record))
   }
 
   /** Reads a block from the store and checks its length and hash. */
@@ -166,9 +196,54 @@ export class Blocks {
     })
   }
 
-  /** For each CID, whether this user already has it stored (so clients skip re-uploads). */
+  /**
+   * For each CID, whether this user already has it stored (so clients skip re-uploads). Asking is
+   * what a resumed upload does, so the blocks it is told about get a fresh grace period.
+   */
   async have (user: UserRecord, cids: CID[]): Promise<boolean[]> {
-    return Promise.all(cids.map(async (cid) => (await this.db.blocks.get(cid.toString()))?.owners.includes(user.id) === true))
+    return Promise.all(cids.map(async (cid) => {
+      const key = cid.toString()
+      const record = await this.db.blocks.get(key)
+      if (record?.owners.includes(user.id) !== true) return false
+      if (record.refs > 0) return true
+      return this.refsLock.run(key, async () => {
+        const current = await this.db.blocks.get(key)
+        if (current?.owners.includes(user.id) !== true) return false
+        await this.renewLocked(key, current)
+        return true
+      })
+    }))
+  }
+
+  /**
+   * A commit is about to link these blocks: fails (409 BLOCK_MISSING) if one of them is gone, and
+   * gives those still unlinked — with the chunks of such manifests — a fresh grace period, so that
+   * no sweep deletes them between the commit's checks and the counting of its links.
+   */
+  async hold (cids: CID[]): Promise<void> {
+    for (const cid of cids) {
+      const key = cid.toString()
+      const chunks = await this.refsLock.run(key, async () => {
+        const record = await this.db.blocks.get(key)
+        if (record == null) throw new BlockMissingError(key, `Block ${key} is not stored here (any more): upload it again`)
+        if (record.refs > 0) return []
+        await this.renewLocked(key, record)
+        if (cid.code !== DAG_CBOR) return []
+        return record.links ?? decodeManifestEnvelope(await readAll(this.store.get(cid))).links.map((l) => l.toString())
+      })
+      for (const chunk of chunks) {
+        await this.refsLock.run(chunk, async () => {
+          const record = await this.db.blocks.get(chunk)
+          if (record != null && record.refs === 0) await this.renewLocked(chunk, record)
+        })
+      }
+    }
+  }
+
+  /** Restarts the grace period of an unlinked block; call under the block's lock. */
+  private async renewLocked (key: string, record: BlockRecord): Promise<void> {
+    if (record.refs > 0) return
+    await this.db.writeBlock(key, record, { ...record, pendingSince: this.now() })
   }
 
   /** Returns the block if `user` (or the request's `grant`) may read it: its owner, or whoever the read policy admits. */
@@ -208,21 +283,112 @@ export class Blocks {
       const record = await this.db.blocks.get(key)
       if (record == null) return []
       const refs = Math.max(0, record.refs + delta)
-      if (delta > 0 && record.refs === 0 && cid.code === DAG_CBOR && record.links == null) {
-        const bytes = await readAll(await this.store.get(cid))
-        record.links = decodeManifestEnvelope(bytes).links.map((l) => l.toString())
+      const next: BlockRecord = { ...record, refs }
+      if (delta > 0 && record.refs === 0) {
+        if (cid.code === DAG_CBOR && record.links == null) {
+          const bytes = await readAll(await this.store.get(cid))
+          next.links = decodeManifestEnvelope(bytes).links.map((l) => l.toString())
+        }
+        delete next.pendingSince
       }
       if (refs === 0 && delta < 0) {
-        await this.db.blocks.del(key)
-        await this.store.delete(cid)
-        for (const owner of record.owners) {
-          await this.accounts.update(owner, (u) => ({ ...u, usedBytes: Math.max(0, u.usedBytes - record.size) }))
-        }
+        await this.release(cid, record)
         return record.links ?? []
       }
-      await this.db.blocks.put(key, { ...record, refs })
-      return delta > 0 && record.refs === 0 ? record.links ?? [] : []
+      await this.db.writeBlock(key, record, next)
+      return delta > 0 && record.refs === 0 ? next.links ?? [] : []
     })
     for (const link of cascade) await this.changeRefs(CID.parse(link), delta)
+  }
+
+  // ---- collection of unlinked blocks ---------------------------------------------------------
+
+  /**
+   * Runs once at start-up, before the node serves: finishes deletions a crash interrupted, and
+   * builds the index of unlinked blocks for a data folder from before it. Blocks indexed that way
+   * get a whole grace period from now, since nothing says how old their upload really is.
+   */
+  async start (): Promise<void> {
+    await this.finishReleases()
+    if (await this.db.settings.get('unlinked-v1') != null) return
+    const now = this.now()
+    for await (const [key, record] of this.db.blocks.iterator()) {
+      if (record.refs > 0 || record.pendingSince != null) continue
+      await this.refsLock.run(key, async () => {
+        const current = await this.db.blocks.get(key)
+        if (current != null && current.refs === 0 && current.pendingSince == null) await this.db.writeBlock(key, current, { ...current, pendingSince: now })
+      })
+    }
+    await this.db.settings.put('unlinked-v1', true)
+  }
+
+  /**
+   * Deletes the block of one entry of the `unlinked` index (`<time>!<cid>`) and gives its bytes
+   * back to every owner, unless, re-read under the block's lock, it was linked, renewed or
+   * deleted meanwhile (`stale`: the entry is dropped if the record no longer has it), or the keep
+   * policy still needs it (`kept`: its grace period starts again).
+   */
+  async collectUnlinked (entry: string): Promise<CollectOutcome> {
+    const key = entry.slice(entry.indexOf('!') + 1)
+    return this.refsLock.run(key, async () => {
+      const record = await this.db.blocks.get(key)
+      if (record == null || unlinkedKey(record, key) !== entry) {
+        await this.db.unlinked.del(entry)
+        return 'stale'
+      }
+      const cid = CID.parse(key)
+      if (await this.keep?.(cid) === true) {
+        await this.renewLocked(key, record)
+        return 'kept'
+      }
+      await this.release(cid, record)
+      return 'collected'
+    })
+  }
+
+  /** Completes deletions that a crash or a store failure left half-done (see [Note: releasing a block]). */
+  async finishReleases (): Promise<number> {
+    let finished = 0
+    for await (const [key, release] of this.db.releases.iterator()) {
+      await this.refsLock.run(key, async () => {
+        if (await this.db.releases.get(key) == null) return
+        await this.refund(key, release)
+        // The block may have been uploaded again since; then its bytes are that upload's.
+        if (await this.db.blocks.get(key) == null) await this.store.delete(CID.parse(key))
+        await this.db.releases.del(key)
+        finished++
+      })
+    }
+    return finished
+  }
+
+  /** Deletes a block and refunds its owners; call under the block's lock. See [Note: releasing a block]. */
+  private async release (cid: CID, record: BlockRecord): Promise<void> {
+    const key = cid.toString()
+    const release: ReleaseRecord = { size: record.size, owners: record.owners }
+    await this.db.writeBlock(key, record, undefined, [putOp(this.db.releases, key, release)])
+    await this.refund(key, release)
+    try {
+      await this.store.delete(cid)
+    } catch {
+      // A store that is away (S3): the entry stays, and the next sweep deletes the bytes.
+      return
+    }
+    await this.db.releases.del(key)
+  }
+
+  /** Gives the block's bytes back to each owner still listed, each in one batch with the shorter list. */
+  private async refund (key: string, release: ReleaseRecord): Promise<void> {
+    const owners = [...release.owners]
+    while (owners.length > 0) {
+      const owner = owners.shift() as string
+      const rest = putOp(this.db.releases, key, { size: release.size, owners: [...owners] })
+      try {
+        await this.accounts.update(owner, (u) => ({ ...u, usedBytes: Math.max(0, u.usedBytes - release.size) }), [rest])
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err
+        await this.db.batch([rest])
+      }
+    }
   }
 }

@@ -104,6 +104,7 @@ export class Collections {
         await this.assertLinkable(user, link, grant)
       }
       if (!writesAsOwner) await this.assertUnlinkable(user, commit, grant)
+      await this.blocks.hold(commit.links)
       const next: CollectionRecord = {
         id,
         ownerId: current?.ownerId ?? user.id,

@@ -92,6 +92,16 @@ export const NodeConfigSchema = z.strictObject({
     /** How long a login session lasts, in seconds. */
     sessionTtlSeconds: z.number().int().positive().default(30 * 24 * 3600)
   }).prefault({}),
+  blocks: z.strictObject({
+    /**
+     * How long a block stays when no commit links it (an abandoned upload) before it is deleted
+     * and its bytes given back: long enough for an upload to reach its commit, or to be resumed
+     * (resuming asks the node what it has, which starts the period again). 24 h by default.
+     */
+    unlinkedGraceSeconds: z.number().positive().default(24 * 3600),
+    /** How often the node looks for such blocks. */
+    sweepSeconds: z.number().positive().max(24 * 3600).default(3600)
+  }).prefault({}),
   /** The blockstore: the local data folder (default) or an S3-compatible bucket. */
   storage: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('fs') }), S3StorageSchema]).default({ type: 'fs' })
 })

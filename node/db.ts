@@ -5,7 +5,7 @@
  * Values are JSON; binary fields are base64 strings.
  */
 import { join } from 'node:path'
-import { Level } from 'level'
+import { Level, type BatchOperation as LevelBatchOperation } from 'level'
 
 /** An account as the node stores it. Everything secret is inside `keyBundle`, encrypted client-side. */
 export interface UserRecord {
@@ -55,7 +55,16 @@ export interface BlockRecord {
   /** Blocks a manifest links to, so dropping the manifest can release them. */
   links?: string[]
   createdAt: number
+  /**
+   * While `refs` is 0: when the block's grace period began — its first upload, a later upload or
+   * resume check by an owner, or a sweep that found it still needed (node/block-gc.ts). Older
+   * records lack it until the index of unlinked blocks is built for them. Absent once linked.
+   */
+  pendingSince?: number
 }
+
+/** A block being deleted: owners still to be given its bytes back, then its bytes to delete (node/blocks.ts). */
+export interface ReleaseRecord { size: number, owners: string[] }
 
 /** A direct S3 upload the gateway signed a URL for and the user has not committed yet. */
 export interface PendingUpload {
@@ -191,6 +200,14 @@ export class NodeDatabase {
   readonly commits: Sub<CommitEntry>
   readonly userCollections: Sub<string>
   readonly blocks: Sub<BlockRecord>
+  /**
+   * `<pendingSince>!<cid>` for every block with no reference: the garbage collector reads only
+   * the expired front of it, however many blocks the node holds. Written in the same batch as
+   * the block's record (`writeBlock`).
+   */
+  readonly unlinked: Sub<1>
+  /** `<cid>` → a deletion under way, so that one interrupted by a crash is finished later. */
+  readonly releases: Sub<ReleaseRecord>
   /** `<collection>!<cid>` for every block a collection currently links: its share of the refs. */
   readonly links: Sub<number>
   /** `<user id>!<cid>` for every direct S3 upload signed but not committed yet. */
@@ -237,6 +254,8 @@ export class NodeDatabase {
     this.commits = sub('commits')
     this.userCollections = sub('user-collections')
     this.blocks = sub('blocks')
+    this.unlinked = sub('unlinked')
+    this.releases = sub('releases')
     this.links = sub('links')
     this.s3Uploads = sub('s3-uploads')
     this.members = sub('members')
@@ -256,6 +275,55 @@ export class NodeDatabase {
 
   async open (): Promise<void> { await this.level.open() }
   async close (): Promise<void> { await this.level.close() }
+
+  /** Writes to several sublevels as one atomic LevelDB batch: all of them or none survive a crash. */
+  async batch (operations: BatchOperation[]): Promise<void> {
+    // abstract-level encodes each operation with its `sublevel`'s encodings; Sub<V> is such a sublevel.
+    await this.level.batch(operations as unknown as Array<LevelBatchOperation<Level<string, unknown>, string, unknown>>)
+  }
+
+  /**
+   * The operations that replace a block's record `previous` by `next` (undefined: none) and keep
+   * the `unlinked` index in step: an entry exactly while the record has no reference.
+   */
+  blockOperations (cid: string, previous: BlockRecord | undefined, next: BlockRecord | undefined): BatchOperation[] {
+    const before = previous != null ? unlinkedKey(previous, cid) : undefined
+    const after = next != null ? unlinkedKey(next, cid) : undefined
+    const ops: BatchOperation[] = []
+    if (before != null && before !== after) ops.push(delOp(this.unlinked, before))
+    if (after != null && after !== before) ops.push(putOp(this.unlinked, after, 1))
+    ops.push(next != null ? putOp(this.blocks, cid, next) : delOp(this.blocks, cid))
+    return ops
+  }
+
+  /** `blockOperations`, written. */
+  async writeBlock (cid: string, previous: BlockRecord | undefined, next: BlockRecord | undefined, also: BatchOperation[] = []): Promise<void> {
+    await this.batch([...this.blockOperations(cid, previous, next), ...also])
+  }
+}
+
+/** One write of `NodeDatabase.batch`. */
+export type BatchOperation =
+  | { type: 'put', sublevel: Sub<unknown>, key: string, value: unknown }
+  | { type: 'del', sublevel: Sub<unknown>, key: string }
+
+export function putOp<V> (sublevel: Sub<V>, key: string, value: V): BatchOperation {
+  return { type: 'put', sublevel: sublevel as unknown as Sub<unknown>, key, value }
+}
+
+export function delOp<V> (sublevel: Sub<V>, key: string): BatchOperation {
+  return { type: 'del', sublevel: sublevel as unknown as Sub<unknown>, key }
+}
+
+/** The record's key in the `unlinked` index, or undefined when the record needs none (linked, or not indexed yet). */
+export function unlinkedKey (record: BlockRecord, cid: string): string | undefined {
+  if (record.refs > 0 || record.pendingSince == null) return undefined
+  return `${timeKey(record.pendingSince)}!${cid}`
+}
+
+/** Milliseconds since the epoch, fixed-width so that LevelDB's byte order is time order. */
+export function timeKey (ms: number): string {
+  return Math.max(0, Math.floor(ms)).toString().padStart(15, '0')
 }
 
 /** Fixed-width decimal so that LevelDB's byte order is numeric order. */

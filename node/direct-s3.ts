@@ -146,6 +146,9 @@ export class DirectS3 {
       if (current.usedBytes + reserved + requested > current.quotaBytes) {
         throw new QuotaExceededError(current.usedBytes + reserved, current.quotaBytes, requested)
       }
+      // As with `have`: a block the client is told it holds gets a fresh grace period before collection.
+      const present = grants.filter((g) => g.status === 'present').map((g) => g.cid)
+      if (present.length > 0) await this.blocks.have(user, present)
       const uploads = grants.filter((g) => g.status === 'upload')
       await this.db.s3Uploads.batch(uploads.map(({ cid, size }) => ({ type: 'put', key: reservationKey(user.id, cid), value: { size, expiresAt } })))
       const signedAt = new Date(now)

@@ -66,7 +66,7 @@ export class BlockMismatchError extends NodeError {
 }
 
 export class BlockMissingError extends ConflictError {
-  constructor (cid: string) { super('BLOCK_MISSING', `Block ${cid} is not in the bucket: upload it before committing it`) }
+  constructor (cid: string, message = `Block ${cid} is not in the bucket: upload it before committing it`) { super('BLOCK_MISSING', message) }
 }
 
 export class DirectS3DisabledError extends ConflictError {

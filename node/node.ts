@@ -5,6 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises'
 import { Accounts } from './accounts.ts'
+import { BlockCollector } from './block-gc.ts'
 import { Blocks } from './blocks.ts'
 import { Collections } from './collections.ts'
 import { NodeDatabase } from './db.ts'
@@ -25,6 +26,8 @@ export interface ObscuraNode {
   db: NodeDatabase
   accounts: Accounts
   blocks: Blocks
+  /** Deletes blocks no commit linked within the grace period (`blocks.unlinkedGraceSeconds`). */
+  collector: BlockCollector
   collections: Collections
   /** Members of shared collections and the block grants they give. */
   sharing: Sharing
@@ -44,6 +47,8 @@ export interface ObscuraNode {
 export interface StartNodeOptions {
   /** Receives one line per notable event (peers dialled or unreachable); nothing secret. */
   log?: (line: string) => void
+  /** The clock of grace periods (block collection); tests move it. */
+  now?: () => number
 }
 
 export async function startNode (config: NodeConfig, options: StartNodeOptions = {}): Promise<ObscuraNode> {
@@ -90,7 +95,13 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   sharing.remote = federation.remoteMembers
   collections.remote = federation.collections
   blocks.remote = federation.blocks
+  blocks.keep = async (cid) => await sharing.isContained(cid) || await federation.mirrors.holds(cid)
   await federation.start()
+  if (options.now != null) blocks.now = options.now
+  await blocks.start()
+  const collector = new BlockCollector({
+    db, blocks, graceMs: config.blocks.unlinkedGraceSeconds * 1000, sweepEveryMs: config.blocks.sweepSeconds * 1000, now: options.now
+  })
   const links = new Links(db)
   const direct = s3 != null && config.storage.type === 's3'
     ? new DirectS3({
@@ -105,6 +116,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     })
     : undefined
   direct?.start()
+  collector.start()
   void dialKnownPeers(helia.libp2p, config.libp2p.peers, { log: options.log, timeoutMs: config.federation.timeoutSeconds * 1000 })
 
   let stopped = false
@@ -114,6 +126,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     db,
     accounts,
     blocks,
+    collector,
     collections,
     sharing,
     links,
@@ -124,6 +137,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     async stop () {
       if (stopped) return
       stopped = true
+      await collector.stop()
       await direct?.stop()
       federation.stop()
       await helia.stop()

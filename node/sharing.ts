@@ -374,6 +374,15 @@ export class Sharing {
     })
   }
 
+  /**
+   * Whether a collection of this node links the block, directly or through a manifest. A block
+   * with no reference can still be linked so: a commit linked a manifest naming it before the
+   * block itself arrived, and its reference count missed it (node/block-gc.ts keeps it).
+   */
+  async isContained (cid: CID): Promise<boolean> {
+    return Object.keys(await this.containersOf(cid.toString())).length > 0
+  }
+
   private async containersOf (cid: string): Promise<Record<string, number>> {
     const cached = this.containerCache.get(cid)
     if (cached != null) return cached

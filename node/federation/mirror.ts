@@ -302,6 +302,16 @@ export class Mirrors {
     if (present && cid.code === DAG_CBOR && await this.store.has(cid)) await this.indexManifest(cid, await readAll(this.store.get(cid)), collection)
   }
 
+  /**
+   * Whether an album of another node that this node still follows links the block: a
+   * collaborator's upload here, which no local collection links once its commit went to the
+   * album's home node, is kept as long as that album has it (node/block-gc.ts).
+   */
+  async holds (cid: CID): Promise<boolean> {
+    const containers = await this.db.mirrorContainers.get(cid.toString())
+    return Object.keys(containers ?? {}).some((collection) => this.shares.follows(collection))
+  }
+
   // ---- writes by collaborators of this node ---------------------------------------------------
 
   /**

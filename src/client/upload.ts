@@ -195,9 +195,10 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
   const resumed = await journal?.get(journalKey, keys.masterKey)
   const itemId = resumed?.itemId ?? newId()
   const fileKey = resumed?.fileKey ?? newKey()
-  // Three chunks in flight keep WebCrypto's threads busy while this thread reads and uploads.
+  // In browsers, three chunks in flight keep Web Crypto's threads busy while this thread reads
+  // and uploads; under Node sealing is synchronous and the window only pipelines hashing.
   const encryptor = createStreamEncryptor(fileKey, { salt: resumed?.salt, signal: options.signal, parallel: 3 })
-  const done = new Set(resumed?.uploaded ?? [])
+  const done = new Set(resumed != null ? await stillStored(library.account.api, resumed.uploaded, options.signal) : [])
   await journal?.put(journalKey, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
 
   // The journal lists confirmed blocks only every 16 chunks, so after a crash the node holds
@@ -269,6 +270,24 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
   await uploader.put(sealed.cid, sealed.bytes)
   await uploader.flush()
   return { itemId, fileKey, manifestCid: sealed.cid, summary, tag, tagHex: toHex(tag), journalKey }
+}
+
+/** CIDs per `haveBlocks` request (the node's limit). */
+const HAVE_BATCH = 1000
+
+/**
+ * The journal's confirmed blocks that the node still holds. A node deletes blocks that no commit
+ * linked within a grace period (a day by default), so an upload resumed later sends those again;
+ * asking also starts the grace period again for the ones it kept.
+ */
+async function stillStored (api: NodeApi, cids: string[], signal?: AbortSignal): Promise<string[]> {
+  const kept: string[] = []
+  for (let i = 0; i < cids.length; i += HAVE_BATCH) {
+    const batch = cids.slice(i, i + HAVE_BATCH)
+    const have = await api.haveBlocks(batch, { signal })
+    kept.push(...batch.filter((_, j) => have[j] === true))
+  }
+  return kept
 }
 
 /** Encrypts and uploads one extra part (thumbnail, preview, motion) under the item's file key. */

@@ -12,6 +12,7 @@ import { ApiError } from '../../src/client/errors.ts'
 import { createInvitationText, parseInvitation, shareWithInvitation } from '../../src/client/federation.ts'
 import { listMembers, unshareCollection } from '../../src/client/sharing.ts'
 import { createGrantToken } from '../../src/format/grant.ts'
+import { BlockCollector } from '../../node/block-gc.ts'
 import { readItem } from '../helpers/client.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import { account, library, sharedAlbum, uploadOne } from '../sharing/helpers.ts'
@@ -111,6 +112,23 @@ describe('federation: albums shared across nodes', function () {
     expect(seen.seq).to.equal(album.seq)
     expect([...seen.items.values()].map((i) => i.name).sort()).to.deep.equal([...album.items.values()].map((i) => i.name).sort())
     for (const [name, original] of originals) expect(await readItem(carols, seen, itemNamed(seen, name))).to.deep.equal(original)
+  })
+
+  it("keeps a collaborator's uploads on B past the grace period while B mirrors the album that links them, and A's copies", async function () {
+    const day = 24 * 3600_000
+    const sweepLater = async (node: TestNode): Promise<{ collected: number, kept: number }> =>
+      await new BlockCollector({ db: node.node.db, blocks: node.node.blocks, graceMs: day, sweepEveryMs: day, now: () => Date.now() + 2 * day }).sweep()
+    const usedOnB = (await b.node.accounts.get(bob.user.id))!.usedBytes
+    const usedOnA = (await a.node.accounts.get(alice.user.id))!.usedBytes
+    const onB = await sweepLater(b)
+    expect(onB.collected).to.equal(0)
+    expect(onB.kept, "Bob's blocks on B, which no collection of B links").to.be.greaterThan(0)
+    expect((await sweepLater(a)).collected).to.equal(0)
+    expect((await b.node.accounts.get(bob.user.id))!.usedBytes).to.equal(usedOnB)
+    expect((await a.node.accounts.get(alice.user.id))!.usedBytes).to.equal(usedOnA)
+    const bobs = await library(bob)
+    const target = await sharedAlbum(bobs, 'Shanghai 2023')
+    expect(await readItem(bobs, target, itemNamed(target, 'from-bob.jpg'))).to.deep.equal(originals.get('from-bob.jpg'))
   })
 
   it('lists members of other nodes to the owner and to a member', async function () {

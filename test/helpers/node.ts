@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startGateway, type Gateway } from '../../gateway/server.ts'
 import { parseConfig, type NodeConfigInput } from '../../node/config.ts'
-import { startNode, type ObscuraNode } from '../../node/node.ts'
+import { startNode, type ObscuraNode, type StartNodeOptions } from '../../node/node.ts'
 
 export interface TestNode {
   url: string
@@ -20,12 +20,12 @@ export interface TestNode {
   stop: () => Promise<void>
 }
 
-export async function startTestNode (overrides: Partial<NodeConfigInput> = {}): Promise<TestNode> {
+export async function startTestNode (overrides: Partial<NodeConfigInput> = {}, options: StartNodeOptions = {}): Promise<TestNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'obscura-test-'))
   const config = parseConfig({ ...overrides, dataDir, gateway: { host: '127.0.0.1', port: 0 } })
   let port = 0
   const launch = async (): Promise<{ node: ObscuraNode, gateway: Gateway }> => {
-    const node = await startNode(config)
+    const node = await startNode(config, options)
     const gateway = await startGateway(node, '127.0.0.1', port)
     port = Number(new URL(gateway.url).port)
     config.libp2p.listen = node.helia.libp2p.getMultiaddrs().map((ma) => ma.decapsulateCode(421).toString())
