@@ -277,7 +277,16 @@ export class Blocks {
     for (const cid of cids) await this.changeRefs(cid, -1)
   }
 
-  private async changeRefs (cid: CID, delta: 1 | -1): Promise<void> {
+  /**
+   * Takes back `link` for a commit whose head could not be written: a block nobody references
+   * any more is unlinked again (collected after a fresh grace period), not deleted, since its
+   * uploader may still commit it.
+   */
+  async unlinkKeeping (cids: CID[]): Promise<void> {
+    for (const cid of cids) await this.changeRefs(cid, -1, { keep: true })
+  }
+
+  private async changeRefs (cid: CID, delta: 1 | -1, options: { keep?: boolean } = {}): Promise<void> {
     const key = cid.toString()
     const cascade = await this.refsLock.run(key, async () => {
       const record = await this.db.blocks.get(key)
@@ -292,13 +301,18 @@ export class Blocks {
         delete next.pendingSince
       }
       if (refs === 0 && delta < 0) {
-        await this.release(cid, record)
-        return record.links ?? []
+        if (options.keep !== true) {
+          await this.release(cid, record)
+          return record.links ?? []
+        }
+        next.pendingSince = this.now()
       }
       await this.db.writeBlock(key, record, next)
-      return delta > 0 && record.refs === 0 ? next.links ?? [] : []
+      // A manifest's first link counts its chunks in, its last takes them out.
+      const cascades = (delta > 0 && record.refs === 0) || (delta < 0 && refs === 0)
+      return cascades ? next.links ?? [] : []
     })
-    for (const link of cascade) await this.changeRefs(CID.parse(link), delta)
+    for (const link of cascade) await this.changeRefs(CID.parse(link), delta, options)
   }
 
   // ---- collection of unlinked blocks ---------------------------------------------------------

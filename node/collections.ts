@@ -115,10 +115,19 @@ export class Collections {
         root: commitCid.toString(),
         createdAt: current?.createdAt ?? Date.now()
       }
-      await this.db.commits.put(`${id}!${seqKey(head.seq)}`, { cid: commitCid.toString(), bytes: b64(commitBytes) })
-      await this.db.collections.put(id, next)
+      // [Note: links before the head, unlinks after] A crash between the steps then leaves a
+      // block counted once too often (kept for good: a leak), never a block the published head
+      // names with no count (which the unlinked-block sweep would delete after its grace period).
+      const added = await this.addLinks(id, commit)
+      try {
+        await this.db.commits.put(`${id}!${seqKey(head.seq)}`, { cid: commitCid.toString(), bytes: b64(commitBytes) })
+        await this.db.collections.put(id, next)
+      } catch (err) {
+        await this.undoLinks(id, added)
+        throw err
+      }
       if (current == null) await this.db.userCollections.put(`${user.id}!${id}`, id)
-      await this.applyLinks(id, commit)
+      await this.dropUnlinks(id, commit)
       return next
     })
   }
@@ -239,9 +248,10 @@ export class Collections {
 
   /**
    * Each collection holds at most one reference to a block, whatever its records say, so a
-   * writer can only ever release what this collection itself linked.
+   * writer can only ever release what this collection itself linked. Returns the blocks this
+   * commit linked here for the first time.
    */
-  private async applyLinks (id: string, commit: Commit): Promise<void> {
+  private async addLinks (id: string, commit: Commit): Promise<CID[]> {
     const added: CID[] = []
     for (const cid of commit.links) {
       const key = `${id}!${cid}`
@@ -251,6 +261,18 @@ export class Collections {
     }
     await this.blocks.link(added)
     await this.index?.add(id, added)
+    return added
+  }
+
+  /** Takes back `addLinks` when the head could not be written after all. */
+  private async undoLinks (id: string, added: CID[]): Promise<void> {
+    for (const cid of added) await this.db.links.del(`${id}!${cid}`)
+    const closure = await this.index?.closure(added) ?? []
+    await this.blocks.unlinkKeeping(added)
+    await this.index?.remove(id, closure)
+  }
+
+  private async dropUnlinks (id: string, commit: Commit): Promise<void> {
     const dropped: CID[] = []
     for (const cid of commit.unlinks) {
       const key = `${id}!${cid}`
