@@ -106,14 +106,15 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
   const uploader = new BlockUploader(api, { concurrency: options.concurrency, signal: options.signal })
   const batch = new Batch(library, targets, options)
   const result: UploadResult = { uploaded: 0, skipped: 0, items: [], live: 0 }
-  const thisRun = new Map<string, { itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary }>()
+  const thisRun = new Map<string, Sent>()
   const units: Array<UploadUnit<UploadSource>> = options.media != null
     ? await pairLivePhotos(sources, { signal: options.signal })
     : sources.map((source) => ({ source }))
 
-  // [Note: media lookahead] The next file's content tag, metadata and thumbnails are made while
-  // this one is encrypted and uploaded: image work and network work overlap. Files the library
-  // already holds are not described; a duplicate within this run may be, needlessly but harmlessly.
+  // [Note: media lookahead] The next file's metadata and thumbnails (and its content tag, when it
+  // needs one first) are made while this one is encrypted and uploaded: image work and network
+  // work overlap. Files the library already holds are not described; a duplicate within this run
+  // may be, needlessly but harmlessly.
   const prepare = (unit: UploadUnit<UploadSource> | undefined): Promise<Prepared> | undefined => {
     if (unit == null) return undefined
     const size = unit.source.size
