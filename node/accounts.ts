@@ -16,7 +16,7 @@ import {
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { NodeConfig } from './config.ts'
-import { putOp, type BatchOperation, type NodeDatabase, type UserRecord } from './db.ts'
+import { putOp, type BatchOperation, type NodeDatabase, type SessionRecord, type UserRecord } from './db.ts'
 
 const CHALLENGE_TTL_MS = 2 * 60 * 1000
 const CHALLENGE_SWEEP_MS = 60 * 1000
@@ -48,10 +48,49 @@ export interface Session { token: string, expiresAt: number, user: UserRecord }
 const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex')
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
 
+/**
+ * Records kept in memory in front of LevelDB, at most `max` (the oldest go first). Values are
+ * frozen, so that no caller can change the copy the others read.
+ */
+class RecordCache<V extends object> {
+  private readonly entries = new Map<string, Readonly<V>>()
+  private readonly max: number
+
+  constructor (max: number) {
+    this.max = max
+  }
+
+  get (key: string): Readonly<V> | undefined {
+    return this.entries.get(key)
+  }
+
+  set (key: string, value: V): Readonly<V> {
+    const frozen = Object.freeze(value)
+    this.entries.delete(key)
+    this.entries.set(key, frozen)
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string)
+    return frozen
+  }
+
+  delete (key: string): void {
+    this.entries.delete(key)
+  }
+}
+
+const CACHED_RECORDS = 10_000
+
 export class Accounts {
   private readonly db: NodeDatabase
   private readonly config: NodeConfig['accounts']
   private readonly lock = new KeyedMutex()
+  /**
+   * [Note: cached accounts and sessions] Every request reads its session and its account, and
+   * every stored block rewrites its uploader's account: they are cached here. This process is
+   * the database's only writer (LevelDB locks its folder) and every write of users and sessions
+   * goes through this class, which updates or drops the cached copy in the same step.
+   */
+  private readonly users = new RecordCache<UserRecord>(CACHED_RECORDS)
+  private readonly sessions = new RecordCache<SessionRecord>(CACHED_RECORDS)
   private nodeSecret?: Buffer
   private lastSweep = 0
 
@@ -83,7 +122,7 @@ export class Accounts {
       // that points nowhere.
       await this.db.users.put(user.id, user)
       await this.db.usernames.put(user.username, user.id)
-      return user
+      return this.users.set(user.id, user)
     })
   }
 
@@ -118,20 +157,28 @@ export class Accounts {
   async createSession (user: UserRecord): Promise<Session> {
     const token = randomBytes(32).toString('base64url')
     const expiresAt = Date.now() + this.config.sessionTtlSeconds * 1000
-    await this.db.sessions.put(sha256Hex(token), { userId: user.id, expiresAt, createdAt: Date.now() })
+    const session: SessionRecord = { userId: user.id, expiresAt, createdAt: Date.now() }
+    await this.db.sessions.put(sha256Hex(token), session)
+    this.sessions.set(sha256Hex(token), session)
     await this.db.userSessions.put(`${user.id}!${sha256Hex(token)}`, expiresAt)
     return { token, expiresAt, user }
   }
 
   /** Resolves a bearer token to its user; expired or unknown tokens are refused. */
   async authenticate (token: string): Promise<UserRecord> {
-    const session = await this.db.sessions.get(sha256Hex(token))
-    if (session == null) throw new UnauthenticatedError()
+    const hash = sha256Hex(token)
+    let session = this.sessions.get(hash)
+    if (session == null) {
+      const stored = await this.db.sessions.get(hash)
+      if (stored == null) throw new UnauthenticatedError()
+      session = this.sessions.set(hash, stored)
+    }
     if (session.expiresAt < Date.now()) {
-      await this.db.sessions.del(sha256Hex(token))
+      this.sessions.delete(hash)
+      await this.db.sessions.del(hash)
       throw new UnauthenticatedError('Your session expired: log in again')
     }
-    const user = await this.db.users.get(session.userId)
+    const user = await this.get(session.userId)
     if (user == null) throw new UnauthenticatedError()
     return user
   }
@@ -139,6 +186,7 @@ export class Accounts {
   async logout (token: string): Promise<void> {
     const hash = sha256Hex(token)
     const session = await this.db.sessions.get(hash)
+    this.sessions.delete(hash)
     await this.db.sessions.del(hash)
     if (session != null) await this.db.userSessions.del(`${session.userId}!${hash}`)
   }
@@ -149,6 +197,7 @@ export class Accounts {
     for await (const key of this.db.userSessions.keys({ gt: `${userId}!`, lt: `${userId}!\xff` })) {
       const hash = key.slice(userId.length + 1)
       if (hash === kept) continue
+      this.sessions.delete(hash)
       await this.db.sessions.del(hash)
       await this.db.userSessions.del(key)
     }
@@ -190,23 +239,30 @@ export class Accounts {
 
   async findByUsername (username: string): Promise<UserRecord | undefined> {
     const id = await this.db.usernames.get(username)
-    return id == null ? undefined : this.db.users.get(id)
+    return id == null ? undefined : await this.get(id)
   }
 
   async get (userId: string): Promise<UserRecord | undefined> {
-    return this.db.users.get(userId)
+    const cached = this.users.get(userId)
+    if (cached != null) return cached
+    const stored = await this.db.users.get(userId)
+    return stored == null ? undefined : this.users.set(userId, stored)
   }
 
-  /** Read-modify-write of one user record, serialised per user (quota counters depend on it). */
   /** Read-modify-write of one account; `also` is written in the same atomic batch as the account. */
   async update (userId: string, change: (user: UserRecord) => UserRecord, also: BatchOperation[] = []): Promise<UserRecord> {
     return this.lock.run(`user:${userId}`, async () => {
-      const user = await this.db.users.get(userId)
+      const user = await this.get(userId)
       if (user == null) throw new NotFoundError('No such user')
       const next = change(user)
-      if (also.length === 0) await this.db.users.put(userId, next)
-      else await this.db.batch([putOp(this.db.users, userId, next), ...also])
-      return next
+      try {
+        if (also.length === 0) await this.db.users.put(userId, next)
+        else await this.db.batch([putOp(this.db.users, userId, next), ...also])
+      } catch (err) {
+        this.users.delete(userId) // unknown whether the write landed: read it again next time
+        throw err
+      }
+      return this.users.set(userId, next)
     })
   }
 

@@ -231,10 +231,27 @@ describe('node accounts', function () {
       const record = await node.node.db.sessions.get(key)
       expect(record).not.to.equal(undefined)
       await node.node.db.sessions.put(key, { ...record!, expiresAt: Date.now() - 1000 })
+      await node.restart() // the running node caches sessions it has seen; a new one reads the store
       const res = await call(node.url, 'GET', '/api/v1/me', { token })
       expect(res.status).to.equal(401)
       expect(errorCode(res)).to.equal('UNAUTHENTICATED')
       expect(await node.node.db.sessions.get(key)).to.equal(undefined)
+    })
+
+    it('refuses a session the node has cached once it expires, and forgets it', async function () {
+      const shortLived = await startTestNode({ accounts: { sessionTtlSeconds: 1 } })
+      try {
+        const { account } = await signup(shortLived.url, 'dora', 'dora-battery-staple')
+        const token = account.api.token as string
+        expect((await call(shortLived.url, 'GET', '/api/v1/me', { token })).status).to.equal(200)
+        await new Promise((resolve) => setTimeout(resolve, 1100))
+        const res = await call(shortLived.url, 'GET', '/api/v1/me', { token })
+        expect(res.status).to.equal(401)
+        expect(errorCode(res)).to.equal('UNAUTHENTICATED')
+        expect(await shortLived.node.db.sessions.get(createHash('sha256').update(token).digest('hex'))).to.equal(undefined)
+      } finally {
+        await shortLived.stop()
+      }
     })
 
     it('invalidates the token on logout', async function () {
