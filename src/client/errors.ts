@@ -56,6 +56,11 @@ export class LinkPasswordRequiredError extends ObscuraError {
   constructor () { super('LINK_PASSWORD', 'this link is protected by a password') }
 }
 
+/** The original of an item seen through a link whose owner turned off downloads. */
+export class LinkNoDownloadError extends ObscuraError {
+  constructor () { super('LINK_NO_DOWNLOAD', 'the owner of this link turned off downloads: it is for viewing only') }
+}
+
 /** A collaborator tried to change an item someone else added; readers would ignore the change. */
 export class NotYourItemError extends ObscuraError {
   constructor (name: string) { super('NOT_YOUR_ITEM', `"${name}" was added by someone else: only they or the album's owner can change it`) }

@@ -3,14 +3,16 @@
  * older than webui/src), a real node with the gateway serving that build on 127.0.0.1, Debian's
  * chromium through playwright-core with the flags DESIGN.md gives, a recorder of every request
  * the page, its workers and its Service Worker make, with bodies, logging in through the login
- * page, and waiting for tiles whose thumbnails really decoded.
+ * page, waiting for tiles whose thumbnails really decoded, and reading the colours of a decoded
+ * picture (the HEIC fixture's red and blue halves).
  */
 import { execFile } from 'node:child_process'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { expect } from 'chai'
+import { chromium, type Browser, type BrowserContext, type ElementHandle, type Page } from 'playwright-core'
 import { startGateway, type Gateway } from '../../gateway/server.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import type { NodeConfigInput } from '../../node/config.ts'
@@ -82,6 +84,33 @@ export async function waitForDecodedTiles (page: Page, count: number, timeoutMs 
     if (Date.now() > deadline) throw new Error(`${decoded} of ${count} thumbnails decoded after ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+export interface Halves { width: number, height: number, left: number[], right: number[] }
+
+/**
+ * Size and colours (at 20 % and 80 % of the width, mid-height) of an <img> once it decoded. The
+ * HEIC fixture is red on its left half and blue on its right: only a real decode gives both.
+ */
+export async function imageHalves (page: Page, img: ElementHandle | null): Promise<Halves> {
+  const drawn = await page.waitForFunction((element) => {
+    const image = element as HTMLImageElement | null
+    if (image == null || !image.complete || image.naturalWidth === 0) return false
+    const canvas = Object.assign(document.createElement('canvas'), { width: image.naturalWidth, height: image.naturalHeight })
+    const context = canvas.getContext('2d') as CanvasRenderingContext2D
+    context.drawImage(image, 0, 0)
+    // (No named helper here: the test runner's transform would wrap it in a function the page lacks.)
+    const [left, right] = [0.2, 0.8].map((x) => [...context.getImageData(Math.round(x * canvas.width), canvas.height >> 1, 1, 1).data].slice(0, 3))
+    return { width: image.naturalWidth, height: image.naturalHeight, left, right }
+  }, img, { timeout: 30_000 })
+  return await drawn.jsonValue() as Halves
+}
+
+export function expectRedThenBlue ({ left, right }: Pick<Halves, 'left' | 'right'>): void {
+  expect(left[0], 'red left half').to.be.greaterThan(200)
+  expect(left[2]).to.be.lessThan(60)
+  expect(right[2], 'blue right half').to.be.greaterThan(200)
+  expect(right[0]).to.be.lessThan(60)
 }
 
 export interface Recorded { url: string, method: string, body: Buffer | null, range?: string }

@@ -119,7 +119,7 @@ describe('web UI library pages in chromium', function () {
       await page.locator('photo-tile').nth(n).getByRole('button', { name: 'Select' }).click()
     }
     await page.getByRole('button', { name: 'Delete' }).click()
-    await page.getByText('1 items', { exact: true }).or(page.getByText('1 item', { exact: true })).first().waitFor()
+    await page.getByText('1 item', { exact: true }).waitFor()
     await page.getByRole('link', { name: 'Trash' }).click()
     await page.getByRole('heading', { name: 'Trash' }).waitFor()
     expect(await page.locator('photo-tile').count()).to.equal(2)

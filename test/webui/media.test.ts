@@ -16,35 +16,14 @@ import { login } from '../../src/client/session.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
 import { FIXTURES, MARKERS, fixturePath, makeFixtures } from '../fixtures/make-fixtures.ts'
 import { bytesSource, openLibrary } from '../helpers/client.ts'
-import { ensureBuilt, findLeaks, launchChromium, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
+import { ensureBuilt, expectRedThenBlue, findLeaks, imageHalves, launchChromium, recordRequests, screenshot, startWebNode, type Halves, type Recorded, type WebNode } from './helpers.ts'
 
 const FILES = [FIXTURES.jpegGps.file, FIXTURES.liveByName.still, FIXTURES.liveByName.motion, FIXTURES.livePair.still, FIXTURES.livePair.motion, FIXTURES.heic.file, FIXTURES.webp.file]
 
-/**
- * Size and colours (at 20 % and 80 % of the width, mid-height) of a tile's thumbnail once it
- * decoded. The HEIC fixture is red on its left half and blue on its right: only a real decode
- * gives both.
- */
-async function tileHalves (page: Page, label: string): Promise<{ width: number, height: number, left: number[], right: number[] }> {
+/** Size and colours of a tile's thumbnail once it decoded (see imageHalves). */
+async function tileHalves (page: Page, label: string): Promise<Halves> {
   const img = await page.locator('photo-tile').filter({ has: page.getByRole('button', { name: label }) }).locator('img').elementHandle()
-  const drawn = await page.waitForFunction((element) => {
-    const image = element as HTMLImageElement | null
-    if (image == null || !image.complete || image.naturalWidth === 0) return false
-    const canvas = Object.assign(document.createElement('canvas'), { width: image.naturalWidth, height: image.naturalHeight })
-    const context = canvas.getContext('2d') as CanvasRenderingContext2D
-    context.drawImage(image, 0, 0)
-    // (No named helper here: the test runner's transform would wrap it in a function the page lacks.)
-    const [left, right] = [0.2, 0.8].map((x) => [...context.getImageData(Math.round(x * canvas.width), canvas.height >> 1, 1, 1).data].slice(0, 3))
-    return { width: image.naturalWidth, height: image.naturalHeight, left, right }
-  }, img, { timeout: 30_000 })
-  return await drawn.jsonValue() as { width: number, height: number, left: number[], right: number[] }
-}
-
-function expectRedThenBlue ({ left, right }: { left: number[], right: number[] }): void {
-  expect(left[0], 'red left half').to.be.greaterThan(200)
-  expect(left[2]).to.be.lessThan(60)
-  expect(right[2], 'blue right half').to.be.greaterThan(200)
-  expect(right[0]).to.be.lessThan(60)
+  return await imageHalves(page, img)
 }
 
 describe('web UI with camera files in chromium', function () {

@@ -6,17 +6,19 @@
  * (a photo, a video that streams), and downloads an original byte for byte. The album's photos
  * stay out of the member's own timeline and trash. A viewer gets no upload button, and files
  * they drop there are refused; once the owner makes them a collaborator, a photo they upload on
- * the album's page lands in the owner's album, and not in their own timeline. An album of
- * another node opens the same way through the member's node, and a collaborator's upload there
- * reaches the album on its home node.
+ * the album's page lands in the owner's album, and not in their own timeline. A selection of its
+ * photos can be downloaded (and nothing else), the owner's favorites show no heart to the member,
+ * and the album's thumbnails and details leave the member's local cache when they leave it or
+ * when the owner removes them. An album of another node opens the same way through the member's
+ * node, and a collaborator's upload there reaches the album on its home node.
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, Download, Page } from 'playwright-core'
 import { createInvitationText, shareWithInvitation } from '../../src/client/federation.ts'
-import { shareCollection } from '../../src/client/sharing.ts'
+import { shareCollection, unshareCollection } from '../../src/client/sharing.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
 import { collectFiles } from '../../node/cli/files.ts'
 import { createNodeMediaProcessor } from '../../node/media/processor.ts'
@@ -47,6 +49,35 @@ async function memberPage (browser: Browser, url: string, username: string, prob
   return page
 }
 
+/** Polls `read` until `check` holds, or fails with what it last saw. */
+async function until<T> (what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await read()
+    if (check(value)) return value
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+/** Which of `ids` have a thumbnail, and which details, in the user's sealed local cache (IndexedDB `obscura-<user id>`). */
+async function cachedIds (page: Page, userId: string, ids: string[]): Promise<{ thumbs: string[], meta: string[] }> {
+  return await page.evaluate(async ({ name, ids }) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name)
+      request.onsuccess = () => { resolve(request.result) }
+      request.onerror = () => { reject(request.error) }
+    })
+    const [thumbs, meta] = await Promise.all(['thumbs', 'meta'].map(async (store) => await new Promise<IDBValidKey[]>((resolve, reject) => {
+      const request = db.transaction(store).objectStore(store).getAllKeys()
+      request.onsuccess = () => { resolve(request.result) }
+      request.onerror = () => { reject(request.error) }
+    })))
+    db.close()
+    return { thumbs: ids.filter((id) => thumbs?.includes(id)), meta: ids.filter((id) => meta?.includes(id)) }
+  }, { name: `obscura-${userId}`, ids })
+}
+
 /** Downloads the original of the item shown in the viewer; its bytes. */
 async function downloadShown (page: Page): Promise<{ name: string, bytes: Buffer }> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('dialog').getByRole('button', { name: 'Download original' }).click()])
@@ -60,6 +91,8 @@ describe('web UI: an album shared with you', function () {
   let page: Page
   let owner: Library
   let album: CollectionState
+  let rocks: CollectionState
+  let memberId: string
   let fixtures: string
   const problems: string[] = []
 
@@ -76,9 +109,15 @@ describe('web UI: an album shared with you', function () {
     owner = await library(await account(web.url, 'ondine'))
     album = await owner.ensureAlbum(ALBUM)
     await uploadFiles(owner, await collectFiles([albumDir]), { targets: [album], media: createNodeMediaProcessor() })
+    const anemone = [...album.items.values()].find((i) => i.name === SHARED[0])
+    await owner.commit(album, [{ op: 'flag', item: anemone?.id as string, flag: 'favorite', value: true }])
+    rocks = await owner.ensureAlbum('Rock Pools')
+    await uploadFiles(owner, await collectFiles([join(fixtures, 'crab.png')]), { targets: [rocks], media: createNodeMediaProcessor() })
     const member = await library(await account(web.url, 'marius'))
+    memberId = member.account.user.id
     await uploadOne(member, member.root, 'own-photo.bin')
     await shareCollection(owner, album, 'marius', 'viewer')
+    await shareCollection(owner, rocks, 'marius', 'viewer')
     browser = await launchChromium()
     page = await memberPage(browser, web.url, 'marius', problems)
   })
@@ -96,6 +135,29 @@ describe('web UI: an album shared with you', function () {
     expect(await page.locator('photo-tile').count()).to.equal(SHARED.length)
     expect(await page.getByRole('button', { name: 'Upload', exact: true }).count(), 'a viewer gets no upload button').to.equal(0)
     await screenshot(page, 'shared-album')
+  })
+
+  it('shows no heart on a photo the owner marked as a favorite: it is not the member’s favorite', async function () {
+    expect(await page.locator('photo-tile .badge.fav').count()).to.equal(0)
+  })
+
+  it('downloads the originals of a selection, the only thing one can do with someone else’s photos', async function () {
+    const tiles = page.locator('photo-tile')
+    const chosen = [SHARED[0], SHARED[1]] as string[]
+    for (const name of chosen) await tiles.filter({ has: page.getByRole('button', { name: `Photo ${name}` }) }).getByRole('button', { name: 'Select' }).click()
+    const bar = page.locator('selection-bar')
+    await bar.getByText('2 selected').waitFor()
+    expect(await bar.getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')).sort())).to.deep.equal(['Clear selection', 'Download'])
+    const downloads: Download[] = []
+    const onDownload = (download: Download): void => { downloads.push(download) }
+    page.on('download', onDownload)
+    await bar.getByRole('button', { name: 'Download' }).click()
+    await until('downloads started', async () => downloads.length, (n) => n >= chosen.length)
+    page.off('download', onDownload)
+    const saved = new Map(await Promise.all(downloads.map(async (d) => [d.suggestedFilename(), await readFile(await d.path())] as const)))
+    expect([...saved.keys()].sort()).to.deep.equal([...chosen].sort())
+    for (const name of chosen) expect(saved.get(name)?.equals(await readFile(join(fixtures, 'album', name))), name).to.equal(true)
+    await page.getByText('3 items · shared by ondine').waitFor()
   })
 
   it('shows a photo in the viewer, offering no changes to someone else’s item, and downloads its original byte for byte', async function () {
@@ -167,6 +229,33 @@ describe('web UI: an album shared with you', function () {
     await page.getByRole('link', { name: 'Photos' }).click()
     await page.getByRole('button', { name: 'File own-photo.bin' }).waitFor()
     expect(await page.locator('photo-tile').count(), 'the upload went to the owner’s album only').to.equal(1)
+  })
+
+  it('forgets the album’s cached thumbnails and details when the owner removes you, at the next sync', async function () {
+    await openShared(page, 'Rock Pools')
+    await waitForDecodedTiles(page, 1)
+    const ids = [...rocks.items.keys()]
+    await until('thumbnail cached', async () => await cachedIds(page, memberId, ids), (c) => c.thumbs.length === 1)
+    await unshareCollection(owner, rocks, 'marius')
+    await page.reload()
+    await page.getByRole('heading', { name: 'Not shared with you' }).waitFor()
+    await until('cache after removal', async () => await cachedIds(page, memberId, ids), (c) => c.thumbs.length === 0 && c.meta.length === 0)
+  })
+
+  it('forgets the album’s cached thumbnails and details when you leave it', async function () {
+    await owner.sync()
+    const ids = [...album.items.keys()]
+    await openShared(page, ALBUM)
+    await waitForDecodedTiles(page, ids.length)
+    await page.getByRole('button', { name: `Photo ${SHARED[0] as string}` }).click()
+    await page.getByRole('dialog', { name: SHARED[0] }).waitFor()
+    const anemone = ids.find((id) => album.items.get(id)?.name === SHARED[0])
+    await until('cached', async () => await cachedIds(page, memberId, ids), (c) => c.thumbs.length === ids.length && c.meta.includes(anemone as string))
+    await page.keyboard.press('Escape')
+    await page.getByRole('button', { name: 'Leave' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Leave' }).click()
+    await page.getByRole('heading', { name: 'Albums', exact: true }).waitFor()
+    await until('cache after leaving', async () => await cachedIds(page, memberId, ids), (c) => c.thumbs.length === 0 && c.meta.length === 0)
   })
 
   it('had no script errors', function () {

@@ -1,26 +1,31 @@
 /**
  * Sharing in the web UI, in Debian's chromium against a real node and gateway. A public link
  * opens in a fresh browser context with no account: the album's photos are decrypted in the
- * worker, a password link asks for its password, a no-download link offers no original, an
- * allow-upload link takes photos, and
- * expired or revoked links say so. No request carries the link's key (the URL fragment) or its
+ * worker, a HEIC shows its preview (or, stored without one, a picture drawn from it) while its
+ * original still downloads, a password link asks for its password, a no-download link offers no
+ * original, an allow-upload link takes photos, and expired or revoked links say so. No request carries the link's key (the URL fragment) or its
  * password. Sharing an album with another user through its share dialog lists them as a member
  * and puts the album in their "Shared with me", with their role; removing them takes it away,
  * and so does leaving it from there.
  * A link made and revoked in the album's link dialog opens, then stops opening, for a visitor.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { expect } from 'chai'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createLink, revokeLink } from '../../src/client/links.ts'
 import { listMembers, shareCollection } from '../../src/client/sharing.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
+import { collectFiles } from '../../node/cli/files.ts'
+import { createNodeMediaProcessor } from '../../node/media/processor.ts'
+import { FIXTURES, fixturePath, makeFixtures } from '../fixtures/make-fixtures.ts'
 import { bytesSource } from '../helpers/client.ts'
 import { makeJpeg, makePng } from '../helpers/media.ts'
 import { account, library } from '../sharing/helpers.ts'
-import { ensureBuilt, findLeaks, launchChromium, logIn, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
+import { ensureBuilt, expectRedThenBlue, findLeaks, imageHalves, launchChromium, logIn, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
 import type { Library } from '../../src/client/library.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
 
@@ -85,9 +90,38 @@ describe('web UI: sharing', function () {
     const viewer = page.getByRole('dialog', { name: 'harbour.jpg' })
     await viewer.locator('img').waitFor()
     expect(await viewer.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth)).to.be.greaterThan(0)
-    await viewer.getByRole('link', { name: 'Download' }).waitFor()
+    await viewer.getByRole('button', { name: 'Download original' }).waitFor()
     await screenshot(page, 'link-viewer')
     expectNoLeak(requests, link.url)
+    await context.close()
+  })
+
+  it('shows a HEIC by its preview and downloads its original, also for a HEIC stored without a preview', async function () {
+    await makeFixtures()
+    const heic = fixturePath(FIXTURES.heic.file)
+    // Another copy (a new model name makes new bytes), uploaded by a client with no media back end.
+    const bare = join(fixtures, 'bare.heic')
+    await copyFile(heic, bare)
+    await promisify(execFile)('exiftool', ['-q', '-overwrite_original', '-Model=Bare', bare])
+    const leaves = await owner.ensureAlbum('Autumn Leaves')
+    await uploadFiles(owner, await collectFiles([heic]), { targets: [leaves], media: createNodeMediaProcessor() })
+    await uploadFiles(owner, [bytesSource('bare.heic', new Uint8Array(await readFile(bare)))], { targets: [leaves] })
+    const link = await createLink(owner, leaves)
+    const { context, page } = await visitor()
+    await page.goto(link.url)
+    await page.getByText('2 items shared with you').waitFor()
+    for (const [name, path] of [[FIXTURES.heic.file, heic], ['bare.heic', bare]] as const) {
+      await page.getByRole('button', { name, exact: true }).click()
+      const viewer = page.getByRole('dialog', { name })
+      const shown = await imageHalves(page, await viewer.locator('img').elementHandle())
+      expect([shown.width, shown.height], name).to.deep.equal([FIXTURES.heic.width, FIXTURES.heic.height])
+      expectRedThenBlue(shown)
+      if (name === FIXTURES.heic.file) await screenshot(page, 'link-viewer-heic')
+      const [download] = await Promise.all([page.waitForEvent('download'), viewer.getByRole('button', { name: 'Download original' }).click()])
+      expect(download.suggestedFilename()).to.equal(name)
+      expect((await readFile(await download.path())).equals(await readFile(path)), `${name} downloads byte for byte`).to.equal(true)
+      await viewer.getByRole('button', { name: 'Close' }).click()
+    }
     await context.close()
   })
 
@@ -106,7 +140,7 @@ describe('web UI: sharing', function () {
     await page.getByRole('button', { name: 'lighthouse.png' }).click()
     const viewer = page.getByRole('dialog', { name: 'lighthouse.png' })
     await viewer.locator('img').waitFor()
-    expect(await viewer.getByRole('link', { name: 'Download' }).count()).to.equal(0)
+    expect(await viewer.getByRole('button', { name: 'Download original' }).count()).to.equal(0)
     expectNoLeak(requests, link.url, LINK_PASSWORD)
     await context.close()
   })

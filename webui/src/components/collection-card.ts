@@ -6,6 +6,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { loadThumb } from '../state/thumbs.ts'
 import { icon } from './icons.ts'
+import { plural } from '../state/format.ts'
 import type { CollectionView } from '../worker/protocol.ts'
 
 @customElement('collection-card')
@@ -55,7 +56,7 @@ export class CollectionCard extends LitElement {
     return html`<a href=${`/${c.kind === 'album' ? 'albums' : 'folders'}/${c.id}`}>
       <div class="cover">${this.cover != null ? html`<img src=${this.cover} alt="">` : icon(c.kind)}</div>
       <div class="name">${c.name}</div>
-      <div class="count">${n} item${n === 1 ? '' : 's'}${this.folders > 0 ? ` · ${this.folders} folder${this.folders === 1 ? '' : 's'}` : ''}</div>
+      <div class="count">${plural(n, 'item')}${this.folders > 0 ? ` · ${plural(this.folders, 'folder')}` : ''}</div>
     </a>`
   }
 }

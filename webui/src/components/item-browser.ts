@@ -33,7 +33,7 @@ export class ItemBrowser extends LitElement {
   /** Grouping of the grid. */
   @property() grouping: Grouping = 'day'
   /** Actions offered for a selection. */
-  @property({ attribute: false }) actions: ActionName[] = ['album', 'favorite', 'archive', 'trash']
+  @property({ attribute: false }) actions: ActionName[] = ['album', 'favorite', 'download', 'archive', 'trash']
   /** The album or folder shown, for actions that act on it. */
   @property() collection?: string
 

@@ -11,6 +11,7 @@ import { customElement, property, query, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
 import { describe } from '../state/messages.ts'
 import { shared } from './styles.ts'
+import { plural } from '../state/format.ts'
 import type { LinkView, NewLink } from '../worker/protocol.ts'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -90,7 +91,7 @@ export class LinkDialog extends LitElement {
     const facts = [
       link.expiresAt != null ? `until ${new Date(link.expiresAt).toLocaleDateString()}` : 'no expiry',
       link.password ? 'password' : undefined,
-      link.deviceLimit != null ? `${link.devices} of ${link.deviceLimit} devices` : `${link.devices} device${link.devices === 1 ? '' : 's'}`,
+      link.deviceLimit != null ? `${link.devices} of ${link.deviceLimit} devices` : plural(link.devices, 'device'),
       link.noDownload ? 'no download' : undefined,
       link.allowUpload ? 'uploads allowed' : undefined
     ].filter((f) => f != null).join(' · ')

@@ -9,7 +9,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
-import { bytes, duration } from '../state/format.ts'
+import { bytes, duration, plural } from '../state/format.ts'
 import { describe } from '../state/messages.ts'
 import { shared } from './styles.ts'
 import { icon } from './icons.ts'
@@ -72,7 +72,7 @@ export class UploadPanel extends LitElement {
 
   private renderPending () {
     return html`<section role="region" aria-label="Interrupted upload"><header><div class="title">
-      <strong>Upload interrupted</strong><div class="sub muted">${this.pending.length} file${this.pending.length === 1 ? '' : 's'} did not finish. Choose them again to resume: finished parts are not sent twice.</div></div></header>
+      <strong>Upload interrupted</strong><div class="sub muted">${plural(this.pending.length, 'file')} did not finish. Choose them again to resume: finished parts are not sent twice.</div></div></header>
       <header>
         <button class="primary" @click=${() => { this.dispatchEvent(new CustomEvent('upload-pick', { detail: { folder: false }, bubbles: true, composed: true })); this.pending = [] }}>Choose files</button>
         <button @click=${() => { this.dispatchEvent(new CustomEvent('upload-pick', { detail: { folder: true }, bubbles: true, composed: true })); this.pending = [] }}>Folder</button>

@@ -8,6 +8,7 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property, query } from 'lit/decorators.js'
 import { WORLD_OUTLINE } from './world-outline.ts'
+import { plural } from '../state/format.ts'
 
 export interface MapPoint { id: string, lat: number, lon: number }
 interface Cluster { x: number, y: number, ids: string[] }
@@ -113,6 +114,6 @@ export class WorldMap extends LitElement {
   }
 
   override render () {
-    return html`<canvas role="img" aria-label=${`Map with ${this.points.length} place${this.points.length === 1 ? '' : 's'}`}></canvas>`
+    return html`<canvas role="img" aria-label=${`Map with ${plural(this.points.length, 'place')}`}></canvas>`
   }
 }

@@ -14,6 +14,7 @@ import { leaveShared } from '../state/actions.ts'
 import { askText } from '../components/text-dialog.ts'
 import { shared } from '../components/styles.ts'
 import { icon } from '../components/icons.ts'
+import { plural } from '../state/format.ts'
 import '../components/collection-card.ts'
 import '../components/empty-state.ts'
 
@@ -66,7 +67,7 @@ export class AlbumsPage extends LitElement {
     if (sharedWithMe.length === 0) return nothing
     return html`<h2 id="shared">Shared with me</h2>
       <ul class="shared" aria-labelledby="shared">${sharedWithMe.map((s) => html`<li>
-        <a href=${`/albums/shared/${s.id}`}>${s.name}</a><span class="muted">${s.role} · shared by ${s.owner} · ${s.itemIds.length} item${s.itemIds.length === 1 ? '' : 's'}</span>
+        <a href=${`/albums/shared/${s.id}`}>${s.name}</a><span class="muted">${s.role} · shared by ${s.owner} · ${plural(s.itemIds.length, 'item')}</span>
         <button aria-label=${`Leave ${s.name}`} @click=${() => { void leaveShared(s) }}>Leave</button>
       </li>`)}</ul>`
   }

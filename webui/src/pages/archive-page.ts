@@ -13,7 +13,7 @@ export class ArchivePage extends LitElement {
 
   override render () {
     const items = (store.view?.items ?? []).filter((i) => i.archived && i.trashedAt == null)
-    return html`<item-browser heading="Archive" subtitle="Hidden from Photos; still in their albums and folders." grouping="month" .items=${items} .actions=${['unarchive', 'album', 'trash']}>
+    return html`<item-browser heading="Archive" subtitle="Hidden from Photos; still in their albums and folders." grouping="month" .items=${items} .actions=${['unarchive', 'album', 'download', 'trash']}>
       <empty-state slot="empty" icon="archive" heading="Nothing archived" text="Archive screenshots and receipts to keep them out of your timeline."></empty-state>
     </item-browser>`
   }

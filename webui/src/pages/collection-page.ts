@@ -13,6 +13,7 @@ import { toast } from '../state/toast.ts'
 import { askText, confirmAction } from '../components/text-dialog.ts'
 import { shared } from '../components/styles.ts'
 import { icon } from '../components/icons.ts'
+import { plural } from '../state/format.ts'
 import type { CollectionView } from '../worker/protocol.ts'
 import '../components/item-browser.ts'
 import '../components/empty-state.ts'
@@ -73,9 +74,9 @@ export class CollectionPage extends LitElement {
     return html`
       ${c.kind === 'folder' ? this.crumbs(c) : nothing}
       ${children.length > 0 ? html`<nav class="children" aria-label="Folders inside">${children.map((f) => html`<a href=${`/folders/${f.id}`}>${icon('folder')} ${f.name}</a>`)}</nav>` : nothing}
-      <item-browser .heading=${c.name} .subtitle=${`${items.length} item${items.length === 1 ? '' : 's'}`} .items=${items} .collection=${c.id}
+      <item-browser .heading=${c.name} .subtitle=${plural(items.length, 'item')} .items=${items} .collection=${c.id}
         grouping=${c.kind === 'album' ? 'month' : 'day'}
-        .actions=${c.kind === 'album' ? ['favorite', 'album', 'remove', 'trash'] : ['favorite', 'album', 'move', 'archive', 'trash']}>
+        .actions=${c.kind === 'album' ? ['favorite', 'album', 'download', 'remove', 'trash'] : ['favorite', 'album', 'download', 'move', 'archive', 'trash']}>
         <upload-buttons slot="actions"></upload-buttons>
         ${c.kind === 'folder' ? html`<button slot="actions" class="icon" aria-label="New folder inside" title="New folder inside" @click=${() => { void this.subfolder(c) }}>${icon('plus')}</button>` : nothing}
         ${c.kind === 'album' ? html`<button slot="actions" @click=${() => { void import('../components/share-dialog.ts'); this.sharing = true }}>Share</button>

@@ -13,7 +13,7 @@ export class FavoritesPage extends LitElement {
 
   override render () {
     const items = store.timeline.filter((i) => i.favorite)
-    return html`<item-browser heading="Favorites" grouping="month" .items=${items} .actions=${['album', 'favorite', 'trash']}>
+    return html`<item-browser heading="Favorites" grouping="month" .items=${items} .actions=${['album', 'favorite', 'download', 'trash']}>
       <empty-state slot="empty" icon="heart" heading="No favorites yet" text="Tap the heart on a photo to find it here."></empty-state>
     </item-browser>`
   }

@@ -2,14 +2,15 @@
  * The page a public link opens, for viewers without an account: /s/<token>#<key>. The whole URL
  * goes to the crypto worker, which opens the link (the key stays in the fragment, which browsers
  * never send), asks for the password when the link has one, and decrypts the album's thumbnails
- * and photos. Expired and revoked links say so; a no-download link offers no original; an
- * allow-upload link takes new photos.
+ * and photos (a HEIC by its preview, which an <img> can show). Expired and revoked links say so;
+ * a no-download link offers no original, any other saves it; an allow-upload link takes new photos.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
 import { describe, errorCode } from '../state/messages.ts'
 import { shared } from '../components/styles.ts'
+import { plural } from '../state/format.ts'
 import type { LinkAlbumView } from '../worker/protocol.ts'
 
 const DEVICE_KEY = 'obscura-link-device'
@@ -49,7 +50,9 @@ export class LinkPage extends LitElement {
   @state() private error?: string
   @state() private gone?: string
   @state() private thumbs = new Map<string, string>()
-  @state() private shown?: { id: string, url: string, name: string }
+  /** The item in the viewer; `original` when the picture shown is the original itself. */
+  @state() private shown?: { id: string, url: string, name: string, original: boolean }
+  @state() private saving = false
   @state() private uploading = false
   private busy = false
 
@@ -85,10 +88,27 @@ export class LinkPage extends LitElement {
 
   private async show (id: string, name: string): Promise<void> {
     try {
-      const blob = await store.worker.call('linkPicture', [id])
-      this.shown = { id, name, url: URL.createObjectURL(blob) }
+      const { blob, original } = await store.worker.call('linkPicture', [id])
+      this.shown = { id, name, original, url: URL.createObjectURL(blob) }
     } catch (err) {
       this.error = describe(err)
+    }
+  }
+
+  /** Saves the original: the picture shown when it is the original, else fetched (a HEIC shows its preview). */
+  private async download (shown: { id: string, url: string, name: string, original: boolean }): Promise<void> {
+    this.saving = true
+    try {
+      const url = shown.original ? shown.url : URL.createObjectURL(await store.worker.call('linkOriginal', [shown.id]))
+      const a = Object.assign(document.createElement('a'), { href: url, download: shown.name })
+      document.body.append(a)
+      a.click()
+      a.remove()
+      if (!shown.original) setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
+    } catch (err) {
+      this.error = describe(err)
+    } finally {
+      this.saving = false
     }
   }
 
@@ -133,7 +153,7 @@ export class LinkPage extends LitElement {
     const album = this.album
     return html`
       <h1>${album.name}</h1>
-      <p class="muted">${album.items.length} ${album.items.length === 1 ? 'item' : 'items'} shared with you${album.expiresAt != null ? html` · until ${new Date(album.expiresAt).toLocaleString()}` : nothing}</p>
+      <p class="muted">${plural(album.items.length, 'item')} shared with you${album.expiresAt != null ? html` · until ${new Date(album.expiresAt).toLocaleString()}` : nothing}</p>
       ${album.allowUpload ? html`<p><label class="button">${this.uploading ? 'Adding…' : 'Add photos'}
         <input type="file" multiple accept="image/*,video/*" hidden ?disabled=${this.uploading} @change=${(e: Event) => { void this.onPicked(e) }}></label></p>` : nothing}
       ${this.error != null ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -143,7 +163,7 @@ export class LinkPage extends LitElement {
         </button>`)}</div>
       ${this.shown != null ? html`<div class="viewer" role="dialog" aria-label=${this.shown.name}>
         <div class="bar">
-          ${album.noDownload ? nothing : html`<a class="button" href=${this.shown.url} download=${this.shown.name}>Download</a>`}
+          ${album.noDownload ? nothing : html`<button ?disabled=${this.saving} @click=${() => { if (this.shown != null) void this.download(this.shown) }}>Download original</button>`}
           <button @click=${this.close}>Close</button>
         </div>
         <img alt=${this.shown.name} src=${this.shown.url}>

@@ -9,6 +9,7 @@ import { customElement } from 'lit/decorators.js'
 import { Task } from '@lit/task'
 import { StoreController, store } from '../state/store.ts'
 import { shared } from '../components/styles.ts'
+import { plural } from '../state/format.ts'
 import '../components/world-map.ts'
 import '../components/empty-state.ts'
 
@@ -38,7 +39,7 @@ export class MapPage extends LitElement {
         pending: () => html`<p class="muted" role="status" style="padding:0 1.25rem">Reading places from your photos…</p>`,
         complete: (points) => points.length === 0
           ? html`<empty-state icon="map" heading="No places yet" text="Photos with a location in their metadata appear here. The location is read and encrypted on your device when you upload."></empty-state>`
-          : html`<p class="muted" style="padding:0 1.25rem;margin:0 0 .75rem">${points.length} geotagged item${points.length === 1 ? '' : 's'}</p>
+          : html`<p class="muted" style="padding:0 1.25rem;margin:0 0 .75rem">${plural(points.length, 'geotagged item')}</p>
               <world-map .points=${points} @map-pick=${(e: CustomEvent<{ ids: string[] }>) => { this.open(e.detail.ids) }}></world-map>`,
         error: () => html`<p class="error" role="alert" style="padding:0 1.25rem">Places could not be read.</p>`
       })}

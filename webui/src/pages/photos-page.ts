@@ -5,6 +5,7 @@
 import { LitElement, css, html } from 'lit'
 import { customElement } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
+import { plural } from '../state/format.ts'
 import '../components/item-browser.ts'
 import '../components/empty-state.ts'
 import '../components/upload-buttons.ts'
@@ -17,7 +18,7 @@ export class PhotosPage extends LitElement {
 
   override render () {
     const items = store.timeline
-    return html`<item-browser heading="Photos" .subtitle=${items.length > 0 ? `${items.length.toLocaleString()} items` : ''} .items=${items}>
+    return html`<item-browser heading="Photos" .subtitle=${items.length > 0 ? plural(items.length, 'item') : ''} .items=${items}>
       <upload-buttons slot="actions"></upload-buttons>
       <empty-state slot="empty" icon="photos" heading="Your photos will appear here"
         text="Drop photos, videos or whole folders anywhere on this page, or choose them. They are encrypted on this device before they leave it.">

@@ -2,8 +2,8 @@
  * An album or folder another user shares with you, opened from "Shared with me": its items in
  * the grid and the viewer (decrypted in the worker with the album's shared key), who shares it
  * and your role. A collaborator can upload into it; a viewer only looks and downloads. Its
- * items are someone else's library, so the grid offers no actions on a selection, and they
- * never show in your own timeline.
+ * items are someone else's library: a selection can be downloaded, as in your own albums, but
+ * not changed (no favorite, album, archive or trash), and they never show in your own timeline.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
@@ -11,6 +11,7 @@ import { StoreController, store } from '../state/store.ts'
 import { navigate } from '../state/router.ts'
 import { leaveShared } from '../state/actions.ts'
 import { shared } from '../components/styles.ts'
+import { plural } from '../state/format.ts'
 import type { SharedView } from '../worker/protocol.ts'
 import '../components/item-browser.ts'
 import '../components/empty-state.ts'
@@ -34,9 +35,9 @@ export class SharedCollectionPage extends LitElement {
     if (s == null) return store.view == null ? nothing : html`<empty-state icon="info" heading="Not shared with you" text="This album is not shared with you, or not any more."></empty-state>`
     const items = store.itemsOf(s.id)
     const collaborator = s.role === 'collaborator'
-    const subtitle = `${items.length} item${items.length === 1 ? '' : 's'} · shared by ${s.owner} · ${collaborator ? 'you can add photos' : 'you can view'}`
+    const subtitle = `${plural(items.length, 'item')} · shared by ${s.owner} · ${collaborator ? 'you can add photos' : 'you can view'}`
     return html`
-      <item-browser .heading=${s.name} .subtitle=${subtitle} .items=${items} .collection=${s.id} grouping="month" .actions=${[]}>
+      <item-browser .heading=${s.name} .subtitle=${subtitle} .items=${items} .collection=${s.id} grouping="month" .actions=${['download']}>
         ${collaborator ? html`<upload-buttons slot="actions"></upload-buttons>` : nothing}
         <button slot="actions" @click=${() => { void this.leave(s) }}>Leave</button>
         <empty-state slot="empty" icon=${s.kind} heading="Nothing here yet"

@@ -6,13 +6,13 @@
 import { store } from './store.ts'
 import { describe } from './messages.ts'
 import { toast } from './toast.ts'
+import { downloadOriginals } from './media.ts'
 import { pickCollection } from '../components/collection-picker.ts'
 import { confirmAction } from '../components/text-dialog.ts'
+import { plural } from './format.ts'
 import type { SharedView } from '../worker/protocol.ts'
 
-export type ActionName = 'album' | 'favorite' | 'archive' | 'unarchive' | 'trash' | 'remove' | 'move' | 'restore' | 'delete'
-
-const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+export type ActionName = 'album' | 'favorite' | 'download' | 'archive' | 'unarchive' | 'trash' | 'remove' | 'move' | 'restore' | 'delete'
 
 async function attempt (work: () => Promise<unknown>, done: string): Promise<boolean> {
   try {
@@ -39,6 +39,7 @@ export async function runAction (name: ActionName, ids: string[], collection?: s
       const value = !ids.every((id) => store.items.get(id)?.favorite === true)
       return await attempt(async () => { await w.call('setFlag', [ids, 'favorite', value]) }, value ? 'Added to favorites' : 'Removed from favorites')
     }
+    case 'download': return await attempt(async () => { await downloadOriginals(ids) }, `Downloading ${plural(n, 'original')}`)
     case 'archive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', true]) }, `${plural(n, 'item')} archived`)
     case 'unarchive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', false]) }, `${plural(n, 'item')} back in Photos`)
     case 'trash': return await attempt(async () => { await w.call('trashItems', [ids]) }, `${plural(n, 'item')} moved to the trash`)
@@ -68,6 +69,7 @@ export async function leaveShared (s: SharedView): Promise<boolean> {
 export const ACTION_LABELS: Record<ActionName, { label: string, icon: string }> = {
   album: { label: 'Add to album', icon: 'album' },
   favorite: { label: 'Favorite', icon: 'heart' },
+  download: { label: 'Download', icon: 'download' },
   archive: { label: 'Archive', icon: 'archive' },
   unarchive: { label: 'Unarchive', icon: 'archive' },
   trash: { label: 'Delete', icon: 'trash' },

@@ -1,4 +1,9 @@
-/** Display helpers: sizes, speeds, durations and dates in the reader's locale. */
+/** Display helpers: counts, sizes, speeds, durations and dates in the reader's locale. */
+
+/** `n` things, in the reader's digits and with the noun's plural when n is not 1: "1 item", "1,024 items". */
+export function plural (n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`
+}
 
 export function bytes (n: number): string {
   if (n < 1024) return `${n} B`

@@ -54,3 +54,8 @@ export async function downloadOriginal (itemId: string, name: string): Promise<v
   a.remove()
   setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
 }
+
+/** Saves the originals of several items, one after the other, each under its own name. */
+export async function downloadOriginals (itemIds: string[]): Promise<void> {
+  for (const id of itemIds) await downloadOriginal(id, store.item(id)?.name ?? id)
+}

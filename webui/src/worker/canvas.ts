@@ -9,9 +9,14 @@ import { decodeHeic } from '../../../src/media/heic.ts'
 
 const HEIF_TYPES = /^image\/(heic|heif)(-sequence)?$/
 
+/** True for HEIC and HEIF, which browsers cannot show in an <img> (only libheif here decodes them). */
+export function isHeif (mime: string): boolean {
+  return HEIF_TYPES.test(mime)
+}
+
 /** An upright bitmap of `image`, decoded by libheif when its type is HEIC or HEIF, else by the browser. */
 export async function decodeImage (image: Blob): Promise<ImageBitmap> {
-  if (!HEIF_TYPES.test(image.type)) return await createImageBitmap(image)
+  if (!isHeif(image.type)) return await createImageBitmap(image)
   // libheif applies the image's own rotation, and raw pixels carry no EXIF to rotate them again.
   const { rgba, width, height } = await decodeHeic(new Uint8Array(await image.arrayBuffer()))
   return await createImageBitmap(new ImageData(new Uint8ClampedArray(rgba.buffer as ArrayBuffer, rgba.byteOffset, rgba.byteLength), width, height))

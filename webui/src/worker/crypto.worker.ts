@@ -96,6 +96,7 @@ const handlers: Handlers = {
   async linkThumbnail (signal, itemId) { return await opened().thumbnail(itemId, signal) },
   async linkUpload (signal, files) { return await opened().upload(files, signal) },
   async linkPicture (signal, itemId) { return await opened().picture(itemId, signal) },
+  async linkOriginal (signal, itemId) { return await opened().original(itemId, signal) },
   async members (_signal, id) { return await members(logged().session, id) },
   async share (_signal, id, username, role) { return await share(logged().session, id, username, role) },
   async unshare (_signal, id, username) { return await unshare(logged().session, id, username) },

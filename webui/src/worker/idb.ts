@@ -41,6 +41,21 @@ export class LocalDb {
     await done(this.db.transaction(store, 'readwrite').objectStore(store).delete(key))
   }
 
+  async keys (store: StoreName): Promise<string[]> {
+    return await done(this.db.transaction(store).objectStore(store).getAllKeys()) as string[]
+  }
+
+  /** Deletes `keys` in one transaction. */
+  async deleteAll (store: StoreName, keys: string[]): Promise<void> {
+    const transaction = this.db.transaction(store, 'readwrite')
+    const objects = transaction.objectStore(store)
+    for (const key of keys) objects.delete(key)
+    await new Promise<void>((resolve, reject) => {
+      transaction.oncomplete = () => { resolve() }
+      transaction.onerror = transaction.onabort = () => { reject(transaction.error ?? new Error('IndexedDB transaction failed')) }
+    })
+  }
+
   async clear (store: StoreName): Promise<void> {
     await done(this.db.transaction(store, 'readwrite').objectStore(store).clear())
   }

@@ -2,7 +2,8 @@
  * What the browser keeps between visits, encrypted. Thumbnails, decoded metadata and the list of
  * interrupted uploads are sealed with AES-256-GCM (WebCrypto) under a key derived from the master
  * key, so that the IndexedDB files on disk reveal no picture, name or place to someone who reads
- * them without the password; logging out deletes the caches as well.
+ * them without the password; logging out deletes the caches as well, and an item's entries go
+ * as soon as the user can no longer open it (see [Note: cache follows access] in session.ts).
  *
  * [Note: local cache key] HKDF(masterKey, "obscura/v1/webui/local-cache"): its own label, used
  * only on this device and never sent anywhere.
@@ -58,6 +59,20 @@ export class LocalCache {
 
   async putJson (store: StoreName, key: string, value: unknown): Promise<void> {
     await this.seal(store, key, new TextEncoder().encode(JSON.stringify(value)))
+  }
+
+  /** Deletes the cached thumbnails and details of these items. */
+  async forget (itemIds: string[]): Promise<void> {
+    await this.db.deleteAll('thumbs', itemIds)
+    await this.db.deleteAll('meta', itemIds)
+  }
+
+  /** Deletes the cached thumbnails and details of every item `keep` refuses. */
+  async keepOnly (keep: (itemId: string) => boolean): Promise<void> {
+    for (const store of ['thumbs', 'meta'] as const) {
+      const gone = (await this.db.keys(store)).filter((id) => !keep(id))
+      if (gone.length > 0) await this.db.deleteAll(store, gone)
+    }
   }
 
   /**

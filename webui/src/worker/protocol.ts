@@ -98,7 +98,8 @@ export interface LibraryView {
   items: ItemView[]
   /**
    * Items seen only in albums others share with this account, newest capture first. Kept apart
-   * from `items` so that the timeline, favorites, archive, trash and map never show them.
+   * from `items` so that the timeline, favorites, archive, trash and map never show them. Their
+   * `favorite` and `archived` are always false: those are the owner's marks, not this account's.
    */
   sharedItems: ItemView[]
 }
@@ -164,6 +165,12 @@ export interface LinkAlbumView {
   expiresAt?: number
 }
 
+/** What the link page shows of an item, and whether it is the original (then it can be saved as is). */
+export interface LinkPicture {
+  blob: Blob
+  original: boolean
+}
+
 export interface WorkerMethods {
   signup: (node: string, username: string, password: string, invite?: string) => Promise<{ saved: SavedSession, recoveryKey: string }>
   login: (node: string, username: string, password: string) => Promise<{ saved: SavedSession }>
@@ -197,8 +204,10 @@ export interface WorkerMethods {
   linkThumbnail: (itemId: string) => Promise<Blob | null>
   /** Adds files through an allow-upload link; answers the album as it is now. */
   linkUpload: (files: File[]) => Promise<LinkAlbumView>
-  /** The original, or a preview when the link is no-download. */
-  linkPicture: (itemId: string) => Promise<Blob>
+  /** The picture to show: the original when an <img> can show it and the link allows downloads, else a preview. */
+  linkPicture: (itemId: string) => Promise<LinkPicture>
+  /** The original, to save; refused (LINK_NO_DOWNLOAD) when the link is no-download. */
+  linkOriginal: (itemId: string) => Promise<Blob>
   members: (collectionId: string) => Promise<MemberView[]>
   /** Shares an album with a user of this node, or changes their role; answers the members. */
   share: (collectionId: string, username: string, role: 'viewer' | 'collaborator') => Promise<MemberView[]>

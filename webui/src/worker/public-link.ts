@@ -3,14 +3,19 @@
  * URL fragment (the page hands the whole URL to the worker; browsers never send a fragment), the
  * password, if any, is stretched here, and the page receives only a plain list of the items.
  * Thumbnails and photos are decrypted here like a logged-in library's; originals are refused
- * when the owner made the link no-download. A link that allows it takes new photos too.
+ * when the owner made the link no-download, and a HEIC is shown by its preview (browsers cannot
+ * decode it) while its original stays downloadable. A link that allows it takes new photos too.
  */
 import { openLink, syncLink, uploadToLink, type OpenedLink } from '../../../src/client/links.ts'
 import { openItem, readPart, type OpenedItem } from '../../../src/client/download.ts'
-import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
+import { LinkNoDownloadError, NotFoundInLibraryError } from '../../../src/client/errors.ts'
+import { isHeif } from './canvas.ts'
 import { collect, downscale } from './thumbnails.ts'
 import { sourceOf } from './uploads.ts'
-import type { ItemView, LinkAlbumView } from './protocol.ts'
+import type { ItemView, LinkAlbumView, LinkPicture } from './protocol.ts'
+
+/** Shorter side of a picture drawn for the viewer when the item has no preview part. */
+const PREVIEW_SIDE = 1600
 
 export class PublicLink {
   private readonly link: OpenedLink
@@ -61,12 +66,25 @@ export class PublicLink {
     return null
   }
 
-  /** The largest picture the link allows: the original, or only the preview for no-download links. */
-  async picture (itemId: string, signal: AbortSignal): Promise<Blob> {
+  /**
+   * The largest picture to show that the link allows: the original, unless the link is
+   * no-download or the original is a HEIC, which an <img> cannot show; then the preview, or for
+   * an item stored without one a picture drawn from the original here. `original` says which,
+   * so that the page saves what it shows rather than fetching the original twice.
+   */
+  async picture (itemId: string, signal: AbortSignal): Promise<LinkPicture> {
     const opened = await this.open(itemId)
     const { parts, mime } = opened.manifest
-    if (this.link.noDownload && parts.preview != null) return await collect(readPart(this.link.api, opened, 'preview', { signal }), 'image/webp')
-    if (this.link.noDownload) return await downscale(await collect(readPart(this.link.api, opened, 'original', { signal }), mime), 1600)
-    return await collect(readPart(this.link.api, opened, 'original', { signal }), mime)
+    const read = async (part: 'preview' | 'original', type: string): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), type)
+    if (!this.link.noDownload && !isHeif(mime)) return { blob: await read('original', mime), original: true }
+    if (parts.preview != null) return { blob: await read('preview', 'image/webp'), original: false }
+    return { blob: await downscale(await read('original', mime), PREVIEW_SIDE), original: false }
+  }
+
+  /** The original, to save; refused when the owner made the link no-download. */
+  async original (itemId: string, signal: AbortSignal): Promise<Blob> {
+    if (this.link.noDownload) throw new LinkNoDownloadError()
+    const opened = await this.open(itemId)
+    return await collect(readPart(this.link.api, opened, 'original', { signal }), opened.manifest.mime)
   }
 }

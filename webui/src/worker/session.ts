@@ -42,6 +42,8 @@ export class WorkerSession {
     const db = await LocalDb.open(`obscura-${account.user.id}`)
     const session = new WorkerSession(account, db, post)
     await session.refresh()
+    // What changed while no tab was open (an album left elsewhere, a share removed) is swept once here.
+    session.cache.keepOnly((id) => session.canOpen(id)).catch(() => {})
     return session
   }
 
@@ -75,11 +77,28 @@ export class WorkerSession {
     this.publish()
   }
 
-  /** Rebuilds the index and view after a local change (commits already applied to the state). */
+  /**
+   * Rebuilds the index and view after a sync or a local change (commits already applied to the
+   * state), and forgets what the user can no longer open.
+   *
+   * [Note: cache follows access] Thumbnails and details sealed in the local cache belong to
+   * items the user can open. When an item leaves both indexes (they left the album shared with
+   * them, its owner removed them or deleted it, or they deleted their own item for good), its
+   * cached entries and its opened manifest go at once rather than at logout.
+   */
   publish (): void {
+    const before = [...this.index.keys(), ...this.sharedIndex.keys()]
     this.index = entriesByItem(this.library.allCollections())
     this.sharedIndex = entriesByItem(sharedCollections(this.library))
+    const gone = before.filter((id) => !this.canOpen(id))
+    for (const id of gone) this.opened.delete(id)
+    if (gone.length > 0) this.cache.forget(gone).catch(() => {})
     this.post({ event: 'library', view: libraryView(this.library, this.index, this.sharedIndex) })
+  }
+
+  /** Whether the user can open the item: it is theirs or in an album shared with them. */
+  canOpen (itemId: string): boolean {
+    return this.index.has(itemId) || this.sharedIndex.has(itemId)
   }
 
   /** Entries of an item in the user's own library (what changes act on); the live (non-trashed) ones first. */

@@ -66,7 +66,9 @@ export function libraryView (library: Library, own: Map<string, Entry[]>, shared
   const byTaken = (a: ItemView, b: ItemView): number => b.takenAt - a.takenAt
   const items = [...own].map(([id, entries]) => itemView(id, entries)).sort(byTaken)
   // An item of the user's that they also added to a shared album is theirs: it stays in `items` only.
-  const sharedItems = [...shared].filter(([id]) => !own.has(id)).map(([id, entries]) => itemView(id, entries)).sort(byTaken)
+  // Favorite and archived are the owner's marks in their own collection, not the recipient's.
+  const sharedItems = [...shared].filter(([id]) => !own.has(id))
+    .map(([id, entries]) => ({ ...itemView(id, entries), favorite: false, archived: false })).sort(byTaken)
   const takenAt = new Map(items.map((i) => [i.id, i.takenAt]))
   const collections: CollectionView[] = []
   for (const c of library.collections.values()) {
