@@ -13,7 +13,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { restoreAccount, serialiseAccount, type Account, type SavedAccount } from '../../src/client/session.ts'
 import { UploadJournal, type StoredJournalEntry } from '../../src/client/journal.ts'
-import { UsageError } from './errors.ts'
+import { CancelledError, UsageError } from './errors.ts'
 import { ObscuraError } from '../../src/errors.ts'
 
 export const DEFAULT_NODE = 'http://127.0.0.1:8080'
@@ -81,7 +81,7 @@ export async function readPassword (prompt = 'Password: ', envVar = 'OBSCURA_PAS
           }
           if (ch === '\u0003') {
             stdin.off('data', onData)
-            reject(new UsageError('cancelled'))
+            reject(new CancelledError('cancelled'))
             return
           }
           if (ch === '\u007f') value = value.slice(0, -1)
@@ -94,6 +94,19 @@ export async function readPassword (prompt = 'Password: ', envVar = 'OBSCURA_PAS
     stdin.setRawMode(false)
     stdin.pause()
   }
+}
+
+/**
+ * A password being chosen: from `envVar` as it is, else typed twice on the terminal; two that
+ * differ are refused, since a typo no one saw would lock the user out.
+ */
+export async function readNewPassword (prompt: string, envVar: string): Promise<string> {
+  const fromEnv = process.env[envVar]
+  if (fromEnv != null && fromEnv !== '') return fromEnv
+  const first = await readPassword(prompt, envVar)
+  const again = await readPassword('Type it again: ', envVar)
+  if (first !== again) throw new UsageError('the two passwords typed differ; nothing was changed')
+  return first
 }
 
 /**

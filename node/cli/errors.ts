@@ -11,6 +11,24 @@ export class UsageError extends ObscuraError {
 }
 
 /**
+ * The user stopped the command (Ctrl-C, SIGTERM, or Ctrl-C at a prompt). The CLI exits with
+ * 128 + the signal's number, as shells report a command killed by it: 130 for Ctrl-C.
+ */
+export class CancelledError extends ObscuraError {
+  readonly exitCode: number
+
+  constructor (message: string, signal: 'SIGINT' | 'SIGTERM' = 'SIGINT') {
+    super('CANCELLED', message)
+    this.exitCode = signal === 'SIGINT' ? 130 : 143
+  }
+}
+
+/** An upload refused before it starts: what it needs does not fit in what is left of the quota. */
+export class QuotaTooSmallError extends ObscuraError {
+  constructor (message: string) { super('QUOTA_EXCEEDED', message) }
+}
+
+/**
  * Codes meaning the node (or the disk under it) handed back data that is not what was stored:
  * the user must read "integrity", not a bare "block does not match bafk…".
  */

@@ -1,16 +1,19 @@
 /**
  * Files on the local disk as the client pipeline sees them: walking folders into upload sources
- * (hidden files and OS clutter left out), and writing downloads atomically — to a temporary name
- * first, renamed only once every block has verified and decrypted, so a failed download never
- * leaves a corrupted file under the real name.
+ * (symbolic links followed, hidden files and OS clutter left out), and writing downloads
+ * atomically — to a temporary name first, renamed only once every block has verified and
+ * decrypted, so a failed download never leaves a corrupted file under the real name.
  */
 import { createReadStream, createWriteStream } from 'node:fs'
-import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
 import { UsageError } from './errors.ts'
-import { openItem, readPart } from '../../src/client/download.ts'
+import { openItem, readPart, type OpenedItem } from '../../src/client/download.ts'
+import { contentTagOfStream } from '../../src/crypto/content-tag.ts'
+import { bytesEqual } from '../../src/crypto/bytes.ts'
+import { createStreamEncryptor } from '../../src/crypto/stream.ts'
 import { formatBytes, ProgressBar } from './progress.ts'
 import type { NodeApi } from '../../src/client/api.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
@@ -27,17 +30,26 @@ export function fileSource (path: string, size: number, mtime: number): UploadSo
   }
 }
 
-/** Every regular file under `paths`, recursively, in a stable order. */
+/**
+ * Every regular file under `paths`, recursively, in a stable order. Symbolic links are followed,
+ * to files and to folders alike; each folder is walked once, by its real path, so a link back to
+ * a parent ends instead of looping.
+ */
 export async function collectFiles (paths: string[]): Promise<Array<UploadSource & { path: string }>> {
   const found: Array<UploadSource & { path: string }> = []
+  const walked = new Set<string>()
   const visit = async (path: string, top: boolean): Promise<void> => {
-    const info = await lstat(path).catch(() => undefined)
+    const info = await stat(path).catch(() => undefined)
     if (info == null) {
+      // Inside a folder this is a link to nothing (or a file gone since readdir): skipped.
       if (top) throw new UsageError(`no such file or folder: ${path}`)
       return
     }
     if (!top && (basename(path).startsWith('.') || SKIPPED.has(basename(path)))) return
     if (info.isDirectory()) {
+      const real = await realpath(path)
+      if (walked.has(real)) return
+      walked.add(real)
       for (const entry of (await readdir(path)).sort()) await visit(join(path, entry), false)
     } else if (info.isFile()) {
       found.push({ ...fileSource(path, info.size, Math.floor(info.mtimeMs)), path })
@@ -47,17 +59,23 @@ export async function collectFiles (paths: string[]): Promise<Array<UploadSource
   return found
 }
 
-/** A name in `dir` not taken yet: "a.jpg", then "a (1).jpg", "a (2).jpg"… */
-export async function freeName (dir: string, name: string, taken: Set<string>): Promise<string> {
+/**
+ * Where a file named `name` goes in `dir`: "a.jpg", then "a (1).jpg", "a (2).jpg"… — the first
+ * name neither `taken` by this run nor on disk, unless a file on disk under one of these names
+ * already `holds` it (then `present`). Either way the name is added to `taken`.
+ */
+async function placeIn (dir: string, name: string, taken: Set<string>, holds: (path: string, size: number) => Promise<boolean>): Promise<{ name: string, present: boolean }> {
   const dot = name.lastIndexOf('.')
   const stem = dot > 0 ? name.slice(0, dot) : name
   const ext = dot > 0 ? name.slice(dot) : ''
   for (let n = 0; ; n++) {
     const candidate = n === 0 ? name : `${stem} (${n})${ext}`
     if (taken.has(candidate)) continue
-    if (await stat(join(dir, candidate)).catch(() => undefined) == null) {
+    const info = await stat(join(dir, candidate)).catch(() => undefined)
+    const present = info?.isFile() === true && await holds(join(dir, candidate), info.size)
+    if (info == null || present) {
       taken.add(candidate)
-      return candidate
+      return { name: candidate, present }
     }
   }
 }
@@ -81,34 +99,89 @@ export function safeFileName (name: string): string {
   return cleaned === '' ? 'unnamed' : cleaned.slice(0, 255)
 }
 
+export interface DownloadOptions {
+  /** The key content tags are made with here (the account's, or a link's), see downloadCollection. */
+  dedupKey: Uint8Array
+  signal?: AbortSignal
+}
+
+/**
+ * Whether the file at `path` holds `part` of an opened item: sealed again under the item's file
+ * key and the part's salt, it gives the very chunks the manifest lists (sealing is deterministic
+ * given both). Reads the local file only.
+ */
+async function sealsTo (path: string, opened: OpenedItem, part: 'original' | 'motion', signal?: AbortSignal): Promise<boolean> {
+  const descriptor = opened.manifest.parts[part]
+  if (descriptor == null) return false
+  const encryptor = createStreamEncryptor(opened.fileKey, { salt: descriptor.salt, signal })
+  let index = 0
+  for await (const chunk of encryptor.encrypt(createReadStream(path, { highWaterMark: 1024 * 1024 }) as AsyncIterable<Uint8Array>)) {
+    const expected = descriptor.chunks[index++]
+    if (expected == null || !chunk.cid.equals(expected.cid)) return false
+  }
+  return index === descriptor.chunks.length
+}
+
 /**
  * Writes every live item of `collection` under `out`, originals byte-identical under their
- * names (and a Live Photo's video beside its still), with a progress bar; used by `download`
- * and `link download`.
+ * current names in the collection (and a Live Photo's video beside its still), with a progress
+ * bar; used by `download` and `link download`.
+ *
+ * Run again into the same folder (after a finished run, or one interrupted: every file is written
+ * under a temporary name and renamed once complete, so a file under its real name is whole), it
+ * downloads only what is not there yet. A file under the name an item would get, of its size, is
+ * that item when its content tag under `dedupKey` is the item's — a read of the local file, no
+ * request. An item tagged under another key (added by another member, or an owner's item seen
+ * through a link) is recognised by sealing the file again instead, which costs one request for
+ * its manifest. Any other file under that name stays, and the item goes beside it ("a (1).jpg").
  */
-export async function downloadCollection (api: NodeApi, collection: CollectionState, out: string, signal?: AbortSignal): Promise<void> {
+export async function downloadCollection (api: NodeApi, collection: CollectionState, out: string, options: DownloadOptions): Promise<void> {
+  const { dedupKey, signal } = options
   const items = [...collection.items.values()].filter((i) => i.trashedAt == null)
   const total = items.reduce((sum, i) => sum + i.size, 0)
   const bar = new ProgressBar('download', total)
   const taken = new Set<string>()
   let done = 0
+  let present = 0
+  let presentBytes = 0
   try {
     for (const item of items) {
-      const opened = await openItem(api, collection, item, signal)
-      const name = await freeName(out, safeFileName(opened.manifest.name), taken)
+      let opened: OpenedItem | undefined
+      const open = async (): Promise<OpenedItem> => (opened ??= await openItem(api, collection, item, signal))
+      const still = await placeIn(out, safeFileName(item.name), taken, async (path, size) => {
+        if (size !== item.size) return false
+        if (bytesEqual(await contentTagOfStream(dedupKey, createReadStream(path), { signal }), item.contentTag)) return true
+        return await sealsTo(path, await open(), 'original', signal)
+      })
       const base = done
-      await writeAtomically(join(out, name), readPart(api, opened, 'original', {
-        signal, onProgress: (bytes) => { bar.update(base + bytes, name) }
-      }))
+      if (!still.present) {
+        await writeAtomically(join(out, still.name), readPart(api, await open(), 'original', {
+          signal, onProgress: (bytes) => { bar.update(base + bytes, still.name) }
+        }))
+      }
+      let videoPresent = true
       // A Live Photo's video was a file of its own: it comes back beside the still.
-      const { motionName } = opened.manifest
-      if (motionName != null && opened.manifest.parts.motion != null) {
-        await writeAtomically(join(out, await freeName(out, safeFileName(motionName), taken)), readPart(api, opened, 'motion', { signal }))
+      if (item.kind === 'live') {
+        const live = await open()
+        const { motionName } = live.manifest
+        const motion = live.manifest.parts.motion
+        if (motionName != null && motion != null) {
+          const video = await placeIn(out, safeFileName(motionName), taken, async (path, size) => size === motion.size && await sealsTo(path, live, 'motion', signal))
+          if (!video.present) await writeAtomically(join(out, video.name), readPart(api, live, 'motion', { signal }))
+          videoPresent = video.present
+        }
+      }
+      if (still.present && videoPresent) {
+        present++
+        presentBytes += item.size
       }
       done += item.size
+      bar.update(done)
     }
   } finally {
     bar.finish()
   }
-  process.stdout.write(`Downloaded ${items.length} item${items.length === 1 ? '' : 's'} (${formatBytes(total)}) to ${out}\n`)
+  const fetched = items.length - present
+  const there = present > 0 ? `; ${present} already there` : ''
+  process.stdout.write(`Downloaded ${fetched} item${fetched === 1 ? '' : 's'} (${formatBytes(total - presentBytes)}) to ${out}${there}\n`)
 }

@@ -12,6 +12,7 @@ import { Library } from '../../src/client/library.ts'
 import { NotFoundInLibraryError } from '../../src/client/errors.ts'
 import { ForkError, RollbackError } from '../../src/format/errors.ts'
 import { loadAccount, obscuraHome } from './context.ts'
+import { UsageError } from './errors.ts'
 import type { CollectionState, ItemEntry } from '../../src/client/collection.ts'
 import type { Account } from '../../src/client/session.ts'
 
@@ -67,12 +68,21 @@ export async function openLibrary (nodeFlag?: string, signal?: AbortSignal): Pro
   return library
 }
 
-/** Items of `collection` matching a name or an item id; trashed ones only when asked. */
-export function findItems (collection: CollectionState, names: string[], options: { trashed: boolean }): ItemEntry[] {
+/**
+ * Items of `collection` matching a name or an item id; trashed ones only when asked. A name that
+ * several items share is refused with their ids, unless `all` says to take every one of them: a
+ * command must not act on items the user did not know they were naming.
+ */
+export function findItems (collection: CollectionState, names: string[], options: { trashed: boolean, all?: boolean }): ItemEntry[] {
   const found: ItemEntry[] = []
+  const where = collection.name ?? collection.id
   for (const name of names) {
     const matches = [...collection.items.values()].filter((i) => (i.name === name || i.id === name) && (i.trashedAt != null) === options.trashed)
-    if (matches.length === 0) throw new NotFoundInLibraryError(`no ${options.trashed ? 'trashed ' : ''}item "${name}" in "${collection.name ?? collection.id}"`)
+    if (matches.length === 0) throw new NotFoundInLibraryError(`no ${options.trashed ? 'trashed ' : ''}item "${name}" in "${where}"`)
+    if (matches.length > 1 && options.all !== true) {
+      const how = options.all == null ? 'name one by its id' : 'name one by its id, or pass --all for every one'
+      throw new UsageError(`${matches.length} items are named "${name}" in "${where}" (ids ${matches.map((i) => i.id).join(', ')}): ${how}`)
+    }
     found.push(...matches)
   }
   return found

@@ -4,7 +4,7 @@
  * exit non-zero; only unexpected failures print a stack, and only with OBSCURA_DEBUG=1.
  */
 import { commands } from './commands/index.ts'
-import { formatCliError } from './errors.ts'
+import { CancelledError, formatCliError } from './errors.ts'
 import { httpFetch } from './http-fetch.ts'
 import { useFetch } from '../../src/client/fetch.ts'
 
@@ -49,5 +49,5 @@ try {
 } catch (err) {
   process.stderr.write(`obscura: ${formatCliError(err)}\n`)
   if (process.env.OBSCURA_DEBUG === '1') process.stderr.write(`${(err as Error).stack ?? ''}\n`)
-  process.exitCode = 1
+  process.exitCode = err instanceof CancelledError ? err.exitCode : 1
 }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { assertOneLineError, cliJson, cliOk, newCliUser, runCli, type CliUser } from '../helpers/cli.ts'
+import { assertOneLineError, cliJson, cliOk, newCliUser, runCli, runCliOnTerminal, type CliUser } from '../helpers/cli.ts'
 import { call } from '../helpers/http.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 
@@ -85,6 +85,41 @@ describe('cli accounts', function () {
     expect((await readFile(join(out, 'kept.bin'))).equals(original)).to.equal(true)
     // The device that changed the password is still logged in.
     expect(await cliJson<unknown[]>(alice, ['ls', 'Before'])).to.have.length(1)
+  })
+
+  it('asks for a new password twice on a terminal and refuses two that differ', async function () {
+    const typed = (first: string, again: string) => [
+      { prompt: 'New password: ', answer: first }, { prompt: 'Type it again: ', answer: again }
+    ]
+    const differ = await runCliOnTerminal({ ...alice, password: 'alice-second-password' }, ['passwd'], typed('alice-third-password', 'alice-third-pasword'),
+      { OBSCURA_NEW_PASSWORD: undefined })
+    expect(differ.code).to.equal(1)
+    expect(differ.stdout).to.include('obscura: the two passwords typed differ; nothing was changed')
+    expect(differ.stdout).not.to.include('alice-third')
+    const old = await newCliUser(node.url, 'alice-second-password')
+    await cliOk(old, ['login', 'alice'])
+
+    const same = await runCliOnTerminal({ ...alice, password: 'alice-second-password' }, ['passwd'], typed('alice-third-password', 'alice-third-password'),
+      { OBSCURA_NEW_PASSWORD: undefined })
+    expect(same.code, same.stdout).to.equal(0)
+    expect(same.stdout).to.include('Password changed.')
+    await cliOk(await newCliUser(node.url, 'alice-third-password'), ['login', 'alice'])
+  })
+
+  it('asks for the password twice at signup on a terminal', async function () {
+    const carol = await newCliUser(node.url, 'unused')
+    const invite = /: (\S+)\n$/.exec((await cliOk({ ...alice, password: 'alice-third-password' }, ['admin', 'invite'])).stdout)?.[1] as string
+    const answers = (again: string) => [{ prompt: 'Choose a password: ', answer: 'carol-password' }, { prompt: 'Type it again: ', answer: again }]
+    const differ = await runCliOnTerminal(carol, ['signup', 'carol', '--invite', invite], answers('carol-pasword'), { OBSCURA_PASSWORD: undefined })
+    expect(differ.code).to.equal(1)
+    expect(differ.stdout).to.include('the two passwords typed differ')
+    const same = await runCliOnTerminal(carol, ['signup', 'carol', '--invite', invite], answers('carol-password'), { OBSCURA_PASSWORD: undefined })
+    expect(same.code, same.stdout).to.equal(0)
+    expect(same.stdout).to.include('Signed up and logged in as carol.')
+  })
+
+  it('names OBSCURA_NEW_PASSWORD in passwd --help', async function () {
+    expect((await cliOk(alice, ['passwd', '--help'])).stdout).to.include('$OBSCURA_NEW_PASSWORD')
   })
 
   it('refuses passwd with a wrong current password in one line', async function () {

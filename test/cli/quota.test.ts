@@ -1,7 +1,7 @@
 /**
  * Quotas through the CLI: the admin invites a user and gives them a small quota; an upload that
- * does not fit fails in one line with the node's QUOTA_EXCEEDED and stores nothing beyond the
- * quota; deleting for good gives back exactly what the item used; and once the admin raises the
+ * does not fit is refused before it sends anything, one that the node refuses half-way fails in
+ * one line with its QUOTA_EXCEEDED and stores nothing beyond the quota; deleting for good gives back exactly what the item used; and once the admin raises the
  * quota, the refused upload resumes and completes.
  */
 import { statSync } from 'node:fs'
@@ -59,10 +59,34 @@ describe('cli quota', function () {
     expect(await usedBytes()).to.be.within(400_000, 420_000)
   })
 
-  it('refuses an upload over the quota in one line (QUOTA_EXCEEDED), storing nothing beyond it', async function () {
+  it('refuses at once an upload that cannot fit, in human units, sending nothing', async function () {
+    const before = await usedBytes()
     const result = await runCli(bob, ['upload', join(work, 'huge.bin'), '--album', 'Mine'])
     const line = assertOneLineError(result)
-    expect(line).to.match(/^obscura: Storage quota exceeded: \d+ of 3000000 bytes used, \d+ more requested$/)
+    expect(line).to.match(/^obscura: this upload needs 5\.0 MB but only 2\.\d MB of your 3\.0 MB quota is left$/)
+    expect(await usedBytes()).to.equal(before)
+    expect((await cliJson<Array<{ name: string }>>(bob, ['ls', 'Mine'])).map((r) => r.name)).to.deep.equal(['small.bin'])
+  })
+
+  it('does not count files already uploaded against what is left', async function () {
+    const used = await usedBytes()
+    await cliOk(admin, ['admin', 'quota', 'bob', String(used + 1000)])
+    try {
+      const result = await cliOk(bob, ['upload', join(work, 'small.bin'), '--album', 'Mine'])
+      expect(result.stdout).to.match(/Uploaded 0 files .*; skipped 1 already uploaded\./)
+      expect(await usedBytes()).to.equal(used)
+    } finally {
+      await cliOk(admin, ['admin', 'quota', 'bob', '3000000'])
+    }
+  })
+
+  it('says in human units when the node refuses (QUOTA_EXCEEDED), storing nothing beyond the quota', async function () {
+    // Exactly what is left: it passes the CLI's check, but its encryption overhead does not fit.
+    const edge = join(work, 'edge.bin')
+    await writeFile(edge, randomBytes(3_000_000 - await usedBytes()))
+    const result = await runCli(bob, ['upload', edge, '--album', 'Mine'])
+    const line = assertOneLineError(result)
+    expect(line).to.match(/^obscura: Storage quota exceeded: \d+\.\d [KM]B of 3\.0 MB used, \d+(\.\d)? [KM]?B more requested$/)
     expect(await usedBytes()).to.be.at.most(3_000_000)
     expect(await blockBytes(node.dataDir)).to.equal(await totalUsed())
     expect((await cliJson<Array<{ name: string }>>(bob, ['ls', 'Mine'])).map((r) => r.name)).to.deep.equal(['small.bin'])

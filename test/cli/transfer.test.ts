@@ -4,7 +4,7 @@
  * upload killed half-way that resumes without sending again what the node already stored.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
@@ -137,6 +137,43 @@ describe('cli upload and download', function () {
     })
   })
 
+  describe('renamed items', function () {
+    it('downloads an item under its new name after rename', async function () {
+      const dir = join(work, 'to-rename')
+      await mkdir(dir)
+      await writeFile(join(dir, 'old.jpg.bin'), randomBytes(120_000))
+      await cliOk(alice, ['upload', join(dir, 'old.jpg.bin'), '--album', 'Renamed'])
+      await cliOk(alice, ['rename', 'Renamed', 'old.jpg.bin', 'new name.bin'])
+      const out = join(work, 'renamed-out')
+      await cliOk(alice, ['download', 'Renamed', '--out', out])
+      expect(await readdir(out)).to.deep.equal(['new name.bin'])
+      expect(await sha256(join(out, 'new name.bin'))).to.equal(await sha256(join(dir, 'old.jpg.bin')))
+    })
+  })
+
+  describe('symbolic links', function () {
+    it('follows links to files and folders, and walks a folder that links to itself once', async function () {
+      const real = join(work, 'linked-real')
+      await mkdir(join(real, 'inner'), { recursive: true })
+      await writeFile(join(real, 'a.bin'), randomBytes(30_001))
+      await writeFile(join(real, 'inner', 'b.bin'), randomBytes(30_002))
+      await symlink(real, join(real, 'inner', 'loop'))
+      const outside = join(work, 'linked-outside.bin')
+      await writeFile(outside, randomBytes(30_003))
+      await symlink(outside, join(real, 'c.bin'))
+      await symlink(join(work, 'nowhere'), join(real, 'dangling.bin'))
+      await symlink(real, join(work, 'link-to-folder'))
+      await symlink(outside, join(work, 'link.bin'))
+
+      const one = await cliOk(alice, ['upload', join(work, 'link.bin'), '--album', 'Linked'])
+      expect(one.stdout).to.match(/^Uploaded 1 file /)
+      const folder = await cliOk(alice, ['upload', join(work, 'link-to-folder'), '--album', 'Linked'])
+      expect(folder.stdout).to.match(/^Uploaded 2 files .*; skipped 1 already uploaded\.\n$/)
+      const names = (await cliJson<Array<{ name: string }>>(alice, ['ls', 'Linked'])).map((r) => r.name).sort()
+      expect(names).to.deep.equal(['a.bin', 'b.bin', 'link.bin'])
+    })
+  })
+
   describe('resume', function () {
     it('resumes a killed upload without re-sending blocks the node already stored', async function () {
       const big = join(work, 'resume.bin')
@@ -227,6 +264,7 @@ describe('cli upload and download', function () {
         child.kill('SIGINT')
         const result = await exited
         expect(assertOneLineError(result)).to.equal('obscura: cancelled; run the same command again to resume')
+        expect(result.code, 'exit code of Ctrl-C').to.equal(130)
       } finally {
         blocks.put = put
       }
@@ -235,6 +273,78 @@ describe('cli upload and download', function () {
       const out = join(work, 'interrupted-out')
       await cliOk(alice, ['download', 'Interrupted', '--out', out])
       expect(await sha256(join(out, 'interrupted.bin'))).to.equal(await sha256(file))
+    })
+
+    it('resumes an interrupted download, skipping the files already there and fetching none of their blocks', async function () {
+      const out = join(work, 'download-again')
+      const requested: string[] = []
+      const onRequest = (req: IncomingMessage): void => {
+        if (req.method === 'GET' && req.url?.startsWith('/api/v1/blocks/') === true) requested.push(req.url.slice('/api/v1/blocks/'.length))
+      }
+      const blocks = node.node.blocks
+      const get = blocks.get.bind(blocks)
+      blocks.get = async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+        return await get(...args)
+      }
+      try {
+        const child = spawnCli(alice, ['download', 'Holiday 2023', '--out', out])
+        const exited = finished(child)
+        // Stop it while a file is half-written, after at least one file is complete.
+        for (;;) {
+          if (child.exitCode != null) throw new Error(`download finished before it could be stopped: ${JSON.stringify(await exited)}`)
+          const names = await readdir(out).catch(() => [] as string[])
+          if (names.some((n) => n.endsWith('.obscura-partial')) && names.some((n) => !n.endsWith('.obscura-partial'))) break
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+        child.kill('SIGINT')
+        const stopped = await exited
+        expect(assertOneLineError(stopped)).to.equal('obscura: cancelled; run the same command again to resume')
+        expect(stopped.code).to.equal(130)
+      } finally {
+        blocks.get = get
+      }
+      const complete = await readdir(out)
+      expect(complete.filter((n) => n.endsWith('.obscura-partial')), 'partial files removed').to.deep.equal([])
+      expect(complete.length).to.be.within(1, 3)
+
+      const again = await cliOk(alice, ['download', 'Holiday 2023', '--out', out])
+      expect(again.stdout).to.match(new RegExp(`^Downloaded ${4 - complete.length} items? \\(.*\\) to .*; ${complete.length} already there\\n$`))
+      expect((await readdir(out)).sort()).to.deep.equal(['IMG_0001.JPG', 'big.bin', 'clip.mp4', 'screenshot.png'])
+      for (const [name, { hash }] of Object.entries(files)) expect(await sha256(join(out, name)), name).to.equal(hash)
+
+      // A third run finds everything there: no block of any item is fetched.
+      const library = await openLibrary(await cliAccount(alice))
+      const album = library.resolve('Holiday 2023')
+      const itemBlocks = new Set<string>()
+      for (const item of album.items.values()) {
+        itemBlocks.add(item.manifest.toString())
+        for (const chunk of (await openItem(library.account.api, album, item)).manifest.parts.original.chunks) itemBlocks.add(chunk.cid.toString())
+      }
+      node.gateway.server.on('request', onRequest)
+      try {
+        const third = await cliOk(alice, ['download', 'Holiday 2023', '--out', out])
+        expect(third.stdout).to.match(/^Downloaded 0 items \(0 B\) to .*; 4 already there\n$/)
+      } finally {
+        node.gateway.server.off('request', onRequest)
+      }
+      expect(requested.filter((cid) => itemBlocks.has(cid))).to.deep.equal([])
+      expect((await readdir(out)).sort()).to.deep.equal(['IMG_0001.JPG', 'big.bin', 'clip.mp4', 'screenshot.png'])
+    })
+
+    it('downloads beside a different file of the same name, once', async function () {
+      const out = join(work, 'download-beside')
+      await mkdir(out)
+      const other = randomBytes(files['screenshot.png']!.size)
+      await writeFile(join(out, 'screenshot.png'), other)
+      const first = await cliOk(alice, ['download', 'Holiday 2023', '--out', out])
+      expect(first.stdout).to.match(/^Downloaded 4 items /)
+      expect(first.stdout).not.to.include('already there')
+      const second = await cliOk(alice, ['download', 'Holiday 2023', '--out', out])
+      expect(second.stdout).to.match(/; 4 already there\n$/)
+      expect((await readdir(out)).sort()).to.deep.equal(['IMG_0001.JPG', 'big.bin', 'clip.mp4', 'screenshot (1).png', 'screenshot.png'])
+      expect((await readFile(join(out, 'screenshot.png'))).equals(other)).to.equal(true)
+      expect(await sha256(join(out, 'screenshot (1).png'))).to.equal(files['screenshot.png']!.hash)
     })
 
     it('refuses to start without files and says why', async function () {

@@ -4,7 +4,7 @@
  * which removes their block files from the node's disk and gives their bytes back.
  */
 import { statSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -96,5 +96,43 @@ describe('cli trash', function () {
     for (const file of filesOf['keep.bin']!) expect(present.has(file)).to.equal(true)
     expect(await usedBytes()).to.equal(sizeOf['keep.bin'])
     expect(await names('Party')).to.deep.equal(['keep.bin'])
+  })
+
+  describe('a name several items share', function () {
+    let ids: string[]
+
+    before(async function () {
+      for (const dir of ['one', 'two']) {
+        await mkdir(join(work, dir))
+        await writeFile(join(work, dir, 'twin.bin'), randomBytes(dir === 'one' ? 10_000 : 20_000))
+      }
+      await cliOk(alice, ['upload', join(work, 'one', 'twin.bin'), join(work, 'two', 'twin.bin'), '--album', 'Twins'])
+      ids = (await cliJson<Array<{ id: string, name: string }>>(alice, ['ls', 'Twins'])).map((r) => r.id)
+      expect(ids).to.have.length(2)
+    })
+
+    it('refuses rm, mv, add and rename by that name in one line listing the ids, changing nothing', async function () {
+      for (const args of [['rm', 'Twins', 'twin.bin'], ['mv', 'Twins', 'twin.bin', '--to', 'Elsewhere'], ['add', 'Twins', 'twin.bin', '--to', 'Elsewhere'],
+        ['rename', 'Twins', 'twin.bin', 'single.bin']]) {
+        const line = assertOneLineError(await runCli(alice, args))
+        expect(line, args.join(' ')).to.include('2 items are named "twin.bin" in "Twins"')
+        for (const id of ids) expect(line).to.include(id)
+        expect(line).to.include(args[0] === 'rename' ? 'name one by its id' : 'or pass --all')
+      }
+      expect(await names('Twins')).to.deep.equal(['twin.bin', 'twin.bin'])
+      expect(await cliJson<unknown[]>(alice, ['trash'])).to.deep.equal([])
+    })
+
+    it('removes one of them by id', async function () {
+      await cliOk(alice, ['rm', 'Twins', ids[0] as string])
+      expect((await cliJson<Array<{ id: string }>>(alice, ['ls', 'Twins'])).map((r) => r.id)).to.deep.equal([ids[1]])
+      await cliOk(alice, ['restore', 'Twins', ids[0] as string])
+    })
+
+    it('removes every one of them with --all', async function () {
+      const result = await cliOk(alice, ['rm', 'Twins', 'twin.bin', '--all'])
+      expect(result.stdout).to.match(/^Moved 2 items to the trash/)
+      expect(await names('Twins')).to.deep.equal([])
+    })
   })
 })

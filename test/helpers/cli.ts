@@ -56,6 +56,41 @@ export async function runCli (user: CliUser, args: string[], extraEnv: Record<st
   return await finished(spawnCli(user, args, extraEnv))
 }
 
+/** One exchange on a terminal: when `prompt` shows, `answer` is typed and Enter pressed. */
+export interface TerminalAnswer { prompt: string, answer: string }
+
+const shellQuote = (word: string): string => `'${word.replace(/'/g, "'\\''")}'`
+
+/**
+ * Runs `obscura ...args` on a pseudo-terminal (util-linux `script`), as a user at a keyboard:
+ * each time the next prompt shows, its answer is typed. The terminal merges stderr into
+ * `stdout`. Variables of `extraEnv` given as undefined are unset (to make the CLI prompt).
+ */
+export async function runCliOnTerminal (user: CliUser, args: string[], answers: TerminalAnswer[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> {
+  const env = cliEnv(user)
+  for (const [key, value] of Object.entries(extraEnv)) {
+    if (value == null) delete env[key]
+    else env[key] = value
+  }
+  const command = [process.execPath, OBSCURA_BIN, ...args].map(shellQuote).join(' ')
+  const child = spawn('script', ['-qefc', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+  let output = ''
+  let next = 0
+  let from = 0
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    output += text
+    while (next < answers.length) {
+      const { prompt, answer } = answers[next] as TerminalAnswer
+      const at = output.indexOf(prompt, from)
+      if (at < 0) break
+      from = at + prompt.length
+      next++
+      child.stdin.write(`${answer}\r`)
+    }
+  })
+  return await finished(child)
+}
+
 /** Runs a command that must succeed; throws with its output otherwise. */
 export async function cliOk (user: CliUser, args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
   const result = await runCli(user, args, extraEnv)

@@ -62,6 +62,12 @@ describe('sharing: the CLI', function () {
     const names = (await cliJson<Array<{ name: string }>>(alice, ['ls', 'Trip'])).map((r) => r.name).sort()
     expect(names).to.deep.equal(['carol.bin', 'summit.bin'])
     expect((await cliJson<AlbumRow[]>(carol, ['albums'])).filter((r) => r.name === 'Trip')).to.have.length(1)
+
+    // Run again, the viewer's download keeps alice's photo (tagged under her key, not his) and
+    // fetches only carol's.
+    const again = await cliOk(bob, ['download', 'Trip', '--out', out])
+    expect(again.stdout).to.match(/^Downloaded 1 item \(50\.0 KB\) to .*; 1 already there\n$/)
+    expect((await readdir(out)).sort()).to.deep.equal(['carol.bin', 'summit.bin'])
   })
 
   it('refuses re-sharing by a member with one line', async function () {
@@ -89,6 +95,9 @@ describe('sharing: the CLI', function () {
     await cliOk(stranger, ['link', 'download', url, '--out', out])
     expect((await readdir(out)).sort()).to.deep.equal(['carol.bin', 'summit.bin'])
     expect(await readFile(join(out, 'summit.bin'))).to.deep.equal(photo)
+    const again = await cliOk(stranger, ['link', 'download', url, '--out', out])
+    expect(again.stdout).to.match(/^Downloaded 0 items \(0 B\) to .*; 2 already there\n$/)
+    expect((await readdir(out)).sort()).to.deep.equal(['carol.bin', 'summit.bin'])
 
     await cliOk(alice, ['link', 'revoke', url])
     const line = assertOneLineError(await runCli(stranger, ['link', 'download', url, '--out', join(work, 'again')]))

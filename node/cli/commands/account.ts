@@ -4,7 +4,7 @@
  */
 import { changePassword, login, signup } from '../../../src/client/session.ts'
 import { parseFlags } from '../args.ts'
-import { forgetAccount, loadAccount, nodeUrl, readPassword, saveAccount } from '../context.ts'
+import { forgetAccount, loadAccount, nodeUrl, readNewPassword, readPassword, saveAccount } from '../context.ts'
 import { UsageError } from '../errors.ts'
 
 function oneUsername (command: string, positionals: string[]): string {
@@ -15,7 +15,7 @@ function oneUsername (command: string, positionals: string[]): string {
 export async function runSignup (args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('signup', args, { node: { type: 'string' }, invite: { type: 'string' } })
   const username = oneUsername('signup', positionals)
-  const password = await readPassword('Choose a password: ')
+  const password = await readNewPassword('Choose a password: ', 'OBSCURA_PASSWORD')
   if (password.length < 8) throw new UsageError('choose a password of at least 8 characters')
   const { account, recoveryKey } = await signup(nodeUrl(values.node), username, password, { invite: values.invite })
   await saveAccount(account)
@@ -55,7 +55,7 @@ export async function runPasswd (args: string[]): Promise<number> {
   parseFlags('passwd', args, {})
   const account = await loadAccount()
   const current = await readPassword('Current password: ')
-  const next = process.env.OBSCURA_NEW_PASSWORD ?? await readPassword('New password: ')
+  const next = await readNewPassword('New password: ', 'OBSCURA_NEW_PASSWORD')
   if (next.length < 8) throw new UsageError('choose a password of at least 8 characters')
   await changePassword(account, current, next)
   await saveAccount(account)

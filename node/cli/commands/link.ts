@@ -133,7 +133,7 @@ async function download (args: string[]): Promise<number> {
   const link = await open(positionals[0] as string)
   if (link.noDownload) throw new UsageError('the owner of this link turned off downloads: it is for viewing only')
   const collection = link.collection
-  await downloadCollection(link.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)))
+  await downloadCollection(link.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), { dedupKey: link.keys.dedupKey })
   return 0
 }
 

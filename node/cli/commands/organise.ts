@@ -13,7 +13,7 @@ async function target (library: Awaited<ReturnType<typeof openLibrary>>, values:
   throw new UsageError('say where: --to ALBUM or --to-folder PATH')
 }
 
-const flags = { node: { type: 'string' }, to: { type: 'string' }, 'to-folder': { type: 'string' } } as const
+const flags = { node: { type: 'string' }, to: { type: 'string' }, 'to-folder': { type: 'string' }, all: { type: 'boolean' } } as const
 
 export async function runAdd (args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('add', args, flags)
@@ -21,8 +21,9 @@ export async function runAdd (args: string[]): Promise<number> {
   const library = await openLibrary(values.node)
   const [where, ...names] = positionals as [string, ...string[]]
   const from = library.resolve(where)
+  const items = findItems(from, names, { trashed: false, all: values.all === true })
   const to = await target(library, values)
-  const added = await addItemsTo(library, from, findItems(from, names, { trashed: false }), to)
+  const added = await addItemsTo(library, from, items, to)
   process.stdout.write(`Added ${added} item${added === 1 ? '' : 's'} to "${to.name ?? to.id}" (no bytes uploaded again).\n`)
   return 0
 }
@@ -33,7 +34,7 @@ export async function runMv (args: string[]): Promise<number> {
   const library = await openLibrary(values.node)
   const [where, ...names] = positionals as [string, ...string[]]
   const from = library.resolve(where)
-  const items = findItems(from, names, { trashed: false })
+  const items = findItems(from, names, { trashed: false, all: values.all === true })
   const to = await target(library, values)
   await moveItems(library, from, items, to)
   process.stdout.write(`Moved ${items.length} item${items.length === 1 ? '' : 's'} to "${to.name ?? to.id}".\n`)

@@ -9,12 +9,12 @@ import { findItems, openLibrary } from '../library.ts'
 import { formatBytes } from '../progress.ts'
 
 export async function runRm (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('rm', args, { node: { type: 'string' }, permanent: { type: 'boolean' } })
+  const { values, positionals } = parseFlags('rm', args, { node: { type: 'string' }, permanent: { type: 'boolean' }, all: { type: 'boolean' } })
   if (positionals.length < 2) throw new UsageError('rm takes an ALBUM or FOLDER and one or more item names')
   const library = await openLibrary(values.node)
   const [where, ...names] = positionals as [string, ...string[]]
   const collection = library.resolve(where)
-  const items = findItems(collection, names, { trashed: false })
+  const items = findItems(collection, names, { trashed: false, all: values.all === true })
   if (values.permanent === true) {
     await deleteForGood(library, collection, items)
     process.stdout.write(`Deleted ${items.length} item${items.length === 1 ? '' : 's'} for good.\n`)
@@ -52,12 +52,12 @@ export async function runTrash (args: string[]): Promise<number> {
 }
 
 export async function runRestore (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('restore', args, { node: { type: 'string' } })
+  const { values, positionals } = parseFlags('restore', args, { node: { type: 'string' }, all: { type: 'boolean' } })
   if (positionals.length < 2) throw new UsageError('restore takes an ALBUM or FOLDER and one or more item names')
   const library = await openLibrary(values.node)
   const [where, ...names] = positionals as [string, ...string[]]
   const collection = library.resolve(where)
-  const items = findItems(collection, names, { trashed: true })
+  const items = findItems(collection, names, { trashed: true, all: values.all === true })
   await restoreItems(library, collection, items)
   process.stdout.write(`Restored ${items.length} item${items.length === 1 ? '' : 's'}.\n`)
   return 0
