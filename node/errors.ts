@@ -3,6 +3,7 @@
  * gateway answers with, so that one error middleware can map every domain failure to a
  * `{ error: { code, message } }` body without knowing each service.
  */
+import { formatBytes } from '../src/format/byte-size.ts'
 import { ObscuraError } from '../src/errors.ts'
 
 export class NodeError extends ObscuraError {
@@ -53,21 +54,8 @@ export class RateLimitedError extends NodeError {
 
 export class QuotaExceededError extends NodeError {
   constructor (usedBytes: number, quotaBytes: number, requestedBytes: number) {
-    super('QUOTA_EXCEEDED', `Storage quota exceeded: ${humanBytes(usedBytes)} of ${humanBytes(quotaBytes)} used, ${humanBytes(requestedBytes)} more requested`, 413)
+    super('QUOTA_EXCEEDED', `Storage quota exceeded: ${formatBytes(usedBytes)} of ${formatBytes(quotaBytes)} used, ${formatBytes(requestedBytes)} more requested`, 413)
   }
-}
-
-/** Bytes as a person reads them in a message: "2.6 MB" (decimal units, as the CLI shows sizes). */
-function humanBytes (bytes: number): string {
-  const units = ['KB', 'MB', 'GB', 'TB']
-  if (bytes < 1000) return `${bytes} B`
-  let value = bytes / 1000
-  let unit = 0
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000
-    unit++
-  }
-  return `${value.toFixed(1)} ${units[unit] as string}`
 }
 
 export class BlockTooLargeError extends NodeError {

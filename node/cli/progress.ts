@@ -3,17 +3,9 @@
  * redrawn at most ten times a second. When stderr is not a terminal (CI, pipes) it stays silent
  * and the command prints only its summary.
  */
+import { formatBytes } from '../../src/format/byte-size.ts'
 
-export function formatBytes (bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000
-    unit++
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit] as string}`
-}
+export { formatBytes }
 
 export class ProgressBar {
   private readonly total: number

@@ -1,21 +1,13 @@
 /** Display helpers: counts, sizes, speeds, durations and dates in the reader's locale. */
+import { formatBytes } from '../../../src/format/byte-size.ts'
 
 /** `n` things, in the reader's digits and with the noun's plural when n is not 1: "1 item", "1,024 items". */
 export function plural (n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString()} ${n === 1 ? one : many}`
 }
 
-export function bytes (n: number): string {
-  if (n < 1024) return `${n} B`
-  const units = ['KB', 'MB', 'GB', 'TB']
-  let value = n / 1024
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit] as string}`
-}
+/** Sizes in the same decimal units as the CLI and the node's messages. */
+export const bytes = formatBytes
 
 export function duration (seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—'
