@@ -4,15 +4,18 @@
  * login is a challenge signed with the auth key; only after that proof does the node release
  * the bundle, so a network attacker cannot collect bundles to guess passwords offline.
  * Unknown usernames get stable fake KDF parameters so that the login start does not reveal
- * which accounts exist.
+ * which accounts exist. A lost password is reset with the recovery key the same way: the client
+ * registers the recovery key's auth public key at signup, and a challenge signed with it releases
+ * the bundle, then (with a second challenge) replaces the password material.
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { decodeKeyBundle } from '../src/crypto/key-bundle.ts'
 import { LABELS } from '../src/crypto/labels.ts'
 import { verifyDetached } from '../src/crypto/sign.ts'
 import { loginProofMessage } from '../src/format/login.ts'
 import {
   ForbiddenError, InvalidRequestError, InviteRequiredError, LoginFailedError, NotFoundError,
-  UnauthenticatedError, UsernameTakenError
+  RecoveryUnavailableError, UnauthenticatedError, UsernameTakenError
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { NodeConfig } from './config.ts'
@@ -35,6 +38,8 @@ export interface SignupInput {
   username: string
   invite?: string
   authPublicKey: Uint8Array
+  /** Public half of the Ed25519 key derived from the recovery key. */
+  recoveryAuthPublicKey: Uint8Array
   kdf: KdfParamsJson
   keyBundle: Uint8Array
   signingPublicKey: Uint8Array
@@ -44,6 +49,10 @@ export interface SignupInput {
 
 export interface LoginChallenge { challengeId: string, challenge: Uint8Array, kdf: KdfParamsJson }
 export interface Session { token: string, expiresAt: number, user: UserRecord }
+/** New password material: the auth public key, its Argon2id parameters and the re-wrapped bundle. */
+export interface PasswordMaterial { authPublicKey: Uint8Array, kdf: KdfParamsJson, keyBundle: Uint8Array }
+/** A signed challenge. */
+export interface Proof { challengeId: string, signature: Uint8Array }
 
 const sha256Hex = (value: string): string => createHash('sha256').update(value).digest('hex')
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
@@ -112,6 +121,7 @@ export class Accounts {
         quotaBytes: this.config.defaultQuotaBytes,
         usedBytes: 0,
         authPublicKey: b64(input.authPublicKey),
+        recoveryAuthPublicKey: b64(input.recoveryAuthPublicKey),
         kdf: input.kdf,
         keyBundle: b64(input.keyBundle),
         signingPublicKey: b64(input.signingPublicKey),
@@ -137,14 +147,44 @@ export class Accounts {
 
   /** Checks a signed challenge (single use) and returns the user it proves. */
   async verifyProof (challengeId: string, signature: Uint8Array): Promise<UserRecord> {
+    return this.checkProof(challengeId, signature, 'password')
+  }
+
+  /**
+   * Checks a challenge signed with the recovery auth key (single use) and returns the user it
+   * proves. An unknown user and a wrong key fail alike (LOGIN_FAILED); an account made before
+   * signup registered the recovery key's public half gets RECOVERY_UNAVAILABLE.
+   */
+  async verifyRecoveryProof (challengeId: string, signature: Uint8Array): Promise<UserRecord> {
+    return this.checkProof(challengeId, signature, 'recovery')
+  }
+
+  /**
+   * Sets a new password with the recovery key, after a fresh recovery proof: replaces the auth key,
+   * KDF parameters and key bundle in one write, ends every session of the account, and opens a new
+   * one. The new bundle must keep the recovery box and the identity of the stored one, so that the
+   * recovery key (whose public half does not change) goes on working and no one can swap keys in.
+   */
+  async recover (proof: Proof, next: PasswordMaterial): Promise<Session> {
+    const user = await this.verifyRecoveryProof(proof.challengeId, proof.signature)
+    assertSameRecoveryBox(user.keyBundle, next.keyBundle)
+    const updated = await this.update(user.id, (u) => ({ ...u, authPublicKey: b64(next.authPublicKey), kdf: next.kdf, keyBundle: b64(next.keyBundle) }))
+    await this.endSessions(user.id)
+    return this.createSession(updated)
+  }
+
+  private async checkProof (challengeId: string, signature: Uint8Array, by: 'password' | 'recovery'): Promise<UserRecord> {
     const entry = await this.db.challenges.get(challengeId)
     if (entry == null) throw new LoginFailedError()
     await this.db.challenges.del(challengeId)
     if (entry.expiresAt < Date.now()) throw new LoginFailedError()
     const user = await this.findByUsername(entry.username)
     if (user == null) throw new LoginFailedError()
+    const publicKey = by === 'password' ? user.authPublicKey : user.recoveryAuthPublicKey
+    if (publicKey == null) throw new RecoveryUnavailableError()
     const message = loginProofMessage(Buffer.from(entry.challenge, 'base64'), user.username)
-    const ok = await verifyDetached(Buffer.from(user.authPublicKey, 'base64'), LABELS.login, message, signature)
+    const label = by === 'password' ? LABELS.login : LABELS.recoveryLogin
+    const ok = await verifyDetached(Buffer.from(publicKey, 'base64'), label, message, signature)
     if (!ok) throw new LoginFailedError()
     return user
   }
@@ -191,9 +231,9 @@ export class Accounts {
     if (session != null) await this.db.userSessions.del(`${session.userId}!${hash}`)
   }
 
-  /** Ends every session of `userId` except the one whose token is `keep`. */
-  async endOtherSessions (userId: string, keep: string): Promise<void> {
-    const kept = sha256Hex(keep)
+  /** Ends every session of `userId`, except the one whose token is `keep` if given. */
+  async endSessions (userId: string, keep?: string): Promise<void> {
+    const kept = keep == null ? undefined : sha256Hex(keep)
     for await (const key of this.db.userSessions.keys({ gt: `${userId}!`, lt: `${userId}!\xff` })) {
       const hash = key.slice(userId.length + 1)
       if (hash === kept) continue
@@ -212,7 +252,7 @@ export class Accounts {
     const proven = await this.verifyProof(proof.challengeId, proof.signature)
     if (proven.id !== user.id) throw new ForbiddenError('The password proof is for another account')
     await this.update(user.id, (u) => ({ ...u, authPublicKey: b64(next.authPublicKey), kdf: next.kdf, keyBundle: b64(next.keyBundle) }))
-    await this.endOtherSessions(user.id, currentToken)
+    await this.endSessions(user.id, currentToken)
   }
 
   async createInvite (admin: UserRecord): Promise<{ code: string, expiresAt: number }> {
@@ -307,6 +347,26 @@ export class Accounts {
     }
     const salt = createHmac('sha256', this.nodeSecret).update(username).digest().subarray(0, 16)
     return { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1, salt: salt.toString('base64') }
+  }
+}
+
+/**
+ * Refuses a recovery's new bundle unless it is the stored one with only the password wrap and KDF
+ * parameters changed (docs/FORMAT.md 5.2): same recovery box, same identity keys and boxes.
+ */
+function assertSameRecoveryBox (storedB64: string, next: Uint8Array): void {
+  let stored, proposed
+  try {
+    stored = decodeKeyBundle(Buffer.from(storedB64, 'base64'))
+    proposed = decodeKeyBundle(next)
+  } catch {
+    throw new InvalidRequestError('The new key bundle is malformed')
+  }
+  const fields = ['recoveryWrappedMasterKey', 'signingPublicKey', 'wrappedSigningSeed', 'boxPublicKey', 'wrappedBoxSecret'] as const
+  for (const field of fields) {
+    if (!Buffer.from(stored[field]).equals(Buffer.from(proposed[field]))) {
+      throw new InvalidRequestError(`The new key bundle must keep the stored ${field}: a recovery changes only the password wrap`)
+    }
   }
 }
 

@@ -17,6 +17,11 @@ export interface UserRecord {
   usedBytes: number
   /** Ed25519 public key derived from the password; login proofs are checked against it. */
   authPublicKey: string
+  /**
+   * Ed25519 public key derived from the recovery key; recovery proofs are checked against it.
+   * Absent on accounts made before signup sent it: those cannot use their recovery key.
+   */
+  recoveryAuthPublicKey?: string
   /** Argon2id parameters and salt, handed to whoever starts a login (needed to derive keys). */
   kdf: unknown
   /** The encrypted key bundle, released only after a valid login proof. */

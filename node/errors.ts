@@ -48,6 +48,10 @@ export class LoginFailedError extends NodeError {
   constructor () { super('LOGIN_FAILED', 'Wrong username or password', 401) }
 }
 
+export class RecoveryUnavailableError extends ConflictError {
+  constructor () { super('RECOVERY_UNAVAILABLE', 'This account was created before recovery keys could be used: its recovery key cannot reset the password') }
+}
+
 export class RateLimitedError extends NodeError {
   constructor (retryAfterSeconds: number) { super('RATE_LIMITED', `Too many attempts; try again in ${retryAfterSeconds} s`, 429) }
 }

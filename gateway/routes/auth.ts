@@ -1,5 +1,7 @@
 /**
- * Signup, login (challenge, then signed proof), logout and password change. See docs/API.md.
+ * Signup, login (challenge, then signed proof), logout, password change, and the password reset
+ * with the recovery key (a recovery proof releases the bundle; a second one replaces the password
+ * material). See docs/API.md.
  */
 import Router from '@koa/router'
 import { z } from 'zod'
@@ -15,6 +17,7 @@ const SignupBody = z.strictObject({
   username: Username,
   invite: z.string().max(200).optional(),
   authPublicKey: b64Bytes(32, 32),
+  recoveryAuthPublicKey: b64Bytes(32, 32),
   kdf: KdfParams,
   keyBundle: b64Bytes(32, 64 * 1024),
   signingPublicKey: b64Bytes(32, 32),
@@ -59,6 +62,36 @@ export function authRoutes (node: ObscuraNode): Router {
         user: publicUser(session.user),
         keyBundle: session.user.keyBundle
       }
+    } catch (err) {
+      limiter.fail(key)
+      throw err
+    }
+  })
+
+  // [Note: recovery in two proofs] The client needs the bundle to unwrap the master key before
+  // it can make the new one, so a recovery proof first releases the bundle (and nothing else),
+  // then a second recovery proof, on a fresh challenge, carries the new password material. Both
+  // count their failures toward the login brake.
+  router.post('/recover/bundle', async (ctx) => {
+    const { challengeId, signature } = await readJson(ctx, ProofBody)
+    const key = `${ctx.ip}|${challenges.get(challengeId) ?? ''}`
+    limiter.check(key)
+    try {
+      const user = await node.accounts.verifyRecoveryProof(challengeId, signature)
+      ctx.body = { keyBundle: user.keyBundle }
+    } catch (err) {
+      limiter.fail(key)
+      throw err
+    }
+  })
+
+  router.post('/recover', async (ctx) => {
+    const body = await readJson(ctx, PasswordBody, 128 * 1024)
+    const key = `${ctx.ip}|${challenges.get(body.challengeId) ?? ''}`
+    limiter.check(key)
+    try {
+      const session = await node.accounts.recover(body, body)
+      ctx.body = { token: session.token, expiresAt: session.expiresAt, user: publicUser(session.user) }
     } catch (err) {
       limiter.fail(key)
       throw err

@@ -35,9 +35,12 @@ export function nodeUrl (flag: string | undefined, saved?: string): string {
 
 const sessionFile = (): string => join(obscuraHome(), 'session.json')
 
+/** Writes the session file whole or not at all (a temporary file renamed over it). */
 export async function saveAccount (account: Account): Promise<void> {
   await mkdir(obscuraHome(), { recursive: true, mode: 0o700 })
-  await writeFile(sessionFile(), JSON.stringify(serialiseAccount(account)), { mode: 0o600 })
+  const temporary = `${sessionFile()}.${process.pid}.tmp`
+  await writeFile(temporary, JSON.stringify(serialiseAccount(account)), { mode: 0o600 })
+  await rename(temporary, sessionFile())
 }
 
 export async function loadAccount (nodeFlag?: string): Promise<Account> {
@@ -96,17 +99,25 @@ export async function readPassword (prompt = 'Password: ', envVar = 'OBSCURA_PAS
   }
 }
 
+/** The shortest password `signup`, `passwd` and `recover` accept. */
+const MIN_PASSWORD_LENGTH = 8
+
 /**
  * A password being chosen: from `envVar` as it is, else typed twice on the terminal; two that
- * differ are refused, since a typo no one saw would lock the user out.
+ * differ are refused, since a typo no one saw would lock the user out, and so is a short one.
  */
 export async function readNewPassword (prompt: string, envVar: string): Promise<string> {
   const fromEnv = process.env[envVar]
-  if (fromEnv != null && fromEnv !== '') return fromEnv
-  const first = await readPassword(prompt, envVar)
-  const again = await readPassword('Type it again: ', envVar)
-  if (first !== again) throw new UsageError('the two passwords typed differ; nothing was changed')
-  return first
+  let password: string
+  if (fromEnv != null && fromEnv !== '') {
+    password = fromEnv
+  } else {
+    password = await readPassword(prompt, envVar)
+    const again = await readPassword('Type it again: ', envVar)
+    if (password !== again) throw new UsageError('the two passwords typed differ; nothing was changed')
+  }
+  if (password.length < MIN_PASSWORD_LENGTH) throw new UsageError(`choose a password of at least ${MIN_PASSWORD_LENGTH} characters`)
+  return password
 }
 
 /**

@@ -81,6 +81,8 @@ export interface SignupRequest {
   username: string
   invite?: string
   authPublicKey: Uint8Array
+  /** Public half of the recovery key's auth key: lets the node check a recovery proof. */
+  recoveryAuthPublicKey: Uint8Array
   kdf: ApiKdf
   keyBundle: Uint8Array
   signingPublicKey: Uint8Array
@@ -105,6 +107,7 @@ export class NodeApi {
     const body = {
       ...request,
       authPublicKey: toBase64(request.authPublicKey),
+      recoveryAuthPublicKey: toBase64(request.recoveryAuthPublicKey),
       keyBundle: toBase64(request.keyBundle),
       signingPublicKey: toBase64(request.signingPublicKey),
       boxPublicKey: toBase64(request.boxPublicKey)
@@ -128,6 +131,22 @@ export class NodeApi {
 
   async changePassword (body: { challengeId: string, signature: Uint8Array, authPublicKey: Uint8Array, kdf: ApiKdf, keyBundle: Uint8Array }, options?: RequestOptions): Promise<void> {
     await this.request('POST', '/api/v1/auth/password', {
+      ...body,
+      signature: toBase64(body.signature),
+      authPublicKey: toBase64(body.authPublicKey),
+      keyBundle: toBase64(body.keyBundle)
+    }, options)
+  }
+
+  /** Releases the key bundle for a challenge signed with the recovery auth key. */
+  async recoveryBundle (challengeId: string, signature: Uint8Array, options?: RequestOptions): Promise<Uint8Array> {
+    const res = await this.json('POST', '/api/v1/auth/recover/bundle', z.object({ keyBundle: b64 }), { challengeId, signature: toBase64(signature) }, options)
+    return fromBase64(res.keyBundle)
+  }
+
+  /** Replaces the password material after a fresh recovery proof; every session ends and a new one starts. */
+  async recover (body: { challengeId: string, signature: Uint8Array, authPublicKey: Uint8Array, kdf: ApiKdf, keyBundle: Uint8Array }, options?: RequestOptions): Promise<{ token: string, expiresAt: number, user: ApiUser }> {
+    return this.json('POST', '/api/v1/auth/recover', z.object({ token: z.string(), expiresAt: z.number(), user: UserSchema }), {
       ...body,
       signature: toBase64(body.signature),
       authPublicKey: toBase64(body.authPublicKey),

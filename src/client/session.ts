@@ -1,19 +1,22 @@
 /**
  * Accounts from the client's side: signup (keys made here, only public keys and the encrypted
  * bundle leave the device), login (derive keys from the password, sign the node's challenge,
- * receive the bundle, unlock it), password change, and the saved form of a session for the CLI.
- * The password never leaves this module.
+ * receive the bundle, unlock it), password change, the password reset with the recovery key, and
+ * the saved form of a session for the CLI. The password and the recovery key never leave this module.
  */
 import { z } from 'zod'
+import { wipe } from '../crypto/bytes.ts'
+import { WrongRecoveryKeyError } from '../crypto/errors.ts'
 import {
-  createAccountKeys, decodeKeyBundle, derivePasswordKeys, encodeKeyBundle, rewrapAccountKeys, unlockWithKek, unlockWithMasterKey,
-  type AccountKeys, type KdfParams
+  createAccountKeys, decodeKeyBundle, decodeRecoveryKey, derivePasswordKeys, deriveRecoveryKeys, encodeKeyBundle, recoverAccountKeys,
+  rewrapAccountKeys, unlockWithKek, unlockWithMasterKey, type AccountKeys, type KdfParams
 } from '../crypto/keys.ts'
 import { signDetached } from '../crypto/sign.ts'
 import { LABELS } from '../crypto/labels.ts'
 import { loginProofMessage } from '../format/login.ts'
 import { newId } from '../format/ids.ts'
 import { NodeApi, type ApiKdf, type ApiUser } from './api.ts'
+import { ApiError } from './errors.ts'
 import { fromBase64, toBase64 } from './encoding.ts'
 import { Library } from './library.ts'
 
@@ -40,6 +43,7 @@ export async function signup (nodeUrl: string, username: string, password: strin
     username,
     invite: options.invite,
     authPublicKey: created.authPublicKey,
+    recoveryAuthPublicKey: created.recoveryAuthPublicKey,
     kdf: toApiKdf(created.bundle.kdf),
     keyBundle: encodeKeyBundle(created.bundle),
     signingPublicKey: created.keys.signing.publicKey,
@@ -79,6 +83,46 @@ export async function changePassword (account: Account, currentPassword: string,
     keyBundle: encodeKeyBundle(next.bundle)
   })
   account.keys = next.keys
+}
+
+/**
+ * Sets a new password with the recovery key shown at signup, and logs in with it. Two proofs with
+ * the recovery auth key (see [Note: recovery in two proofs] in gateway/routes/auth.ts): the first
+ * releases the key bundle, whose recovery box opens the master key here; the second carries the
+ * master key re-wrapped under the new password. Nothing is re-encrypted and the recovery key keeps
+ * working. Every other session of the account ends.
+ *
+ * RecoveryKeyFormatError for a mistyped key (found before the node is asked); WrongRecoveryKeyError
+ * when the node refuses the proof, which it does alike for an unknown user and a wrong key.
+ */
+export async function recoverAccount (nodeUrl: string, username: string, recoveryKey: string, newPassword: string, options: { signal?: AbortSignal } = {}): Promise<Account> {
+  const keyBytes = decodeRecoveryKey(recoveryKey)
+  const { kek, authKey } = await deriveRecoveryKeys(keyBytes)
+  wipe(keyBytes, kek)
+  const api = new NodeApi(nodeUrl)
+  const prove = async (): Promise<{ challengeId: string, signature: Uint8Array }> => {
+    const { challengeId, challenge } = await api.challenge(username, options)
+    return { challengeId, signature: await signDetached(authKey, LABELS.recoveryLogin, loginProofMessage(challenge, username)) }
+  }
+  let bundle: Uint8Array
+  try {
+    const first = await prove()
+    bundle = await api.recoveryBundle(first.challengeId, first.signature, options)
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'LOGIN_FAILED') throw new WrongRecoveryKeyError('wrong username or recovery key')
+    throw err
+  }
+  const keys = await recoverAccountKeys(decodeKeyBundle(bundle), recoveryKey)
+  const next = await rewrapAccountKeys(keys, newPassword)
+  const second = await prove()
+  const session = await api.recover({
+    ...second,
+    authPublicKey: next.authPublicKey,
+    kdf: toApiKdf(next.bundle.kdf),
+    keyBundle: encodeKeyBundle(next.bundle)
+  }, options)
+  api.token = session.token
+  return { api, user: session.user, keys: next.keys }
 }
 
 const SavedAccountSchema = z.object({

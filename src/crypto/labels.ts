@@ -26,6 +26,8 @@ export const LABELS = {
   streamCommitment: 'obscura/v1/stream/commitment',
   /** Signature: login challenge. */
   login: 'obscura/v1/login',
+  /** Signature: recovery challenge (the recovery auth key proves the recovery key to the node). */
+  recoveryLogin: 'obscura/v1/recovery-login',
   /** Signature: collection head. */
   head: 'obscura/v1/head',
   /** Signature: change record. */

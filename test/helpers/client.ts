@@ -41,6 +41,7 @@ export function throwawaySignupBody (username: string, invite?: string): Record<
     username,
     ...(invite != null ? { invite } : {}),
     authPublicKey: b64(32),
+    recoveryAuthPublicKey: b64(32),
     kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1, salt: b64(16) },
     keyBundle: b64(64),
     signingPublicKey: b64(32),

@@ -119,7 +119,7 @@ export class ObscuraApp extends LitElement {
     if (this.route.page === 'link-page') return html`<main>${this.page(this.route)}</main>${this.renderToasts()}`
     if (store.auth === 'starting') return html`<div class="splash" role="status">Unlocking your library…</div>`
     if (store.auth === 'anonymous') {
-      const route = this.route.page === 'signup-page' ? this.route : match('/login')
+      const route = this.route.page === 'signup-page' || this.route.page === 'recover-page' ? this.route : match('/login')
       return html`<main>${this.page(route)}</main>${this.renderToasts()}`
     }
     if (this.route.open) queueMicrotask(() => { navigate('/', { replace: true }) })

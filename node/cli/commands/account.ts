@@ -16,7 +16,6 @@ export async function runSignup (args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('signup', args, { node: { type: 'string' }, invite: { type: 'string' } })
   const username = oneUsername('signup', positionals)
   const password = await readNewPassword('Choose a password: ', 'OBSCURA_PASSWORD')
-  if (password.length < 8) throw new UsageError('choose a password of at least 8 characters')
   const { account, recoveryKey } = await signup(nodeUrl(values.node), username, password, { invite: values.invite })
   await saveAccount(account)
   process.stdout.write([
@@ -56,7 +55,6 @@ export async function runPasswd (args: string[]): Promise<number> {
   const account = await loadAccount()
   const current = await readPassword('Current password: ')
   const next = await readNewPassword('New password: ', 'OBSCURA_NEW_PASSWORD')
-  if (next.length < 8) throw new UsageError('choose a password of at least 8 characters')
   await changePassword(account, current, next)
   await saveAccount(account)
   process.stdout.write('Password changed. Your photos were not re-encrypted; your recovery key still works.\n')

@@ -29,6 +29,8 @@ export const commands: Record<string, Command> = {
   logout: lazy('Log out and delete the keys kept on this device', '', async () => (await import('./account.ts')).runLogout),
   passwd: lazy('Change your password (photos are not re-encrypted)',
     '\n  (the current password from $OBSCURA_PASSWORD, the new one from $OBSCURA_NEW_PASSWORD; without them\n  both are asked on the terminal, the new one twice)', async () => (await import('./account.ts')).runPasswd),
+  recover: lazy('Set a new password with your recovery key, and log in', `USER ${NODE}  (key from $OBSCURA_RECOVERY_KEY or a prompt)`,
+    async () => (await import('./recover.ts')).runRecover),
   upload: lazy('Encrypt and upload files and folders; skips duplicates, resumes', `PATH... [--album NAME]... [--folder PATH] ${NODE}`,
     async () => (await import('./transfer.ts')).runUpload),
   albums: lazy('List your albums and folders', `[--json] ${NODE}`, async () => (await import('./browse.ts')).runAlbums),

@@ -16,6 +16,7 @@ export const PHASES: Record<string, string> = {
   creating: 'Creating your keys and deriving them from the password (Argon2id)…',
   proving: 'Proving your password to the node…',
   unlocking: 'Unlocking your keys…',
+  recovering: 'Checking your recovery key and deriving keys from the new password (Argon2id)…',
   syncing: 'Decrypting your library…'
 }
 
@@ -53,6 +54,7 @@ export class LoginPage extends LitElement {
         ${this.busy ? html`<div class="phase" role="status"><progress></progress><span>${PHASES[store.phase ?? 'deriving']}</span></div>` : nothing}
         <button type="submit" class="primary" ?disabled=${this.busy}>${this.busy ? 'Logging in…' : 'Log in'}</button>
       </form>
+      <p class="hint"><a href="/recover">Forgot your password? Use your recovery key</a></p>
       <p class="hint">New here? <a href="/signup">Create an account</a></p>
     </div>`
   }

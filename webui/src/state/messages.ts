@@ -13,6 +13,9 @@ const MESSAGES: Record<string, string> = {
   INVITE_REQUIRED: 'This node needs an invite code to sign up. Ask its admin for one.',
   UNAUTHENTICATED: 'Your session has ended. Please log in again.',
   ERR_WRONG_PASSWORD: 'Wrong password.',
+  ERR_WRONG_RECOVERY_KEY: 'Wrong username or recovery key.',
+  ERR_RECOVERY_KEY_FORMAT: 'That is not a whole recovery key, or it has a typo: check it against the one you saved (56 letters and digits).',
+  RECOVERY_UNAVAILABLE: 'This account was created before recovery keys could be used, so its recovery key cannot reset the password.',
   BAD_RESPONSE: 'The node sent an answer that does not make sense. It may be out of date or misbehaving.',
   ERR_ROLLBACK: 'The node showed an older version of your library than you have seen. Nothing was changed.',
   CANCELLED: 'Cancelled.'

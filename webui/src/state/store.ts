@@ -102,6 +102,13 @@ export class AppStore extends EventTarget {
     this.loggedIn()
   }
 
+  /** Sets a new password with the recovery key; every other session of the account ends. */
+  async recover (username: string, recoveryKey: string, newPassword: string): Promise<void> {
+    const { saved } = await this.worker.call('recover', [location.origin, username, recoveryKey, newPassword])
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(saved))
+    this.loggedIn()
+  }
+
   /**
    * Creates the account. The worker is logged in afterwards, but the page enters the library
    * only with `enter`, once the recovery key has been shown.

@@ -56,6 +56,11 @@ const handlers: Handlers = {
     start(session)
     return { saved: session.saved() }
   },
+  async recover (_signal, node, username, recoveryKey, newPassword) {
+    const session = await WorkerSession.recover(node, username, recoveryKey, newPassword, post)
+    start(session)
+    return { saved: session.saved() }
+  },
   async resume (_signal, saved) { start(await WorkerSession.resume(saved, post)) },
   async logout () {
     const ending = current

@@ -149,7 +149,7 @@ export interface UploadTarget {
 
 export interface UploadFile { file: File, path: string }
 
-export type SessionPhase = 'deriving' | 'proving' | 'unlocking' | 'creating' | 'syncing'
+export type SessionPhase = 'deriving' | 'proving' | 'unlocking' | 'creating' | 'recovering' | 'syncing'
 
 /** A saved session: what `serialiseAccount` gives, kept by the page in sessionStorage. */
 export type SavedSession = Record<string, unknown>
@@ -174,6 +174,8 @@ export interface LinkPicture {
 export interface WorkerMethods {
   signup: (node: string, username: string, password: string, invite?: string) => Promise<{ saved: SavedSession, recoveryKey: string }>
   login: (node: string, username: string, password: string) => Promise<{ saved: SavedSession }>
+  /** Sets a new password with the recovery key, then logs in (src/client/session.ts `recoverAccount`). */
+  recover: (node: string, username: string, recoveryKey: string, newPassword: string) => Promise<{ saved: SavedSession }>
   resume: (saved: SavedSession) => Promise<void>
   logout: () => Promise<void>
   changePassword: (current: string, next: string) => Promise<{ saved: SavedSession }>

@@ -4,7 +4,7 @@
  * and apart from it the albums others share with them). Signing up, logging in and resuming a
  * saved session all end here; the page only ever receives views.
  */
-import { login, restoreAccount, serialiseAccount, signup, type Account } from '../../../src/client/session.ts'
+import { login, recoverAccount, restoreAccount, serialiseAccount, signup, type Account } from '../../../src/client/session.ts'
 import { Library } from '../../../src/client/library.ts'
 import { openItem, type OpenedItem } from '../../../src/client/download.ts'
 import { UploadJournal } from '../../../src/client/journal.ts'
@@ -56,6 +56,12 @@ export class WorkerSession {
   static async login (node: string, username: string, password: string, post: Post): Promise<WorkerSession> {
     phase(post, 'deriving')
     const account = await login(node, username, password)
+    return await WorkerSession.start(account, post)
+  }
+
+  static async recover (node: string, username: string, recoveryKey: string, newPassword: string, post: Post): Promise<WorkerSession> {
+    phase(post, 'recovering')
+    const account = await recoverAccount(node, username, recoveryKey, newPassword)
     return await WorkerSession.start(account, post)
   }
 
