@@ -21,6 +21,7 @@ function usage (): string {
     '',
     'Client commands take --node URL (default $OBSCURA_NODE or http://127.0.0.1:8080), keep their',
     'state in $OBSCURA_HOME (default ~/.obscura) and read the password from $OBSCURA_PASSWORD or a prompt.',
+    'An album shared with you goes by its name; when you have one of the same name, say OWNER/NAME.',
     'Run `obscura <command> --help` for the options of one command.'
   ].join('\n')
 }

@@ -22,17 +22,27 @@
  * previous key boxed under the new one; every later record and file key uses the new key. So the
  * newest key opens the whole history, and nothing written after a removal opens with a key the
  * removed member held. Records under an older epoch after a re-key are refused.
+ *
+ * [Note: an owner's malformed ops] Every check on the owner's records is strict (a failure fails
+ * the sync) but one: a record that is validly signed by the owner, opens under the current epoch's
+ * key, and whose ops fail the schema (an empty or over-long name, written by a client that did not
+ * check ops before sealing them) is left out whole and listed in `state.rejected`, like a
+ * collaborator's. Failing the sync instead would make the collection, and for the root the whole
+ * library, unreadable for good, since a log is never rewritten. Skipping it gives the owner no
+ * power it lacks (it can write any valid op) and gives a node none (it cannot sign), and every
+ * reader skips the same records. A record under a newer epoch is never skipped: its first op must
+ * be the `rekey` that opens the epoch.
  */
 import { bytesEqual, toHex } from '../crypto/bytes.ts'
 import { unwrapFileKey, unwrapPreviousKey, wrapFileKey } from '../crypto/wrap.ts'
 import { cborCid, type CID } from '../format/cid.ts'
-import { decodeCommit, encodeCommit, sealRecord } from '../format/commit.ts'
+import { decodeCommit, encodeCommit } from '../format/commit.ts'
 import { checkNotRolledBack, createHead, decodeHead, verifyHeadSignature, type Head } from '../format/head.ts'
-import { KeyEpochError, UnauthorisedAuthorError } from '../format/errors.ts'
+import { InvalidStructureError, KeyEpochError, UnauthorisedAuthorError } from '../format/errors.ts'
 import { openRecordBox, recordEpoch, verifyRecordSignature, type SignedRecord } from '../format/record.ts'
 import { fromBase64 } from './encoding.ts'
 import { ApiError, BadResponseError, CollectionKeyUnavailableError } from './errors.ts'
-import { isOwnerOnly, parseRecordContent, type CollectionKind, type ItemKind, type MemberRole, type RecordOp } from '../format/record-ops.ts'
+import { isOwnerOnly, parseRecordContent, sealRecordOps, type CollectionKind, type ItemKind, type MemberRole, type RecordOp } from '../format/record-ops.ts'
 import type { NodeApi } from './api.ts'
 import type { SigningKey } from '../crypto/sign.ts'
 
@@ -99,7 +109,7 @@ export interface CollectionState {
   children: Map<string, ChildEntry>
   /** Members other than the owner, by hex of their key. */
   members: Map<string, MemberEntry>
-  /** Collaborators' records this client left out, and why (see [Note: who may write what]). */
+  /** Records this client left out, and why (see [Note: who may write what], [Note: an owner's malformed ops]). */
   rejected: RejectedRecord[]
 }
 
@@ -236,9 +246,9 @@ async function resolveKeys (state: CollectionState, staged: StagedRecord[], opti
   return keys
 }
 
-/** A collaborator's record that readers leave out (see [Note: who may write what]). */
+/** A record that readers leave out (see [Note: who may write what], [Note: an owner's malformed ops]). */
 export interface RejectedRecord {
-  /** Key of the collaborator who wrote it. */
+  /** Key of whoever wrote it (a collaborator, or the owner for malformed ops). */
   author: Uint8Array
   reason: string
 }
@@ -252,7 +262,8 @@ interface CheckedLog {
 /**
  * Checks the staged records in log order against who may write at each point and against the
  * epoch rules, opening each under its epoch's key. The owner's records must all pass (the sync
- * fails otherwise). Anyone else's record that is by a key that may not write there, does not
+ * fails otherwise), except that one whose ops fail the schema is left out (see [Note: an owner's
+ * malformed ops]). Anyone else's record that is by a key that may not write there, does not
  * open, is malformed, uses another epoch or carries an owner-only op is left out, the same way by
  * every reader: only a writer's commit can carry it (the head chain proves that), so failing the
  * sync would let one collaborator make the album unreadable for everyone.
@@ -278,7 +289,18 @@ function checkRecords (state: CollectionState, staged: StagedRecord[], keys: Map
       continue
     }
     if (s.epoch < epoch) throw new KeyEpochError(`a record sealed under epoch ${s.epoch} after the collection moved to epoch ${epoch}`)
-    const ops = s.ops ?? parseRecordContent(openRecordBox(keys.get(s.epoch) as Uint8Array, state.id, record))
+    let ops = s.ops
+    if (ops == null) {
+      const content = openRecordBox(keys.get(s.epoch) as Uint8Array, state.id, record)
+      try {
+        ops = parseRecordContent(content)
+      } catch (err) {
+        // See [Note: an owner's malformed ops]; a record that may open an epoch is never skipped.
+        if (!(err instanceof InvalidStructureError) || s.epoch !== epoch) throw err
+        rejected.push({ author: record.author, reason: err.message })
+        continue
+      }
+    }
     for (const [index, op] of ops.entries()) {
       if (op.op === 'rekey') {
         if (index !== 0 || op.epoch !== epoch + 1 || s.epoch !== op.epoch) throw new KeyEpochError('a rekey op must be the first op of the first record of the epoch it opens')
@@ -388,7 +410,7 @@ export async function commitOps (api: NodeApi, state: CollectionState, signingKe
     const target = options.rekey ?? { epoch: state.epoch, key: state.key }
     if (record == null || sealedUnder?.epoch !== target.epoch) {
       if (sealedUnder != null) pending = rewrapFileKeys(pending, sealedUnder.key, target.key)
-      record = await sealRecord(target.key, state.id, signingKey, { ops: pending }, undefined, target.epoch)
+      record = await sealRecordOps(target.key, state.id, signingKey, pending, undefined, target.epoch)
       sealedUnder = target
     }
     const seq = state.seq + 1

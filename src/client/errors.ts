@@ -65,3 +65,18 @@ export class LinkNoDownloadError extends ObscuraError {
 export class NotYourItemError extends ObscuraError {
   constructor (name: string) { super('NOT_YOUR_ITEM', `"${name}" was added by someone else: only they or the album's owner can change it`) }
 }
+
+/** A name the format does not allow (empty or too long), refused before anything is written. */
+export class InvalidNameError extends ObscuraError {
+  constructor (message: string) { super('INVALID_NAME', message) }
+}
+
+/** A name that fits more than one album or folder; the message says how to name each one. */
+export class AmbiguousNameError extends ObscuraError {
+  constructor (message: string) { super('AMBIGUOUS_NAME', message) }
+}
+
+/** An album shared with this account as a viewer, asked to take new items. */
+export class ViewOnlyError extends ObscuraError {
+  constructor (message: string) { super('VIEW_ONLY', message) }
+}

@@ -5,8 +5,9 @@
  */
 import { wrapFileKey } from '../crypto/wrap.ts'
 import { fileKeyOf, type CollectionState, type ItemEntry } from './collection.ts'
+import { InvalidNameError } from './errors.ts'
 import type { Library } from './library.ts'
-import type { AddOp } from '../format/record-ops.ts'
+import { nameProblem, type AddOp } from '../format/record-ops.ts'
 
 export async function addItemsTo (library: Library, from: CollectionState, items: ItemEntry[], to: CollectionState): Promise<number> {
   const fresh = items.filter((item) => !to.items.has(item.id))
@@ -35,6 +36,9 @@ export async function moveItems (library: Library, from: CollectionState, items:
   await library.commit(from, items.map((item) => ({ op: 'remove' as const, item: item.id })), { unlinks: items.map((i) => i.manifest) })
 }
 
+/** Renames an item; InvalidNameError, before anything is written, for a name the format does not allow. */
 export async function renameItem (library: Library, collection: CollectionState, item: ItemEntry, name: string): Promise<void> {
+  const problem = nameProblem(name, 'file')
+  if (problem != null) throw new InvalidNameError(problem)
   await library.commit(collection, [{ op: 'rename', item: item.id, name }])
 }

@@ -4,19 +4,35 @@
  * with this account (kept apart: they are not in the timeline, the trash or duplicate checks).
  * Lookups by album name and folder path, creation of collections, and the timeline across all
  * of them live here; the log mechanics live in collection.ts, sharing in sharing.ts.
+ *
+ * [Note: names of shared albums] A name given by the user may fit their own album (or folder
+ * path) and albums other users share with them. "OWNER/NAME" names one owner's (the user's own
+ * username for their own, which is also how they make an album of a name someone shares with
+ * them). A plain name that fits more than one is refused with a message that spells out each
+ * qualified name, never guessed: acting on the wrong one of two same-named albums (uploading
+ * into a private copy, deleting from it) is what this rule exists to prevent.
  */
 import { newId } from '../format/ids.ts'
 import { commitOps, emptyCollection, mayChange, syncCollection, type CollectionState, type CommitOptions, type ItemEntry } from './collection.ts'
 import { toHex } from '../crypto/bytes.ts'
-import { NotFoundInLibraryError, NotYourItemError } from './errors.ts'
+import { AmbiguousNameError, InvalidNameError, NotFoundInLibraryError, NotYourItemError, ViewOnlyError } from './errors.ts'
 import { newKey, rootCollectionKey, unwrapCollectionKey, wrapCollectionKey } from '../crypto/wrap.ts'
 import { confirmedRole, openShared, sharedKeyFor, type SharedCollection } from './sharing.ts'
 import { sharingApi } from './sharing-api.ts'
 import { provideGrants } from './federation.ts'
-import type { RecordOp } from '../format/record-ops.ts'
+import { nameProblem, type RecordOp } from '../format/record-ops.ts'
 import type { Account } from './session.ts'
 
 export interface ItemRef { collection: CollectionState, item: ItemEntry }
+
+/** A collection a name the user gave fits (see [Note: names of shared albums]). */
+export interface NameMatch {
+  state: CollectionState
+  /** Username of its owner: this account's own for its own collections. */
+  owner: string
+  /** Set when it is shared with this account. */
+  shared?: SharedCollection
+}
 
 export class Library {
   readonly account: Account
@@ -158,20 +174,71 @@ export class Library {
   }
 
   /**
-   * Finds an album by name or a folder by path ("/" is the root); albums win when both match,
-   * and the user's own collections win over those shared with them.
+   * Every collection `name` fits: the user's album of that name (else, unless `albumsOnly`, their
+   * folder at that path), albums and folders shared with them of that name, and with
+   * "OWNER/NAME", the one of that owner (see [Note: names of shared albums]).
+   */
+  private matches (name: string, albumsOnly: boolean): NameMatch[] {
+    const me = this.account.user.username
+    const found = new Map<string, NameMatch>()
+    const own = (n: string): void => {
+      const state = this.findAlbum(n) ?? (albumsOnly ? undefined : this.findFolder(n))
+      if (state != null) found.set(state.id, { state, owner: me })
+    }
+    const shared = (n: string, owner?: string): void => {
+      for (const s of this.sharedCollections()) {
+        if (s.state.name !== n || (albumsOnly && s.state.kind !== 'album') || (owner != null && s.owner.username !== owner)) continue
+        found.set(s.state.id, { state: s.state, owner: s.owner.username, shared: s })
+      }
+    }
+    own(name)
+    shared(name)
+    const slash = name.indexOf('/')
+    if (slash > 0) {
+      const [owner, rest] = [name.slice(0, slash), name.slice(slash + 1)]
+      if (owner === me) own(rest)
+      else shared(rest, owner)
+    }
+    return [...found.values()]
+  }
+
+  /** The one collection `name` fits, or undefined; AmbiguousNameError when it fits several. */
+  private pick (name: string, albumsOnly: boolean): NameMatch | undefined {
+    const found = this.matches(name, albumsOnly)
+    if (found.length <= 1) return found[0]
+    const me = this.account.user.username
+    const fits = found.map((m) => m.shared == null ? `your ${m.state.kind ?? 'collection'}` : `the ${m.state.kind ?? 'collection'} ${m.owner} shares with you`)
+    const names = [...new Set(found.map((m) => `"${m.owner}/${m.state.kind === 'folder' && m.owner === me ? this.folderPath(m.state) : m.state.name ?? ''}"`))]
+    throw new AmbiguousNameError(`"${name}" could be ${fits.join(' or ')}: say ${names.join(' or ')}`)
+  }
+
+  /**
+   * Finds an album by name or a folder by path ("/" is the root); the user's albums win over
+   * their folders. An album or folder shared with the user is found by its name as well, or by
+   * "OWNER/NAME"; AmbiguousNameError when the name fits more than one (see [Note: names of
+   * shared albums]).
    */
   resolve (nameOrPath: string): CollectionState {
     if (nameOrPath.trim() !== '' && normalisePath(nameOrPath) === '') return this.root
-    const found = this.findAlbum(nameOrPath) ?? this.findFolder(nameOrPath) ?? this.findShared(nameOrPath)?.state
+    const found = this.pick(nameOrPath, false)
     if (found == null) throw new NotFoundInLibraryError(`no album or folder named "${nameOrPath}"`)
-    return found
+    return found.state
   }
 
-  /** The user's album of that name, else one shared with them as a collaborator, else a new album. */
+  /**
+   * The album `name` fits (as `resolve` finds it, albums only) to add items to: the user's own, or
+   * one shared with them as a collaborator; ViewOnlyError for one they may only view, rather
+   * than a private album of the same name. A name that fits none makes a new album: "ME/NAME"
+   * (this account's username) one named NAME, beside a shared album of that name.
+   */
   async ensureAlbum (name: string): Promise<CollectionState> {
-    const shared = this.sharedCollections().find((s) => s.state.name === name && s.state.kind === 'album' && s.role === 'collaborator')
-    return this.findAlbum(name) ?? shared?.state ?? await this.createCollection('album', name, null)
+    const found = this.pick(name, true)
+    const mine = `${this.account.user.username}/`
+    if (found == null) return await this.createCollection('album', name.startsWith(mine) ? name.slice(mine.length) : name, null)
+    if (found.shared != null && found.shared.role !== 'collaborator') {
+      throw new ViewOnlyError(`you can only view "${found.state.name ?? name}" (shared by ${found.owner}): you cannot add to it`)
+    }
+    return found.state
   }
 
   /** Finds or creates each folder along `path`. */
@@ -186,7 +253,10 @@ export class Library {
     return parent
   }
 
+  /** InvalidNameError, before anything is written, for a name the format does not allow. */
   async createCollection (kind: 'album' | 'folder', name: string, parent: string | null): Promise<CollectionState> {
+    const problem = nameProblem(name, kind)
+    if (problem != null) throw new InvalidNameError(problem)
     const { keys } = this.account
     const id = newId()
     const key = newKey()
@@ -195,6 +265,15 @@ export class Library {
     await this.commit(this.root, [{ op: 'collection', id, kind, key: wrapCollectionKey(keys.masterKey, id, key) }])
     this.collections.set(id, state)
     return state
+  }
+
+  /** Renames one of the user's albums or folders; InvalidNameError as for `createCollection`. */
+  async renameCollection (state: CollectionState, name: string): Promise<void> {
+    const { kind } = state
+    if (kind !== 'album' && kind !== 'folder') throw new NotFoundInLibraryError('only albums and folders can be renamed')
+    const problem = nameProblem(name, kind)
+    if (problem != null) throw new InvalidNameError(problem)
+    await this.commit(state, [{ op: 'meta', name, kind, parent: state.parent ?? null, createdAt: Date.now() }])
   }
 
   async commit (state: CollectionState, ops: RecordOp[], options: Pick<CommitOptions, 'links' | 'unlinks' | 'rekey'> = {}): Promise<void> {

@@ -5,14 +5,24 @@
  * strict: an unknown op or field makes the whole record an InvalidStructureError. Ops that change
  * what the collection is or who can read it (`meta`, `member`, `revoke`, `rekey`) are valid only
  * from the collection owner; `isOwnerOnly` names them so that every reader applies the same rule.
+ * Writers seal ops only through `sealRecordOps`, which checks them against the same schema first:
+ * a record every reader refuses must never be written (a bad name in an owner's record would make
+ * the whole collection unreadable).
  */
 import { z } from 'zod'
+import { InvalidInputError } from '../crypto/errors.ts'
+import type { RandomSource } from '../crypto/random.ts'
 import { DAG_CBOR_CODE } from './cbor.ts'
 import { MAX_EPOCH } from './ids.ts'
-import { bytesSchema, cidSchema, idSchema, parseStructure } from './schema.ts'
+import { sealRecord, type SignedRecord } from './record.ts'
+import { bytesSchema, cidSchema, describeIssue, idSchema, parseStructure } from './schema.ts'
+import type { SigningKey } from './sign.ts'
+
+/** The longest name (of a collection or an item) an op may carry, in UTF-16 code units. */
+export const MAX_NAME_LENGTH = 1024
 
 const item = idSchema
-const name = z.string().min(1).max(1024)
+const name = z.string().min(1).max(MAX_NAME_LENGTH)
 
 export const itemKindSchema = z.enum(['photo', 'video', 'live', 'other'])
 export type ItemKind = z.infer<typeof itemKindSchema>
@@ -89,4 +99,38 @@ export function isOwnerOnly (op: RecordOp): boolean {
 /** Validates the content returned by `openRecord`: a batch of ops. */
 export function parseRecordContent (content: unknown): RecordOp[] {
   return parseStructure(recordContentSchema, content, 'record content').ops
+}
+
+/**
+ * Why `value` cannot be the name of an album, folder or file (`what`), in words for the user, or
+ * undefined when it can: the rule of the `name` field, checked before anything is written.
+ */
+export function nameProblem (value: string, what: 'album' | 'folder' | 'file'): string | undefined {
+  if (name.safeParse(value).success) return undefined
+  return `${what} names must be 1 to ${MAX_NAME_LENGTH} characters (got ${value.length})`
+}
+
+/**
+ * Checks a batch of ops against the schema readers apply (`recordContentSchema`). Throws
+ * InvalidInputError naming the first offending field, e.g. `ops.0.name`.
+ */
+export function checkRecordOps (ops: readonly RecordOp[]): void {
+  const result = recordContentSchema.safeParse({ ops })
+  if (!result.success) throw new InvalidInputError(`refusing to write a record its readers would reject${describeIssue(result.error)}`)
+}
+
+/**
+ * Seals a batch of ops as one record (`sealRecord`) after `checkRecordOps`: the one way clients
+ * write records, so that none writes what every reader would refuse.
+ */
+export async function sealRecordOps (
+  collectionKey: Uint8Array,
+  collectionId: string,
+  signingKey: SigningKey,
+  ops: RecordOp[],
+  random?: RandomSource,
+  epoch = 0
+): Promise<SignedRecord> {
+  checkRecordOps(ops)
+  return await sealRecord(collectionKey, collectionId, signingKey, { ops }, random, epoch)
 }

@@ -38,10 +38,13 @@ export function parseStructure<T> (schema: z.ZodType<T>, value: unknown, what: s
     throw new UnsupportedVersionError(`unsupported ${what} version ${String(value.v)}`)
   }
   const result = schema.safeParse(value)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    const where = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`
-    throw new InvalidStructureError(`invalid ${what}${where}: ${issue?.message ?? 'schema mismatch'}`)
-  }
+  if (!result.success) throw new InvalidStructureError(`invalid ${what}${describeIssue(result.error)}`)
   return result.data
+}
+
+/** The first issue of a failed parse as ` at field.path: message`, the form every schema error uses. */
+export function describeIssue (error: z.ZodError): string {
+  const issue = error.issues[0]
+  const where = issue === undefined || issue.path.length === 0 ? '' : ` at ${issue.path.join('.')}`
+  return `${where}: ${issue?.message ?? 'schema mismatch'}`
 }

@@ -1,5 +1,7 @@
 import { expect } from 'chai'
-import { isOwnerOnly, parseRecordContent } from '../../src/format/record-ops.ts'
+import { isOwnerOnly, nameProblem, parseRecordContent, sealRecordOps, type RecordOp } from '../../src/format/record-ops.ts'
+import { openRecord } from '../../src/format/record.ts'
+import { signingKeyFromSeed } from '../../src/crypto/sign.ts'
 import { cborCid, encodeCanonical, rawCid } from '../../src/format/cid.ts'
 import { InvalidStructureError } from '../../src/format/errors.ts'
 import { isId, newId, idBytes } from '../../src/format/ids.ts'
@@ -41,6 +43,29 @@ describe('format/record-ops', () => {
     await expectError(() => parseRecordContent({ ops: [add] }), InvalidStructureError)
     await expectError(() => parseRecordContent({ ops: [{ op: 'trash', item: newId(), at: 0, why: 'x' }] }), InvalidStructureError)
     await expectError(() => parseRecordContent({ ops: [] }), InvalidStructureError)
+  })
+
+  it('seals only ops its readers accept, naming the field of the first that they would reject', async () => {
+    const key = new Uint8Array(32).fill(7)
+    const collection = newId()
+    const author = await signingKeyFromSeed(new Uint8Array(32).fill(1))
+    const item = newId()
+    const sealed = await sealRecordOps(key, collection, author, [{ op: 'rename', item, name: 'n'.repeat(1024) }], seededRandom('seal'))
+    expect(parseRecordContent(await openRecord(key, collection, sealed))).to.have.length(1)
+    for (const [ops, where] of [
+      [[{ op: 'meta', name: '', kind: 'album', parent: null, createdAt: 0 }], /at ops\.0\.name: Too small/],
+      [[{ op: 'restore', item }, { op: 'rename', item, name: 'n'.repeat(1025) }], /at ops\.1\.name: Too big/],
+      [[], /at ops: Too small/]
+    ] as Array<[RecordOp[], RegExp]>) {
+      const err = await expectError(async () => await sealRecordOps(key, collection, author, ops), InvalidInputError)
+      expect(err.message).to.match(where)
+    }
+  })
+
+  it('says why a name cannot be used, in words for the user', () => {
+    expect(nameProblem('Trip 2023', 'album')).to.equal(undefined)
+    expect(nameProblem('', 'album')).to.equal('album names must be 1 to 1024 characters (got 0)')
+    expect(nameProblem('n'.repeat(1100), 'file')).to.equal('file names must be 1 to 1024 characters (got 1100)')
   })
 })
 

@@ -1,12 +1,16 @@
 /**
  * Small conveniences for tests that drive the client library in-process: upload sources from
- * bytes in memory, reading an item back whole, a logged-in Library, and signup bodies with
- * throwaway keys for tests that exercise the signup route without paying for Argon2id.
+ * bytes in memory, reading an item back whole, a logged-in Library, ops written the way a client
+ * without the write-side check did, and signup bodies with throwaway keys for tests that exercise
+ * the signup route without paying for Argon2id.
  */
 import { randomBytes } from 'node:crypto'
 import { openItem, readPart } from '../../src/client/download.ts'
 import { Library } from '../../src/client/library.ts'
+import { encodeCommit, sealRecord } from '../../src/format/commit.ts'
+import { createHead } from '../../src/format/head.ts'
 import { newId } from '../../src/format/ids.ts'
+import type { RecordOp } from '../../src/format/record-ops.ts'
 import type { Account } from '../../src/client/session.ts'
 import type { CollectionState, ItemEntry } from '../../src/client/collection.ts'
 import type { UploadSource } from '../../src/client/upload.ts'
@@ -32,6 +36,21 @@ export async function openLibrary (account: Account): Promise<Library> {
   const library = new Library(account)
   await library.sync()
   return library
+}
+
+/**
+ * Appends `ops` to `state`'s log as its owner, sealed as they are (no schema check), the way
+ * clients before the check wrote them: a record its readers refuse reaches the log. `key`
+ * defaults to the collection's own.
+ */
+export async function appendUnchecked (library: Library, state: CollectionState, ops: RecordOp[], key = state.key): Promise<void> {
+  const { signing } = library.account.keys
+  const record = await sealRecord(key, state.id, signing, { ops }, undefined, state.epoch)
+  const seq = state.seq + 1
+  const { bytes: commit, cid } = await encodeCommit({ collection: state.id, seq, prev: state.root, links: [], unlinks: [], records: [record] })
+  const { bytes: head, cid: headCid } = await createHead({ collection: state.id, owner: state.ownerKey, seq, root: cid, prev: state.headCid }, signing)
+  await library.account.api.putHead(state.id, head, commit)
+  Object.assign(state, { seq, root: cid, headCid })
 }
 
 /** A signup request body that the node accepts structurally; its keys are random and unusable. */

@@ -51,6 +51,14 @@ export async function runAlbums (args: string[]): Promise<number> {
     }
   }
   for (const [id, err] of library.sharedErrors) process.stderr.write(`obscura: note: a share the node lists (${id}) was not opened: ${err.message}\n`)
+  // Records every reader leaves out (a collaborator's forgery, malformed ops of an older client):
+  // the rest of the collection is shown, so say what is missing from it.
+  for (const state of library.syncedCollections()) {
+    const [first] = state.rejected
+    if (first == null) continue
+    const what = state.id === library.root.id ? 'your library' : `${state.kind ?? 'collection'} ${state.name != null ? `"${state.name}"` : state.id}`
+    process.stderr.write(`obscura: note: ${state.rejected.length} record${state.rejected.length === 1 ? '' : 's'} of ${what} left out (${first.reason})\n`)
+  }
   return 0
 }
 

@@ -37,7 +37,7 @@ export class Organiser {
   async renameCollection (id: string, name: string): Promise<void> {
     const state = this.session.collection(id)
     if (state.kind !== 'album' && state.kind !== 'folder') return
-    await this.session.library.commit(state, [{ op: 'meta', name: name.trim(), kind: state.kind, parent: state.parent ?? null, createdAt: Date.now() }])
+    await this.session.library.renameCollection(state, name.trim())
     this.session.publish()
   }
 
