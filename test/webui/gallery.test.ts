@@ -14,7 +14,7 @@ import { promisify } from 'node:util'
 import { expect } from 'chai'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { makeJpeg, makePng } from '../helpers/media.ts'
-import { ensureBuilt, findLeaks, launchChromium, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
+import { ensureBuilt, findLeaks, launchChromium, playVideo, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
 
 const USER = 'marguerite'
 const PASSWORD = 'Pw-Tangerine-Otter-4417'
@@ -118,18 +118,7 @@ describe('web UI in chromium', function () {
   })
 
   it('plays a video while it streams and seeks into a later chunk', async function () {
-    await page.getByRole('button', { name: `Video ${FILES[3] as string}` }).click()
-    const video = page.locator('photo-viewer video')
-    await video.waitFor()
-    await video.evaluate(async (element: HTMLVideoElement) => {
-      element.muted = true
-      if (element.readyState < 2) await new Promise((resolve) => { element.addEventListener('loadeddata', resolve, { once: true }) })
-      await element.play()
-    })
-    await page.waitForFunction(() => {
-      const v = document.querySelector('obscura-app')?.shadowRoot?.querySelector('photo-viewer')?.shadowRoot?.querySelector('video')
-      return v != null && v.currentTime > 0.2
-    }, undefined, { timeout: 20_000 })
+    const video = await playVideo(page, FILES[3] as string)
     const seeked = await video.evaluate(async (element: HTMLVideoElement) => {
       element.pause()
       element.currentTime = 3.5

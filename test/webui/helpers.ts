@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { expect } from 'chai'
-import { chromium, type Browser, type BrowserContext, type ElementHandle, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type ElementHandle, type Locator, type Page } from 'playwright-core'
 import { startGateway, type Gateway } from '../../gateway/server.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import type { NodeConfigInput } from '../../node/config.ts'
@@ -140,4 +140,24 @@ export function findLeaks (requests: Recorded[], needles: Array<{ what: string, 
     }
   }
   return leaks
+}
+
+/**
+ * Opens the viewer on the video tile `name`, starts it muted and waits until it has played past
+ * 0.2 s: proof that it streams and decodes. Returns the viewer's <video>.
+ */
+export async function playVideo (page: Page, name: string): Promise<Locator> {
+  await page.getByRole('button', { name: `Video ${name}` }).click()
+  const video = page.locator('photo-viewer video')
+  await video.waitFor()
+  await video.evaluate(async (element: HTMLVideoElement) => {
+    element.muted = true
+    if (element.readyState < 2) await new Promise((resolve) => { element.addEventListener('loadeddata', resolve, { once: true }) })
+    await element.play()
+  })
+  await page.waitForFunction(() => {
+    const v = document.querySelector('obscura-app')?.shadowRoot?.querySelector('photo-viewer')?.shadowRoot?.querySelector('video')
+    return v != null && v.currentTime > 0.2
+  }, undefined, { timeout: 20_000 })
+  return video
 }

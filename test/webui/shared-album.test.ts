@@ -26,7 +26,7 @@ import { readItem } from '../helpers/client.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import { makeJpeg, makeMp4, makePng } from '../helpers/media.ts'
 import { account, library, uploadOne } from '../sharing/helpers.ts'
-import { ensureBuilt, launchChromium, logIn, screenshot, startWebNode, waitForDecodedTiles, type WebNode } from './helpers.ts'
+import { ensureBuilt, launchChromium, logIn, playVideo, screenshot, startWebNode, waitForDecodedTiles, type WebNode } from './helpers.ts'
 import type { Library } from '../../src/client/library.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
 
@@ -176,18 +176,7 @@ describe('web UI: an album shared with you', function () {
   })
 
   it('plays a video of the shared album while it streams', async function () {
-    await page.getByRole('button', { name: `Video ${SHARED[2] as string}` }).click()
-    const video = page.locator('photo-viewer video')
-    await video.waitFor()
-    await video.evaluate(async (element: HTMLVideoElement) => {
-      element.muted = true
-      if (element.readyState < 2) await new Promise((resolve) => { element.addEventListener('loadeddata', resolve, { once: true }) })
-      await element.play()
-    })
-    await page.waitForFunction(() => {
-      const v = document.querySelector('obscura-app')?.shadowRoot?.querySelector('photo-viewer')?.shadowRoot?.querySelector('video')
-      return v != null && v.currentTime > 0.2
-    }, undefined, { timeout: 20_000 })
+    await playVideo(page, SHARED[2] as string)
     await page.keyboard.press('Escape')
   })
 
