@@ -19,6 +19,7 @@
  */
 import type { Blocks, CollectOutcome } from './blocks.ts'
 import { timeKey, type NodeDatabase } from './db.ts'
+import { Periodic } from './periodic.ts'
 
 /** Index entries read per page. */
 const PAGE = 500
@@ -48,17 +49,15 @@ export class BlockCollector {
   private readonly db: NodeDatabase
   private readonly blocks: BlockCollectorOptions['blocks']
   private readonly graceMs: number
-  private readonly sweepEveryMs: number
   private readonly now: () => number
-  private timer?: NodeJS.Timeout
-  private sweeping?: Promise<unknown>
+  private readonly periodic: Periodic
   private stopping = false
 
   constructor (options: BlockCollectorOptions) {
     this.db = options.db
     this.blocks = options.blocks
     this.graceMs = options.graceMs
-    this.sweepEveryMs = options.sweepEveryMs
+    this.periodic = new Periodic(async () => await this.sweep(), options.sweepEveryMs)
     this.now = options.now ?? Date.now
   }
 
@@ -86,18 +85,12 @@ export class BlockCollector {
 
   /** Sweeps now and then every `sweepEveryMs`; a failed sweep is retried at the next round. */
   start (): void {
-    const run = (): void => {
-      this.sweeping ??= this.sweep().catch(() => {}).finally(() => { this.sweeping = undefined })
-    }
-    run()
-    this.timer = setInterval(run, this.sweepEveryMs)
-    this.timer.unref()
+    this.periodic.start()
   }
 
   /** Stops the timer and waits for a sweep under way to finish its current block. */
   async stop (): Promise<void> {
     this.stopping = true
-    clearInterval(this.timer)
-    await this.sweeping
+    await this.periodic.stop()
   }
 }

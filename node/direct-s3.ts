@@ -24,6 +24,7 @@ import { CID } from 'multiformats/cid'
 import { MAX_BLOCK_BYTES } from './blocks.ts'
 import { BlockMismatchError, BlockMissingError, BlockTooLargeError, DirectS3DisabledError, InvalidRequestError, QuotaExceededError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
+import { Periodic } from './periodic.ts'
 import type { Accounts } from './accounts.ts'
 import type { Blocks } from './blocks.ts'
 import type { NodeDatabase, UserRecord } from './db.ts'
@@ -88,14 +89,12 @@ export class DirectS3 {
   private readonly publicBase: string
   private readonly verifyUploads: 'auto' | 'read'
   private readonly graceMs: number
-  private readonly sweepEveryMs: number
   private readonly now: () => number
   /** Per user: quota check and reservation happen as one step. */
   private readonly userLocks = new KeyedMutex()
   /** Per block: a commit and the sweep never interleave. */
   private readonly blockLocks = new KeyedMutex()
-  private timer?: NodeJS.Timeout
-  private sweeping?: Promise<unknown>
+  private readonly periodic: Periodic
   /** URLs signed since start, for tests and benchmarks. */
   signedUrls = 0
 
@@ -110,7 +109,7 @@ export class DirectS3 {
     this.publicBase = (base.endsWith('/') ? base : `${base}/`) + encodeKey(options.store.prefix)
     this.verifyUploads = options.verifyUploads
     this.graceMs = options.graceMs ?? 15 * 60_000
-    this.sweepEveryMs = options.sweepEveryMs ?? 5 * 60_000
+    this.periodic = new Periodic(async () => await this.sweep(), options.sweepEveryMs ?? 5 * 60_000)
     this.now = options.now ?? Date.now
   }
 
@@ -226,17 +225,11 @@ export class DirectS3 {
 
   /** Sweeps now and then every `sweepEveryMs`; failures (a bucket down) wait for the next round. */
   start (): void {
-    const run = (): void => {
-      this.sweeping ??= this.sweep().catch(() => {}).finally(() => { this.sweeping = undefined })
-    }
-    run()
-    this.timer = setInterval(run, this.sweepEveryMs)
-    this.timer.unref()
+    this.periodic.start()
   }
 
   async stop (): Promise<void> {
-    clearInterval(this.timer)
-    await this.sweeping
+    await this.periodic.stop()
   }
 
   private requireEnabled (): void {
