@@ -167,7 +167,7 @@ export class Accounts {
    */
   async recover (proof: Proof, next: PasswordMaterial): Promise<Session> {
     const user = await this.verifyRecoveryProof(proof.challengeId, proof.signature)
-    assertSameRecoveryBox(user.keyBundle, next.keyBundle)
+    assertOnlyPasswordWrapChanged(user.keyBundle, next.keyBundle)
     const updated = await this.update(user.id, (u) => ({ ...u, authPublicKey: b64(next.authPublicKey), kdf: next.kdf, keyBundle: b64(next.keyBundle) }))
     await this.endSessions(user.id)
     return this.createSession(updated)
@@ -248,9 +248,10 @@ export class Accounts {
    * is untouched: only the master key's wrapping changes. Every other session of the account
    * ends, so a device that knew the old password (or a stolen token) is logged out.
    */
-  async changePassword (user: UserRecord, currentToken: string, proof: { challengeId: string, signature: Uint8Array }, next: { authPublicKey: Uint8Array, kdf: KdfParamsJson, keyBundle: Uint8Array }): Promise<void> {
+  async changePassword (user: UserRecord, currentToken: string, proof: Proof, next: PasswordMaterial): Promise<void> {
     const proven = await this.verifyProof(proof.challengeId, proof.signature)
     if (proven.id !== user.id) throw new ForbiddenError('The password proof is for another account')
+    assertOnlyPasswordWrapChanged(proven.keyBundle, next.keyBundle)
     await this.update(user.id, (u) => ({ ...u, authPublicKey: b64(next.authPublicKey), kdf: next.kdf, keyBundle: b64(next.keyBundle) }))
     await this.endSessions(user.id, currentToken)
   }
@@ -351,10 +352,11 @@ export class Accounts {
 }
 
 /**
- * Refuses a recovery's new bundle unless it is the stored one with only the password wrap and KDF
- * parameters changed (docs/FORMAT.md 5.2): same recovery box, same identity keys and boxes.
+ * Refuses a new bundle (password change or recovery) unless it is the stored one with only the
+ * password wrap and KDF parameters changed (docs/FORMAT.md 5.2): same recovery box, so the
+ * recovery key goes on working, and same identity keys and boxes, so no one swaps keys in.
  */
-function assertSameRecoveryBox (storedB64: string, next: Uint8Array): void {
+function assertOnlyPasswordWrapChanged (storedB64: string, next: Uint8Array): void {
   let stored, proposed
   try {
     stored = decodeKeyBundle(Buffer.from(storedB64, 'base64'))
@@ -365,7 +367,7 @@ function assertSameRecoveryBox (storedB64: string, next: Uint8Array): void {
   const fields = ['recoveryWrappedMasterKey', 'signingPublicKey', 'wrappedSigningSeed', 'boxPublicKey', 'wrappedBoxSecret'] as const
   for (const field of fields) {
     if (!Buffer.from(stored[field]).equals(Buffer.from(proposed[field]))) {
-      throw new InvalidRequestError(`The new key bundle must keep the stored ${field}: a recovery changes only the password wrap`)
+      throw new InvalidRequestError(`The new key bundle must keep the stored ${field}: a password change or recovery changes only the password wrap`)
     }
   }
 }

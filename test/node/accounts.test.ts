@@ -7,7 +7,7 @@ import { expect } from 'chai'
 import { ApiError } from '../../src/client/errors.ts'
 import { changePassword, login, signup, type Account } from '../../src/client/session.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
-import { derivePasswordKeys } from '../../src/crypto/keys.ts'
+import { createAccountKeys, derivePasswordKeys, encodeKeyBundle } from '../../src/crypto/keys.ts'
 import { LABELS } from '../../src/crypto/labels.ts'
 import { signDetached, signingKeyFromSeed } from '../../src/crypto/sign.ts'
 import { loginProofMessage } from '../../src/format/login.ts'
@@ -299,6 +299,23 @@ describe('node accounts', function () {
       expect((await changer.api.me()).username).to.equal('bob')
       await changePassword(changer, 'bob-third-password-7', 'bob-new-password-42')
       bob = changer // the earlier session ended with the change; later tests go on as bob
+    })
+
+    it('refuses a new key bundle that is not the stored one re-wrapped, and changes nothing', async function () {
+      const before = await node.node.accounts.findByUsername('bob')
+      const other = await createAccountKeys('bob-swapped-password')
+      const res = await call(node.url, 'POST', '/api/v1/auth/password', {
+        token: bob.api.token,
+        body: {
+          ...await rightProof(node.url, 'bob', 'bob-new-password-42'),
+          authPublicKey: Buffer.from(other.authPublicKey).toString('base64'),
+          kdf: { ...other.bundle.kdf, salt: Buffer.from(other.bundle.kdf.salt).toString('base64') },
+          keyBundle: Buffer.from(encodeKeyBundle(other.bundle)).toString('base64')
+        }
+      })
+      expect(res.status).to.equal(400)
+      expect(errorCode(res)).to.equal('INVALID_REQUEST')
+      expect(await node.node.accounts.findByUsername('bob')).to.deep.equal(before)
     })
 
     it('refuses a password change proven with a wrong current password', async function () {
