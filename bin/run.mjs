@@ -23,7 +23,10 @@ function run (command, args) {
 const node = process.execPath
 const tasks = {
   typecheck: () => run(node, [bin('tsc'), '--noEmit', '-p', 'tsconfig.json']),
-  build: () => run(node, [bin('vite'), 'build', '--config', 'webui/vite.config.ts', '--logLevel', 'warn']),
+  async build () {
+    const code = await run(node, [bin('vite'), 'build', '--config', 'webui/vite.config.ts', '--logLevel', 'warn'])
+    return code !== 0 ? code : await run(node, [fileURLToPath(new URL('./build-cli.mjs', import.meta.url))])
+  },
   mocha: () => run(node, [bin('mocha'), ...rest]),
   bench: () => run(node, ['--import', 'tsx', '--expose-gc', 'bench/run.ts', ...rest]),
   async test () {

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { signDetached, signingKeyFromSeed, verifyDetached } from '../../src/crypto/sign.ts'
+import { nobleEd25519, nodeEd25519, signDetached, signingKeyFromSeed, verifyDetached } from '../../src/crypto/sign.ts'
 import { InvalidInputError } from '../../src/crypto/errors.ts'
 import { expectError, hex, toHex } from './helpers.ts'
 
@@ -32,6 +32,50 @@ describe('crypto/sign (Ed25519)', () => {
       expect(toHex(key.publicKey)).to.equal(vector.publicKey)
       expect(toHex(await key.sign(hex(vector.message)))).to.equal(vector.signature)
     })
+  })
+
+  // Browsers sign with @noble/curves, Node with OpenSSL ([Note: native Ed25519]): both must give
+  // RFC 8032's bytes and agree on what verifies.
+  const backends = { noble: nobleEd25519, openssl: nodeEd25519 }
+  for (const [name, backend] of Object.entries(backends)) {
+    it(`${name}: matches every RFC 8032 vector`, async () => {
+      if (backend == null) throw new Error('node:crypto is missing under Node')
+      for (const vector of vectors) {
+        const key = backend.fromSeed(hex(vector.seed))
+        expect(toHex(key.publicKey)).to.equal(vector.publicKey)
+        expect(toHex(await key.sign(hex(vector.message)))).to.equal(vector.signature)
+        expect(backend.verify(hex(vector.publicKey), hex(vector.message), hex(vector.signature))).to.equal(true)
+      }
+    })
+  }
+
+  it('both back ends refuse a signature whose S is not reduced (malleability)', async () => {
+    const vector = vectors[0]!
+    const sig = hex(vector.signature)
+    // S + L, with L the group order: the same point equation, a non-canonical encoding.
+    const L = (1n << 252n) + 27742317777372353535851937790883648493n
+    let s = 0n
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i]!)
+    s += L
+    const forged = sig.slice()
+    for (let i = 0; i < 32; i++) { forged[32 + i] = Number(s & 0xffn); s >>= 8n }
+    expect(nobleEd25519.verify(hex(vector.publicKey), hex(vector.message), forged)).to.equal(false)
+    expect(() => nodeEd25519?.verify(hex(vector.publicKey), hex(vector.message), forged)).to.not.throw()
+    expect(nodeEd25519?.verify(hex(vector.publicKey), hex(vector.message), forged)).to.equal(false)
+  })
+
+  it('both back ends sign a random message alike and accept each other\'s signatures', async () => {
+    const seed = crypto.getRandomValues(new Uint8Array(32))
+    const message = crypto.getRandomValues(new Uint8Array(1000))
+    const a = nobleEd25519.fromSeed(seed)
+    const b = nodeEd25519!.fromSeed(seed)
+    expect(toHex(a.publicKey)).to.equal(toHex(b.publicKey))
+    const sig = await a.sign(message)
+    expect(toHex(sig)).to.equal(toHex(await b.sign(message)))
+    expect(nodeEd25519!.verify(a.publicKey, message, sig)).to.equal(true)
+    sig[5]! ^= 1
+    expect(nodeEd25519!.verify(a.publicKey, message, sig)).to.equal(false)
+    expect(nobleEd25519.verify(a.publicKey, message, sig)).to.equal(false)
   })
 
   it('verifies a labelled signature under the same label only', async () => {
