@@ -69,7 +69,7 @@ describe('cli: a well-made Unix tool', function () {
   })
 
   it('colours its error prefix on a terminal, and not with NO_COLOR set', async function () {
-    const coloured = await runCliOnTerminal(alice, ['ls', 'No such album'], [])
+    const coloured = await runCliOnTerminal(alice, ['ls', 'No such album'], [], { NO_COLOR: undefined })
     expect(coloured.stdout).to.include('\x1b[1;31mobscura:\x1b[0m')
     const plain = await runCliOnTerminal(alice, ['ls', 'No such album'], [], { NO_COLOR: '1' })
     expect(plain.stdout).to.match(/obscura: .*No such album/)
