@@ -4,6 +4,7 @@
  * atomically — to a temporary name first, renamed only once every block has verified and
  * decrypted, so a failed download never leaves a corrupted file under the real name.
  */
+import { randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
@@ -18,6 +19,7 @@ import { formatBytes, ProgressBar } from './progress.ts'
 import type { NodeApi } from '../../src/client/api.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
 import type { UploadSource } from '../../src/client/upload.ts'
+import { inform } from './output.ts'
 
 const SKIPPED = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini'])
 
@@ -30,15 +32,22 @@ export function fileSource (path: string, size: number, mtime: number): UploadSo
   }
 }
 
+/** A file found under the paths given to `upload`. */
+export type LocalFile = UploadSource & {
+  path: string
+  /** The sub-folder it is in, below the folder that was named ("2023/Summer"), '' at the top. */
+  folder: string
+}
+
 /**
  * Every regular file under `paths`, recursively, in a stable order. Symbolic links are followed,
  * to files and to folders alike; each folder is walked once, by its real path, so a link back to
  * a parent ends instead of looping.
  */
-export async function collectFiles (paths: string[]): Promise<Array<UploadSource & { path: string }>> {
-  const found: Array<UploadSource & { path: string }> = []
+export async function collectFiles (paths: string[]): Promise<LocalFile[]> {
+  const found: LocalFile[] = []
   const walked = new Set<string>()
-  const visit = async (path: string, top: boolean): Promise<void> => {
+  const visit = async (path: string, top: boolean, folder: string): Promise<void> => {
     const info = await stat(path).catch(() => undefined)
     if (info == null) {
       // Inside a folder this is a link to nothing (or a file gone since readdir): skipped.
@@ -50,12 +59,13 @@ export async function collectFiles (paths: string[]): Promise<Array<UploadSource
       const real = await realpath(path)
       if (walked.has(real)) return
       walked.add(real)
-      for (const entry of (await readdir(path)).sort()) await visit(join(path, entry), false)
+      const below = top ? '' : folder === '' ? basename(path) : `${folder}/${basename(path)}`
+      for (const entry of (await readdir(path)).sort()) await visit(join(path, entry), false, below)
     } else if (info.isFile()) {
-      found.push({ ...fileSource(path, info.size, Math.floor(info.mtimeMs)), path })
+      found.push({ ...fileSource(path, info.size, Math.floor(info.mtimeMs)), path, folder })
     }
   }
-  for (const path of paths) await visit(path, true)
+  for (const path of paths) await visit(path, true, '')
   return found
 }
 
@@ -80,9 +90,13 @@ async function placeIn (dir: string, name: string, taken: Set<string>, holds: (p
   }
 }
 
-/** Writes `source` to `path` via a temporary file; removes the temporary file on any failure. */
+/**
+ * Writes `source` to `path` via a temporary file beside it; removes the temporary file on any
+ * failure. The temporary name has a fixed length (".<random>.obscura-partial"), so a file name
+ * at the file system's limit still has one.
+ */
 export async function writeAtomically (path: string, source: AsyncIterable<Uint8Array>): Promise<void> {
-  const partial = `${path}.obscura-partial`
+  const partial = join(path, '..', `.${randomBytes(6).toString('hex')}.obscura-partial`)
   await mkdir(join(path, '..'), { recursive: true })
   try {
     await pipeline(Readable.from(source), createWriteStream(partial))
@@ -93,10 +107,37 @@ export async function writeAtomically (path: string, source: AsyncIterable<Uint8
   }
 }
 
-/** A file name from the manifest, safe to create in a folder: no path separators, no "..". */
+/** Bytes a file name may take: NAME_MAX (255) less room for " (9999)" added to tell files apart. */
+const MAX_NAME_BYTES = 255 - 8
+
+/** Path separators, NUL, C0 and C1 controls, DEL, and bidi controls that disguise an extension. */
+const UNSAFE_IN_NAMES = /[/\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+/** `text` cut to at most `max` bytes of UTF-8, never inside a character. */
+function truncateUtf8 (text: string, max: number): string {
+  let bytes = 0
+  let end = 0
+  for (const char of text) {
+    bytes += Buffer.byteLength(char)
+    if (bytes > max) break
+    end += char.length
+  }
+  return text.slice(0, end)
+}
+
+/**
+ * A file name from the manifest (another person's choice, see [Note: names from the network] in
+ * output.ts), safe to create in a folder: no path separators, no "." or "..", no control or bidi
+ * characters, and short enough (in bytes, extension kept) for the file system to accept it with
+ * a " (n)" suffix.
+ */
 export function safeFileName (name: string): string {
-  const cleaned = name.replace(/[/\\\0]/g, '_').replace(/^\.+$/, '_').trim()
-  return cleaned === '' ? 'unnamed' : cleaned.slice(0, 255)
+  const cleaned = name.replace(UNSAFE_IN_NAMES, '_').replace(/^\.+$/, '_').trim()
+  if (cleaned === '') return 'unnamed'
+  if (Buffer.byteLength(cleaned) <= MAX_NAME_BYTES) return cleaned
+  const dot = cleaned.lastIndexOf('.')
+  const ext = dot > 0 && cleaned.length - dot <= 16 ? cleaned.slice(dot) : ''
+  return truncateUtf8(cleaned.slice(0, cleaned.length - ext.length), MAX_NAME_BYTES - Buffer.byteLength(ext)) + ext
 }
 
 export interface DownloadOptions {
@@ -183,5 +224,5 @@ export async function downloadCollection (api: NodeApi, collection: CollectionSt
   }
   const fetched = items.length - present
   const there = present > 0 ? `; ${present} already there` : ''
-  process.stdout.write(`Downloaded ${fetched} item${fetched === 1 ? '' : 's'} (${formatBytes(total - presentBytes)}) to ${out}${there}\n`)
+  inform(`Downloaded ${fetched} item${fetched === 1 ? '' : 's'} (${formatBytes(total - presentBytes)}) to ${out}${there}`)
 }

@@ -1,9 +1,10 @@
 /**
  * A one-line progress bar on stderr for long commands: percentage, bytes, speed and time left,
- * redrawn at most ten times a second. When stderr is not a terminal (CI, pipes) it stays silent
- * and the command prints only its summary.
+ * redrawn at most ten times a second. When stderr is not a terminal (CI, pipes) or with --quiet it
+ * stays silent and the command prints only its summary.
  */
 import { formatBytes } from '../../src/format/byte-size.ts'
+import { isQuiet, termSafe } from './output.ts'
 
 export { formatBytes }
 
@@ -11,7 +12,7 @@ export class ProgressBar {
   private readonly total: number
   private readonly label: string
   private readonly started = Date.now()
-  private readonly enabled = process.stderr.isTTY === true
+  private readonly enabled = process.stderr.isTTY === true && !isQuiet()
   private lastDraw = 0
   private done = 0
   private note = ''
@@ -43,7 +44,7 @@ export class ProgressBar {
     const filled = Math.round(fraction * width)
     const bar = '='.repeat(filled) + ' '.repeat(width - filled)
     const eta = speed > 0 && fraction < 1 ? ` ${Math.ceil(left)}s left` : ''
-    const line = `${this.label} [${bar}] ${(fraction * 100).toFixed(0).padStart(3)}% ${formatBytes(this.done)}/${formatBytes(this.total)} ${formatBytes(speed)}/s${eta} ${this.note}`
+    const line = `${this.label} [${bar}] ${(fraction * 100).toFixed(0).padStart(3)}% ${formatBytes(this.done)}/${formatBytes(this.total)} ${formatBytes(speed)}/s${eta} ${termSafe(this.note)}`
     process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`)
   }
 }

@@ -58,6 +58,8 @@ export interface ItemEntry {
   mime: string
   kind: ItemKind
   takenAt: number
+  /** The capture's UTC offset, when the file said it (FORMAT.md 9.1, revision 1.3). */
+  takenOffsetMinutes?: number
   contentTag: Uint8Array
   addedAt: number
   /** Public key of the member who added it. */
@@ -160,7 +162,8 @@ export function applyOp (state: CollectionState, op: RecordOp, author: Uint8Arra
       if (present != null && !mayChange(state, present, author)) return
       state.items.set(op.item, {
         id: op.item, manifest: op.manifest, fileKeyBox: op.fileKey, epoch, name: op.name, size: op.size, mime: op.mime,
-        kind: op.kind, takenAt: op.takenAt, contentTag: op.contentTag, addedAt: op.addedAt, author
+        kind: op.kind, takenAt: op.takenAt, contentTag: op.contentTag, addedAt: op.addedAt, author,
+        ...(op.takenOffsetMinutes != null ? { takenOffsetMinutes: op.takenOffsetMinutes } : {})
       })
       return
     }

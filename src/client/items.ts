@@ -22,6 +22,7 @@ export async function addItemsTo (library: Library, from: CollectionState, items
     mime: item.mime,
     kind: item.kind,
     takenAt: item.takenAt,
+    ...(item.takenOffsetMinutes != null ? { takenOffsetMinutes: item.takenOffsetMinutes } : {}),
     contentTag: item.contentTag,
     addedAt: Date.now()
   }))

@@ -180,11 +180,11 @@ function sourceJournalKey (dedupKey: Uint8Array, source: UploadSource): string {
   return 's' + toHex(hmacSha256(dedupKey, utf8(`${LABELS.journalSource}\0${source.name}\0${source.size}\0${Math.floor(source.mtime)}`)))
 }
 
-type Summary = Pick<AddOp, 'name' | 'size' | 'mime' | 'kind' | 'takenAt' | 'addedAt'> & { contentTag: Uint8Array }
+type Summary = Pick<AddOp, 'name' | 'size' | 'mime' | 'kind' | 'takenAt' | 'takenOffsetMinutes' | 'addedAt'> & { contentTag: Uint8Array }
 
 function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
-  const { name, size, mime, kind, takenAt } = ref.item
-  return { name, size, mime, kind, takenAt, addedAt: Date.now() }
+  const { name, size, mime, kind, takenAt, takenOffsetMinutes } = ref.item
+  return { name, size, mime, kind, takenAt, ...(takenOffsetMinutes != null ? { takenOffsetMinutes } : {}), addedAt: Date.now() }
 }
 
 async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSource>, described: DescribedUnit, tagged: Tagged | undefined, uploader: BlockUploader, options: UploadOptions): Promise<Sent> {
@@ -255,7 +255,8 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
   const mtime = Math.floor(source.mtime)
   const kind = described.live ? 'live' : kindFromMime(mime)
   const takenAt = described.fields.takenAt?.utcMs ?? mtime
-  const summary: Summary = { name: source.name, size: source.size, mime, kind, takenAt, addedAt: Date.now(), contentTag: tag }
+  const offset = described.fields.takenAt?.offsetMinutes
+  const summary: Summary = { name: source.name, size: source.size, mime, kind, takenAt, ...(offset != null ? { takenOffsetMinutes: offset } : {}), addedAt: Date.now(), contentTag: tag }
   const manifest: Manifest = {
     v: 1,
     kind,

@@ -43,6 +43,11 @@ const addOp = z.strictObject({
   kind: itemKindSchema,
   /** Capture time (UTC ms) when known, else the file's modification time; orders the timeline. */
   takenAt: z.int(),
+  /**
+   * The camera's UTC offset at capture in minutes, when the file said it (revision 1.3): lets a
+   * listing show the time as taken without opening every manifest.
+   */
+  takenOffsetMinutes: z.int().min(-1080).max(1080).optional(),
   /** The user's HMAC of the plaintext (dedup.ts): finds duplicates without revealing a hash. */
   contentTag: bytesSchema(32),
   addedAt: z.int()

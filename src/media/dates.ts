@@ -82,3 +82,21 @@ export function parseIso6709 (value: string): Gps | undefined {
   if (m == null) return undefined
   return validGps(Number(m[1]), Number(m[2]), m[3] != null ? Number(m[3]) : undefined)
 }
+
+/** "+08:00", "-05:30", "+00:00": an offset as ISO 8601 writes it. */
+export function formatOffset (offsetMinutes: number): string {
+  const sign = offsetMinutes < 0 ? '-' : '+'
+  const abs = Math.abs(offsetMinutes)
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
+}
+
+/**
+ * A capture time as it was on the camera's clock: "2023-05-01T12:34:56+08:00" when the offset is
+ * known, whatever zone the reader is in. Without one, the time in `fallbackOffsetMinutes` (the
+ * reader's own zone at that instant, by default), with no offset written, since none is known.
+ */
+export function takenAtLocalIso (utcMs: number, offsetMinutes?: number, fallbackOffsetMinutes = -new Date(utcMs).getTimezoneOffset()): string {
+  const shift = offsetMinutes ?? fallbackOffsetMinutes
+  const wall = new Date(utcMs + shift * 60_000).toISOString().slice(0, 19)
+  return offsetMinutes != null ? wall + formatOffset(offsetMinutes) : wall
+}

@@ -89,7 +89,8 @@ describe('cli: photos, videos and Live Photos', function () {
     const dated = rows.filter((r) => [FIXTURES.livePair.still, FIXTURES.mp4.file, FIXTURES.jpegGps.file, FIXTURES.heic.file].includes(r.name)).map((r) => r.name)
     expect(dated).to.deep.equal([FIXTURES.livePair.still, FIXTURES.mp4.file, FIXTURES.jpegGps.file, FIXTURES.heic.file])
     const table = (await cliOk(alice, ['ls', 'iPhone export'])).stdout
-    expect(table).to.include(`2024-02-29 17:45:10`)
+    // As taken: 17:45:10 UTC on a camera at UTC-05:00.
+    expect(table).to.include(`2024-02-29 12:45:10-05:00`)
   })
 
   it('downloads every file byte-identical, both halves of each Live Photo included', async function () {

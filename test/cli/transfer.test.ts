@@ -67,7 +67,7 @@ describe('cli upload and download', function () {
     const rows = await cliJson<Array<Record<string, unknown>>>(alice, ['ls', 'Holiday 2023'])
     expect(rows).to.have.length(4)
     for (const row of rows) {
-      expect(row).to.have.all.keys('id', 'name', 'size', 'mime', 'kind', 'takenAt', 'favorite', 'archived')
+      expect(row).to.have.all.keys('id', 'name', 'size', 'mime', 'kind', 'takenAt', 'takenAtLocal', 'favorite', 'archived')
       expect(row.id).to.match(/^[0-9a-f]{32}$/)
       expect(new Date(row.takenAt as string).toISOString()).to.equal(row.takenAt)
     }

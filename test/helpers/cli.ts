@@ -64,10 +64,11 @@ const shellQuote = (word: string): string => `'${word.replace(/'/g, "'\\''")}'`
 /**
  * Runs `obscura ...args` on a pseudo-terminal (util-linux `script`), as a user at a keyboard:
  * each time the next prompt shows, its answer is typed. The terminal merges stderr into
- * `stdout`. Variables of `extraEnv` given as undefined are unset (to make the CLI prompt).
+ * `stdout`. Variables of `extraEnv` given as undefined are unset (to make the CLI prompt). Colour
+ * is off (NO_COLOR=1) unless `extraEnv` says otherwise, so that tests read plain text.
  */
 export async function runCliOnTerminal (user: CliUser, args: string[], answers: TerminalAnswer[], extraEnv: Record<string, string | undefined> = {}): Promise<CliResult> {
-  const env = cliEnv(user)
+  const env = cliEnv(user, { NO_COLOR: '1' })
   for (const [key, value] of Object.entries(extraEnv)) {
     if (value == null) delete env[key]
     else env[key] = value

@@ -6,6 +6,7 @@ import { changePassword, login, signup } from '../../../src/client/session.ts'
 import { parseFlags } from '../args.ts'
 import { forgetAccount, loadAccount, nodeUrl, readNewPassword, readPassword, saveAccount } from '../context.ts'
 import { UsageError } from '../errors.ts'
+import { inform, say } from '../output.ts'
 
 function oneUsername (command: string, positionals: string[]): string {
   if (positionals.length !== 1) throw new UsageError(`${command} takes exactly one USER`)
@@ -13,50 +14,49 @@ function oneUsername (command: string, positionals: string[]): string {
 }
 
 export async function runSignup (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('signup', args, { node: { type: 'string' }, invite: { type: 'string' } })
+  const { values, positionals } = parseFlags('signup', args)
   const username = oneUsername('signup', positionals)
   const password = await readNewPassword('Choose a password: ', 'OBSCURA_PASSWORD')
   const { account, recoveryKey } = await signup(nodeUrl(values.node), username, password, { invite: values.invite })
   await saveAccount(account)
-  process.stdout.write([
+  for (const line of [
     `Signed up and logged in as ${account.user.username}${account.user.admin ? ' (admin of this node)' : ''}.`,
     '',
     'Your recovery key — the only way back in if you forget your password. Write it down now;',
     'it is shown once and the node cannot recover it for you:',
     '',
-    `  ${recoveryKey}`,
-    ''
-  ].join('\n'))
+    `  ${recoveryKey}`
+  ]) say(line)
   return 0
 }
 
 export async function runLogin (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('login', args, { node: { type: 'string' } })
+  const { values, positionals } = parseFlags('login', args)
   const username = oneUsername('login', positionals)
   const account = await login(nodeUrl(values.node), username, await readPassword())
   await saveAccount(account)
-  process.stdout.write(`Logged in as ${account.user.username} on ${account.api.url}\n`)
+  inform(`Logged in as ${account.user.username} on ${account.api.url}`)
   return 0
 }
 
 export async function runLogout (args: string[]): Promise<number> {
-  parseFlags('logout', args, {})
+  parseFlags('logout', args)
   try {
     const account = await loadAccount()
     await account.api.logout().catch(() => {})
   } catch {}
   await forgetAccount()
-  process.stdout.write('Logged out; the keys on this device are deleted.\n')
+  inform('Logged out; the keys on this device are deleted.')
   return 0
 }
 
 export async function runPasswd (args: string[]): Promise<number> {
-  parseFlags('passwd', args, {})
+  parseFlags('passwd', args)
   const account = await loadAccount()
   const current = await readPassword('Current password: ')
   const next = await readNewPassword('New password: ', 'OBSCURA_NEW_PASSWORD')
   await changePassword(account, current, next)
   await saveAccount(account)
-  process.stdout.write('Password changed. Your photos were not re-encrypted; your recovery key still works.\n')
+  inform('Password changed. Your photos were not re-encrypted; your recovery key still works.')
   return 0
 }

@@ -6,14 +6,16 @@
 import { createInvitationText } from '../../../src/client/federation.ts'
 import { parseFlags } from '../args.ts'
 import { loadAccount } from '../context.ts'
+import { hint, say } from '../output.ts'
 
 export async function runInvite (args: string[]): Promise<number> {
-  const { values } = parseFlags('invite', args, { node: { type: 'string' } })
+  const { values } = parseFlags('invite', args)
   const account = await loadAccount(values.node)
   const text = await createInvitationText(account)
-  process.stdout.write(`${text}\n`)
+  say(`${text}`)
   if (process.stdout.isTTY === true) {
-    process.stderr.write('Send this to someone on another node; they share with you by running\n  obscura share ALBUM --with <the text above>\n')
+    hint('Send this to someone on another node; they share with you by running')
+    hint('  obscura share ALBUM --with <the text above>')
   }
   return 0
 }

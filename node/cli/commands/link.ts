@@ -15,6 +15,7 @@ import { collectFiles, downloadCollection, safeFileName } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import type { Library } from '../../../src/client/library.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
+import { hint, inform, printJson, say } from '../output.ts'
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }
 
@@ -34,14 +35,7 @@ function album (library: Library, name: string): CollectionState {
 }
 
 async function create (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('link create', args, {
-    node: { type: 'string' },
-    expires: { type: 'string' },
-    password: { type: 'boolean' },
-    'device-limit': { type: 'string' },
-    'no-download': { type: 'boolean' },
-    'allow-upload': { type: 'boolean' }
-  })
+  const { values, positionals } = parseFlags('link create', args)
   if (positionals.length !== 1) throw new UsageError('link create takes exactly one ALBUM')
   const deviceLimit = parseInteger('device-limit', values['device-limit'], 1, 10_000)
   const expiresAt = values.expires != null ? Date.now() + parseDuration(values.expires) : undefined
@@ -51,7 +45,7 @@ async function create (args: string[]): Promise<number> {
   const link = await createLink(library, album(library, positionals[0] as string), {
     expiresAt, deviceLimit, password, noDownload: values['no-download'] === true, allowUpload: values['allow-upload'] === true
   })
-  process.stdout.write(link.url + '\n')
+  say(link.url)
   const notes = [
     expiresAt != null ? `expires ${new Date(expiresAt).toISOString()}` : '',
     password != null ? 'needs the password' : '',
@@ -59,12 +53,12 @@ async function create (args: string[]): Promise<number> {
     values['no-download'] === true ? 'view only (no originals)' : '',
     values['allow-upload'] === true ? 'viewers can add photos (counted against your quota)' : ''
   ].filter((n) => n !== '')
-  process.stderr.write(`Anyone with this link can see "${positionals[0] as string}"${notes.length > 0 ? `; it ${notes.join(', ')}` : ''}. The part after # is the key: the node never sees it.\n`)
+  hint(`Anyone with this link can see "${positionals[0] as string}"${notes.length > 0 ? `; it ${notes.join(', ')}` : ''}. The part after # is the key: the node never sees it.`)
   return 0
 }
 
 async function list (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('link list', args, { node: { type: 'string' }, json: { type: 'boolean' } })
+  const { values, positionals } = parseFlags('link list', args)
   if (positionals.length !== 1) throw new UsageError('link list takes exactly one ALBUM')
   const library = await openLibrary(values.node)
   const links = await listLinks(library, album(library, positionals[0] as string))
@@ -82,25 +76,25 @@ async function list (args: string[]): Promise<number> {
     allowUpload: l.allowUpload
   }))
   if (values.json === true) {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+    printJson(rows)
     return 0
   }
-  if (rows.length === 0) process.stdout.write(`No links to "${positionals[0] as string}" yet: \`obscura link create "${positionals[0] as string}"\`.\n`)
+  if (rows.length === 0) say(`No links to "${positionals[0] as string}" yet: \`obscura link create "${positionals[0] as string}"\`.`)
   for (const row of rows) {
     const flags = [row.password ? 'password' : '', row.noDownload ? 'no-download' : '', row.allowUpload ? 'allow-upload' : '',
       `${row.devices}${row.deviceLimit != null ? `/${row.deviceLimit}` : ''} device${row.devices === 1 && row.deviceLimit == null ? '' : 's'}`,
       row.expiresAt != null ? `expires ${row.expiresAt.slice(0, 16).replace('T', ' ')}` : ''].filter((f) => f !== '')
-    process.stdout.write(`${row.status.padEnd(8)}  ${row.url}  ${flags.join(', ')}\n`)
+    say(`${row.status.padEnd(8)}  ${row.url}  ${flags.join(', ')}`)
   }
   return 0
 }
 
 async function revoke (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('link revoke', args, { node: { type: 'string' } })
+  const { values, positionals } = parseFlags('link revoke', args)
   if (positionals.length !== 1) throw new UsageError('link revoke takes one URL or TOKEN')
   const library = await openLibrary(values.node)
   await revokeLink(library, positionals[0] as string)
-  process.stdout.write('Revoked: the link stops working now, and the album was re-keyed.\n')
+  inform('Revoked: the link stops working now, and the album was re-keyed.')
   return 0
 }
 
@@ -115,7 +109,7 @@ async function open (url: string): Promise<OpenedLink> {
 }
 
 async function upload (args: string[]): Promise<number> {
-  const { positionals } = parseFlags('link upload', args, {})
+  const { positionals } = parseFlags('link upload', args)
   if (positionals.length < 2) throw new UsageError('link upload takes a URL and at least one file or folder')
   const [url, ...paths] = positionals as [string, ...string[]]
   const files = await collectFiles(paths)
@@ -123,12 +117,12 @@ async function upload (args: string[]): Promise<number> {
   const link = await open(url)
   if (!link.allowUpload) throw new UsageError('the owner of this link does not accept uploads through it')
   const result = await uploadToLink(link, files, { media: createNodeMediaProcessor() })
-  process.stdout.write(`Added ${result.uploaded} file${result.uploaded === 1 ? '' : 's'} to "${link.collection.name ?? link.collection.id}"; skipped ${result.skipped} already there.\n`)
+  inform(`Added ${result.uploaded} file${result.uploaded === 1 ? '' : 's'} to "${link.collection.name ?? link.collection.id}"; skipped ${result.skipped} already there.`)
   return 0
 }
 
 async function download (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('link download', args, { out: { type: 'string' } })
+  const { values, positionals } = parseFlags('link download', args)
   if (positionals.length !== 1) throw new UsageError('link download takes one URL')
   const link = await open(positionals[0] as string)
   if (link.noDownload) throw new UsageError('the owner of this link turned off downloads: it is for viewing only')

@@ -12,12 +12,7 @@ import { parseFlags, parseInteger } from '../args.ts'
 const builtWebUi = fileURLToPath(new URL('../../../webui/dist', import.meta.url))
 
 export async function runNode (args: string[]): Promise<number> {
-  const { values } = parseFlags('node', args, {
-    data: { type: 'string' },
-    host: { type: 'string' },
-    port: { type: 'string' },
-    config: { type: 'string' }
-  })
+  const { values } = parseFlags('node', args)
   const config = await loadConfig(values.config, {
     dataDir: values.data,
     host: values.host,

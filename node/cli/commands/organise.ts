@@ -6,6 +6,7 @@ import { addItemsTo, moveItems, renameItem } from '../../../src/client/items.ts'
 import { parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { findItems, openLibrary } from '../library.ts'
+import { inform } from '../output.ts'
 
 async function target (library: Awaited<ReturnType<typeof openLibrary>>, values: { to?: string, 'to-folder'?: string }) {
   if (values.to != null) return library.ensureAlbum(values.to)
@@ -13,10 +14,8 @@ async function target (library: Awaited<ReturnType<typeof openLibrary>>, values:
   throw new UsageError('say where: --to ALBUM or --to-folder PATH')
 }
 
-const flags = { node: { type: 'string' }, to: { type: 'string' }, 'to-folder': { type: 'string' }, all: { type: 'boolean' } } as const
-
 export async function runAdd (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('add', args, flags)
+  const { values, positionals } = parseFlags('add', args)
   if (positionals.length < 2) throw new UsageError('add takes an ALBUM or FOLDER and one or more item names')
   const library = await openLibrary(values.node)
   const [where, ...names] = positionals as [string, ...string[]]
@@ -24,12 +23,12 @@ export async function runAdd (args: string[]): Promise<number> {
   const items = findItems(from, names, { trashed: false, all: values.all === true })
   const to = await target(library, values)
   const added = await addItemsTo(library, from, items, to)
-  process.stdout.write(`Added ${added} item${added === 1 ? '' : 's'} to "${to.name ?? to.id}" (no bytes uploaded again).\n`)
+  inform(`Added ${added} item${added === 1 ? '' : 's'} to "${to.name ?? to.id}" (no bytes uploaded again).`)
   return 0
 }
 
 export async function runMv (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('mv', args, flags)
+  const { values, positionals } = parseFlags('mv', args)
   if (positionals.length < 2) throw new UsageError('mv takes an ALBUM or FOLDER and one or more item names')
   const library = await openLibrary(values.node)
   const [where, ...names] = positionals as [string, ...string[]]
@@ -37,12 +36,12 @@ export async function runMv (args: string[]): Promise<number> {
   const items = findItems(from, names, { trashed: false, all: values.all === true })
   const to = await target(library, values)
   await moveItems(library, from, items, to)
-  process.stdout.write(`Moved ${items.length} item${items.length === 1 ? '' : 's'} to "${to.name ?? to.id}".\n`)
+  inform(`Moved ${items.length} item${items.length === 1 ? '' : 's'} to "${to.name ?? to.id}".`)
   return 0
 }
 
 export async function runRename (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('rename', args, { node: { type: 'string' } })
+  const { values, positionals } = parseFlags('rename', args)
   if (positionals.length !== 3) throw new UsageError('rename takes an ALBUM or FOLDER, an item name and the new name')
   const library = await openLibrary(values.node)
   const [where, name, newName] = positionals as [string, string, string]
@@ -50,6 +49,6 @@ export async function runRename (args: string[]): Promise<number> {
   const [item] = findItems(collection, [name], { trashed: false })
   if (item == null) throw new UsageError(`no item "${name}"`)
   await renameItem(library, collection, item, newName)
-  process.stdout.write(`Renamed "${name}" to "${newName}".\n`)
+  inform(`Renamed "${name}" to "${newName}".`)
   return 0
 }

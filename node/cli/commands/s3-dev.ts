@@ -90,12 +90,7 @@ export async function startDevS3 (options: DevS3Options): Promise<DevS3> {
 }
 
 export async function runS3Dev (args: string[]): Promise<number> {
-  const { values } = parseFlags('s3-dev', args, {
-    port: { type: 'string' },
-    dir: { type: 'string' },
-    host: { type: 'string' },
-    bucket: { type: 'string' }
-  })
+  const { values } = parseFlags('s3-dev', args)
   const bucket = values.bucket ?? 'obscura'
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new UsageError('--bucket must be a valid S3 bucket name (3-63 characters: a-z, 0-9, ".", "-")')
   const directory = resolve(values.dir ?? './data-s3')

@@ -12,6 +12,7 @@ import { UsageError } from '../errors.ts'
 import { openLibrary } from '../library.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 import type { Library } from '../../../src/client/library.ts'
+import { inform, printJson, say } from '../output.ts'
 
 /** One of the user's own albums or folders (not the root, not one shared with them). */
 function owned (library: Library, name: string): CollectionState {
@@ -34,7 +35,7 @@ function withUser (command: string, value: string | undefined): string {
 }
 
 export async function runShare (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('share', args, { node: { type: 'string' }, with: { type: 'string' }, role: { type: 'string' } })
+  const { values, positionals } = parseFlags('share', args)
   const name = oneName('share', positionals)
   const role = values.role ?? 'viewer'
   if (role !== 'viewer' && role !== 'collaborator') throw new UsageError('--role is viewer or collaborator')
@@ -43,8 +44,8 @@ export async function runShare (args: string[]): Promise<number> {
     const library = await openLibrary(values.node)
     const collection = owned(library, name)
     const member = await shareWithInvitation(library, collection, values.with, role)
-    process.stdout.write(`Shared ${collection.kind ?? 'album'} "${name}" with ${member.username} as ${role}${can}.\n`)
-    if (member.delivered === false) process.stdout.write(`Their node did not answer yet; it will be told as soon as it is reachable.\n`)
+    inform(`Shared ${collection.kind ?? 'album'} "${name}" with ${member.username} as ${role}${can}.`)
+    if (member.delivered === false) inform(`Their node did not answer yet; it will be told as soon as it is reachable.`)
     return 0
   }
   const username = withUser('share', values.with)
@@ -53,22 +54,22 @@ export async function runShare (args: string[]): Promise<number> {
   const before = collection.members.size
   await shareCollection(library, collection, username, role)
   const verb = collection.members.size > before ? 'Shared' : 'Updated'
-  process.stdout.write(`${verb} ${collection.kind ?? 'album'} "${name}" with ${username} as ${role}${can}.\n`)
+  inform(`${verb} ${collection.kind ?? 'album'} "${name}" with ${username} as ${role}${can}.`)
   return 0
 }
 
 export async function runUnshare (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('unshare', args, { node: { type: 'string' }, with: { type: 'string' } })
+  const { values, positionals } = parseFlags('unshare', args)
   const name = oneName('unshare', positionals)
   const username = withUser('unshare', values.with)
   const library = await openLibrary(values.node)
   await unshareCollection(library, owned(library, name), username)
-  process.stdout.write(`Removed ${username} from "${name}". The album was re-keyed: nothing added from now on opens with what ${username} knew.\n`)
+  inform(`Removed ${username} from "${name}". The album was re-keyed: nothing added from now on opens with what ${username} knew.`)
   return 0
 }
 
 export async function runMembers (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('members', args, { node: { type: 'string' }, json: { type: 'boolean' } })
+  const { values, positionals } = parseFlags('members', args)
   const name = oneName('members', positionals)
   const library = await openLibrary(values.node)
   const shared = library.findAlbum(name) == null && library.findFolder(name) == null ? library.findShared(name) : undefined
@@ -82,24 +83,24 @@ export async function runMembers (args: string[]): Promise<number> {
     ...members.map((m) => ({ username: m.username, role: m.role, you: m.username === library.account.user.username, confirmed: m.confirmed, addedAt: new Date(m.addedAt).toISOString() }))
   ]
   if (values.json === true) {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n')
+    printJson(rows)
     return 0
   }
   for (const row of rows) {
     const notes = [row.you ? 'you' : '', row.confirmed ? '' : 'not yet confirmed by the album log'].filter((n) => n !== '').join(', ')
-    process.stdout.write(`${row.role.padEnd(12)}  ${row.username}${notes !== '' ? `  (${notes})` : ''}\n`)
+    say(`${row.role.padEnd(12)}  ${row.username}${notes !== '' ? `  (${notes})` : ''}`)
   }
-  if (members.length === 0) process.stdout.write(`"${name}" is not shared with anyone: \`obscura share "${name}" --with USER\`.\n`)
+  if (members.length === 0) say(`"${name}" is not shared with anyone: \`obscura share "${name}" --with USER\`.`)
   return 0
 }
 
 export async function runLeave (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('leave', args, { node: { type: 'string' } })
+  const { values, positionals } = parseFlags('leave', args)
   const name = oneName('leave', positionals)
   const library = await openLibrary(values.node)
   const shared = library.findShared(name)
   if (shared == null) throw new NotFoundInLibraryError(`no album named "${name}" is shared with you`)
   await leaveCollection(library.account, shared)
-  process.stdout.write(`You left "${name}" (shared by ${shared.owner.username}).\n`)
+  inform(`You left "${name}" (shared by ${shared.owner.username}).`)
   return 0
 }

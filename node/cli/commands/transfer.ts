@@ -12,12 +12,13 @@ import { uploadFiles } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
 import { CancelledError, QuotaTooSmallError, UsageError } from '../errors.ts'
-import { collectFiles, downloadCollection, safeFileName } from '../files.ts'
+import { collectFiles, downloadCollection, safeFileName, type LocalFile } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import { formatBytes, ProgressBar } from '../progress.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 import type { Library } from '../../../src/client/library.ts'
 import type { UploadSource } from '../../../src/client/upload.ts'
+import { detail, inform, note } from '../output.ts'
 
 /** An AbortSignal that fires on the first Ctrl-C or SIGTERM. */
 function cancelOnSignal (): AbortSignal {
@@ -54,44 +55,64 @@ async function refuseOverQuota (library: Library, files: UploadSource[], signal:
 }
 
 export async function runUpload (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('upload', args, {
-    node: { type: 'string' }, album: { type: 'string', multiple: true }, folder: { type: 'string' }
-  })
+  const { values, positionals } = parseFlags('upload', args)
   if (positionals.length === 0) throw new UsageError('upload needs at least one file or folder')
   const files = await collectFiles(positionals)
   if (files.length === 0) throw new UsageError('no files found to upload')
   const signal = cancelOnSignal()
   const library = await openLibrary(values.node, signal)
   await refuseOverQuota(library, files, signal)
-  const targets: CollectionState[] = []
-  if (values.folder != null) targets.push(await library.ensureFolder(values.folder))
-  for (const album of values.album ?? []) targets.push(await library.ensureAlbum(album))
+  const albums: CollectionState[] = []
+  for (const album of values.album ?? []) albums.push(await library.ensureAlbum(album))
+  // With --folder, each sub-folder of a folder named on the command line becomes a sub-folder of
+  // that folder in the library: one upload run per sub-folder (Live Photo halves sit side by side).
+  const groups = new Map<string, LocalFile[]>()
+  for (const file of files) {
+    const key = values.folder != null ? file.folder : ''
+    groups.set(key, [...(groups.get(key) ?? []), file])
+  }
 
   const total = files.reduce((sum, f) => sum + f.size, 0)
   const bar = new ProgressBar('upload', total)
+  const totals = { uploaded: 0, skipped: 0, live: 0 }
+  const folders: CollectionState[] = []
   let finished = 0
   try {
-    const result = await uploadFiles(library, files, {
-      targets,
-      journal: fileJournal(),
-      media: createNodeMediaProcessor(),
-      signal,
-      onProgress: (event) => {
-        if (event.type === 'obscura:upload:note') {
-          bar.finish()
-          process.stderr.write(`obscura: note: ${event.name}: ${event.note}\n`)
-        }
-        if (event.type === 'obscura:upload:bytes') bar.update(finished + event.fileBytes, event.name)
-        if (event.type === 'obscura:upload:file-done') {
-          finished += event.size
-          bar.update(finished)
-        }
+    for (const [sub, group] of groups) {
+      const targets = [...albums]
+      if (values.folder != null) {
+        const folder = await library.ensureFolder(sub === '' ? values.folder : `${values.folder}/${sub}`)
+        targets.unshift(folder)
+        folders.push(folder)
       }
-    })
+      const result = await uploadFiles(library, group, {
+        targets,
+        journal: fileJournal(),
+        media: createNodeMediaProcessor(),
+        signal,
+        onProgress: (event) => {
+          if (event.type === 'obscura:upload:note') {
+            bar.finish()
+            note(`${event.name}: ${event.note}`)
+          }
+          if (event.type === 'obscura:upload:bytes') bar.update(finished + event.fileBytes, event.name)
+          if (event.type === 'obscura:upload:file-done') {
+            finished += event.size
+            bar.finish()
+            detail(`${event.skipped === 'duplicate' ? 'skipped (already uploaded)' : 'uploaded'}  ${event.name}`)
+            bar.update(finished)
+          }
+        }
+      })
+      totals.uploaded += result.uploaded
+      totals.skipped += result.skipped
+      totals.live += result.live
+    }
     bar.finish()
-    const where = targets.map((t) => `${t.kind} "${t.kind === 'folder' ? library.folderPath(t) : t.name ?? ''}"`).join(' and ')
-    const live = result.live > 0 ? `, ${result.live} of them Live Photo${result.live === 1 ? '' : 's'} (still and video as one item)` : ''
-    process.stdout.write(`Uploaded ${result.uploaded} file${result.uploaded === 1 ? '' : 's'}${live} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${result.skipped} already uploaded.\n`)
+    const top = folders[0] != null ? [folders.length > 1 ? `folder "${values.folder ?? ''}" (${folders.length} folders)` : `folder "${library.folderPath(folders[0])}"`] : []
+    const where = [...top, ...albums.map((t) => `album "${t.name ?? ''}"`)].join(' and ')
+    const live = totals.live > 0 ? `, ${totals.live} of them Live Photo${totals.live === 1 ? '' : 's'} (still and video as one item)` : ''
+    inform(`Uploaded ${totals.uploaded} file${totals.uploaded === 1 ? '' : 's'}${live} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${totals.skipped} already uploaded.`)
     return 0
   } finally {
     bar.finish()
@@ -99,7 +120,7 @@ export async function runUpload (args: string[]): Promise<number> {
 }
 
 export async function runDownload (args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('download', args, { node: { type: 'string' }, out: { type: 'string' } })
+  const { values, positionals } = parseFlags('download', args)
   if (positionals.length !== 1) throw new UsageError('download takes one ALBUM or FOLDER')
   const signal = cancelOnSignal()
   const library = await openLibrary(values.node, signal)
