@@ -11,7 +11,7 @@ import Koa from 'koa'
 import { NodeError } from '../node/errors.ts'
 import { remotePeerOf } from '../node/federation/p2p-http.ts'
 import { authenticate } from './middleware/auth.ts'
-import { errorHandler } from './middleware/errors.ts'
+import { errorHandler, lateErrorLogger } from './middleware/errors.ts'
 import { peerRequests } from './middleware/peer.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -63,6 +63,7 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
   const now = options.now ?? Date.now
   let diskFullAt: number | undefined
   app.use(errorHandler({ log: options.log, onDiskFull: () => { diskFullAt = now() } }))
+  app.on('error', lateErrorLogger({ log: options.log }))
   app.use(peerRequests({ peerOf: remotePeerOf }))
   // 200 while the node can take writes; 507 with `disk.full` once its disk is full.
   app.use(async function health (ctx, next) {

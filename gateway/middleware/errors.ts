@@ -28,7 +28,7 @@ export function errorHandler (options: ErrorMiddlewareOptions = {}) {
       await next()
     } catch (caught) {
       if (clientAborted(ctx, caught)) {
-        options.log?.(`${ctx.method} ${redactUrl(ctx.url)} aborted by the client`)
+        logAborted(ctx, options.log)
         return
       }
       let err: unknown = caught
@@ -53,6 +53,30 @@ export function errorHandler (options: ErrorMiddlewareOptions = {}) {
 }
 
 /**
+ * Koa's 'error' listener, for failures after the middleware chain: the connection breaking while
+ * the answer is sent (Koa would print each with its stack to stderr). A client that went away is
+ * logged once, as aborted, like one that went away during its request; anything else with its stack.
+ */
+export function lateErrorLogger (options: ErrorMiddlewareOptions = {}) {
+  return function logLateError (err: unknown, ctx?: Context): void {
+    if (ctx == null) {
+      options.log?.(`gateway: ${(err as Error).stack ?? String(err)}`)
+      return
+    }
+    if (clientAborted(ctx, err)) logAborted(ctx, options.log)
+    else options.log?.(`${ctx.method} ${redactUrl(ctx.url)} failed while answering: ${(err as Error).stack ?? String(err)}`)
+  }
+}
+
+/** One line per aborted request, however many ways the broken connection reports it. */
+function logAborted (ctx: Context, log: ((line: string) => void) | undefined): void {
+  const state = ctx.state as { abortLogged?: boolean }
+  if (state.abortLogged === true) return
+  state.abortLogged = true
+  log?.(`${ctx.method} ${redactUrl(ctx.url)} aborted by the client`)
+}
+
+/**
  * Whether `err` (or an error it wraps: LevelDB and the blockstores wrap what the file system said)
  * is the file system's "no space left on device".
  */
@@ -69,9 +93,10 @@ export function isDiskFull (err: unknown): boolean {
  * "aborted" or ECONNRESET while the body is read, and the request stream is destroyed.
  */
 function clientAborted (ctx: Context, err: unknown): boolean {
-  const code = (err as { code?: unknown }).code
-  const byCode = code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted'
-  return byCode && (ctx.req.destroyed || ctx.req.aborted)
+  const code = String((err as { code?: unknown }).code ?? '')
+  const byCode = code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'EPIPE' || code === 'ERR_STREAM_PREMATURE_CLOSE' ||
+    code.startsWith('HPE_') || (err as Error).message === 'aborted'
+  return byCode && (ctx.req.destroyed || ctx.req.socket?.destroyed === true)
 }
 
 /** Koa's own errors (ctx.throw, body parser) carry `status`; everything else is a 500. */
