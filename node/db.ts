@@ -289,7 +289,8 @@ export class NodeDatabase {
       await this.level.open()
     } catch (err) {
       if ((err as { cause?: { code?: unknown } }).cause?.code !== 'LEVEL_LOCKED') throw err
-      throw new DataFolderInUseError(this.dataDir, await this.holder(), { cause: err })
+      const pid = await this.holder()
+      throw new DataFolderInUseError(this.dataDir, pid != null && isRunning(pid) ? pid : undefined, { cause: err })
     }
     await writeFile(this.pidFile(), `${process.pid}\n`, { mode: 0o600 })
   }
@@ -331,6 +332,16 @@ export class NodeDatabase {
   /** `blockOperations`, written. */
   async writeBlock (cid: string, previous: BlockRecord | undefined, next: BlockRecord | undefined, also: BatchOperation[] = []): Promise<void> {
     await this.batch([...this.blockOperations(cid, previous, next), ...also])
+  }
+}
+
+/** Whether a process with this id exists (a PID file left by a crash may name a dead one). */
+function isRunning (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as { code?: unknown }).code === 'EPERM' // exists, owned by another user
   }
 }
 
