@@ -96,7 +96,12 @@ export async function startGateway (node: ObscuraNode, host: string, port: numbe
   const server = createServer(callback)
   // Other nodes reach the same app over libp2p streams (node/federation/p2p-http.ts).
   node.p2p.server.serve(callback)
-  server.keepAliveTimeout = 5_000
+  // A client that runs Argon2id between two requests (login: challenge, derive, proof) blocks its
+  // own event loop for seconds on a slow machine, so its keep-alive timer cannot retire the idle
+  // socket in time; with a 5 s server timeout the proof then went out on a socket the node had
+  // just closed (ECONNRESET, "cannot reach the node"). 65 s outlasts any such pause; close()
+  // still ends idle connections at once.
+  server.keepAliveTimeout = 65_000
   server.listen(port, host)
   await once(server, 'listening')
   const address = server.address()
