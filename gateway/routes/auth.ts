@@ -26,6 +26,8 @@ const SignupBody = z.strictObject({
 })
 const ChallengeBody = z.strictObject({ username: Username })
 const ProofBody = z.strictObject({ challengeId: z.string().regex(/^[0-9a-f]{32}$/), signature: b64Bytes(64, 64) })
+/** A proof is ~150 bytes of JSON: anyone may send one, so the body cap is small. */
+const MAX_PROOF_JSON = 4096
 const PasswordBody = ProofBody.extend({ authPublicKey: b64Bytes(32, 32), kdf: KdfParams, keyBundle: b64Bytes(32, 64 * 1024) })
 
 export interface AuthRoutesOptions {
@@ -77,7 +79,7 @@ export function authRoutes (node: ObscuraNode, options: AuthRoutesOptions = {}):
   })
 
   router.post('/login', async (ctx) => {
-    const { challengeId, signature } = await readJson(ctx, ProofBody)
+    const { challengeId, signature } = await readJson(ctx, ProofBody, MAX_PROOF_JSON)
     const key = proofKey(ctx.ip, challengeId)
     limiter.check(key)
     try {
@@ -99,7 +101,7 @@ export function authRoutes (node: ObscuraNode, options: AuthRoutesOptions = {}):
   // then a second recovery proof, on a fresh challenge, carries the new password material. Both
   // count their failures toward the login brake.
   router.post('/recover/bundle', async (ctx) => {
-    const { challengeId, signature } = await readJson(ctx, ProofBody)
+    const { challengeId, signature } = await readJson(ctx, ProofBody, MAX_PROOF_JSON)
     const key = proofKey(ctx.ip, challengeId)
     limiter.check(key)
     try {
