@@ -3,6 +3,7 @@
  * usernames. Binary values travel as standard base64 inside JSON.
  */
 import { z } from 'zod'
+import { kdfCostSchema } from '../src/crypto/password.ts'
 
 /** Base64 that decodes to between `min` and `max` bytes, returned as bytes. */
 export function b64Bytes (min: number, max: number) {
@@ -30,10 +31,8 @@ export const MemberName = z.string().regex(
   'a member is a username (2-32 characters: a-z, 0-9, ".", "_", "-") or username@peerId'
 )
 
+/** Argon2id parameters as JSON: the bounds are the client's own (src/crypto/password.ts), the salt base64. */
 export const KdfParams = z.strictObject({
-  algorithm: z.literal('argon2id'),
-  memoryKiB: z.number().int().min(65536).max(4 * 1024 * 1024),
-  iterations: z.number().int().min(1).max(64),
-  parallelism: z.number().int().min(1).max(16),
+  ...kdfCostSchema,
   salt: z.string().regex(/^[A-Za-z0-9+/]{22}==$/, 'expected a base64 16-byte salt')
 })

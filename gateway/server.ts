@@ -5,12 +5,13 @@
  * libp2p, and returns its URL and a `close()` that waits for open connections to end.
  */
 import { once } from 'node:events'
+import { statfs } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import Koa from 'koa'
 import { NodeError } from '../node/errors.ts'
 import { remotePeerOf } from '../node/federation/p2p-http.ts'
 import { authenticate } from './middleware/auth.ts'
-import { errorHandler } from './middleware/errors.ts'
+import { errorHandler, lateErrorLogger } from './middleware/errors.ts'
 import { peerRequests } from './middleware/peer.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
@@ -30,6 +31,8 @@ export interface GatewayOptions {
   webuiDir?: string
   /** Receives one line per server-side failure; nothing secret is ever in it. */
   log?: (line: string) => void
+  /** The clock of the rate limits' windows; tests move it. */
+  now?: () => number
 }
 
 export interface Gateway {
@@ -38,20 +41,43 @@ export interface Gateway {
   close: () => Promise<void>
 }
 
+/** Free space under which /healthz calls the disk full: a block (1 MiB) and its records would not fit. */
+const LOW_DISK_BYTES = 2 * 1024 * 1024
+/** How long after a write failed with ENOSPC /healthz goes on saying so, whatever the free space. */
+const DISK_FULL_MEMORY_MS = 60_000
+
+/**
+ * The data folder's disk as /healthz reports it: full when its free space is below LOW_DISK_BYTES
+ * or a write failed for lack of space in the last minute (the space a failed write needed is not
+ * known, so a little free space does not prove the next write fits).
+ */
+async function diskState (dataDir: string, lastFullAt: number | undefined, now: number): Promise<{ full: boolean, freeBytes: number }> {
+  const fs = await statfs(dataDir)
+  const freeBytes = fs.bavail * fs.bsize
+  const recentlyFull = lastFullAt != null && now - lastFullAt < DISK_FULL_MEMORY_MS
+  return { full: freeBytes < LOW_DISK_BYTES || recentlyFull, freeBytes }
+}
+
 export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {}): Koa {
   const app = new Koa({ proxy: false })
-  app.use(errorHandler({ log: options.log }))
+  const now = options.now ?? Date.now
+  let diskFullAt: number | undefined
+  app.use(errorHandler({ log: options.log, onDiskFull: () => { diskFullAt = now() } }))
+  app.on('error', lateErrorLogger({ log: options.log }))
   app.use(peerRequests({ peerOf: remotePeerOf }))
+  // 200 while the node can take writes; 507 with `disk.full` once its disk is full.
   app.use(async function health (ctx, next) {
     if (ctx.path !== '/healthz') return next()
-    ctx.body = { ok: true }
+    const disk = await diskState(node.config.dataDir, diskFullAt, now())
+    ctx.status = disk.full ? 507 : 200
+    ctx.body = { ok: !disk.full, disk }
   })
   app.use(authenticate(node.accounts, {
     linkSession: async (token) => await node.links.resolveSession(token),
     grantToken: async (bytes, peer) => await node.sharing.resolveGrantToken(bytes, peer)
   }))
   const routers: Router[] = [
-    authRoutes(node), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), sharingRoutes(node), linkRoutes(node), s3Routes(node),
+    authRoutes(node, { now: options.now }), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), sharingRoutes(node), linkRoutes(node), s3Routes(node),
     federationRoutes(node)
   ]
   const methodNotAllowed = (): NodeError => new NodeError('METHOD_NOT_ALLOWED', 'This route does not take that HTTP method', 405)
@@ -70,7 +96,12 @@ export async function startGateway (node: ObscuraNode, host: string, port: numbe
   const server = createServer(callback)
   // Other nodes reach the same app over libp2p streams (node/federation/p2p-http.ts).
   node.p2p.server.serve(callback)
-  server.keepAliveTimeout = 5_000
+  // A client that runs Argon2id between two requests (login: challenge, derive, proof) blocks its
+  // own event loop for seconds on a slow machine, so its keep-alive timer cannot retire the idle
+  // socket in time; with a 5 s server timeout the proof then went out on a socket the node had
+  // just closed (ECONNRESET, "cannot reach the node"). 65 s outlasts any such pause; close()
+  // still ends idle connections at once.
+  server.keepAliveTimeout = 65_000
   server.listen(port, host)
   await once(server, 'listening')
   const address = server.address()

@@ -6,7 +6,8 @@
  * Unknown usernames get stable fake KDF parameters so that the login start does not reveal
  * which accounts exist. A lost password is reset with the recovery key the same way: the client
  * registers the recovery key's auth public key at signup, and a challenge signed with it releases
- * the bundle, then (with a second challenge) replaces the password material.
+ * the bundle, then (with a second challenge) replaces the password material. Nothing anyone can
+ * ask without an account is written to disk: login challenges live in bounded memory.
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { decodeKeyBundle } from '../src/crypto/key-bundle.ts'
@@ -19,10 +20,11 @@ import {
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { NodeConfig } from './config.ts'
-import { putOp, type BatchOperation, type NodeDatabase, type SessionRecord, type UserRecord } from './db.ts'
+import { delOp, putOp, type BatchOperation, type NodeDatabase, type SessionRecord, type UserRecord } from './db.ts'
 
 const CHALLENGE_TTL_MS = 2 * 60 * 1000
-const CHALLENGE_SWEEP_MS = 60 * 1000
+/** Login challenges held at once: ~450 bytes each (measured), so under 5 MB. */
+const MAX_CHALLENGES = 10_000
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000
 
 export interface KdfParamsJson {
@@ -88,6 +90,71 @@ class RecordCache<V extends object> {
 
 const CACHED_RECORDS = 10_000
 
+interface ChallengeEntry { username: string, challenge: Uint8Array, expiresAt: number }
+
+/**
+ * [Note: login challenges in memory] Anyone may ask for a login challenge, so challenges are
+ * never written to the database (they grew it by ~170 bytes a request, and with it every
+ * compaction). They live here, single-use, for two minutes, at most `max` at once: when full,
+ * expired ones go first, then the oldest. A flood can therefore make a real user's challenge
+ * expire early (the client asks again); it cannot make the node use more memory, and the gateway
+ * limits how many challenges one address may ask for. A restart forgets them all, which costs a
+ * login in flight one retry.
+ */
+class ChallengeStore {
+  private readonly entries = new Map<string, ChallengeEntry>()
+  private readonly max: number
+  private readonly now: () => number
+
+  constructor (max: number, now: () => number) {
+    this.max = max
+    this.now = now
+  }
+
+  add (username: string): { challengeId: string, challenge: Uint8Array } {
+    this.prune()
+    const challenge = new Uint8Array(randomBytes(32))
+    const challengeId = randomBytes(16).toString('hex')
+    this.entries.set(challengeId, { username, challenge, expiresAt: this.now() + CHALLENGE_TTL_MS })
+    return { challengeId, challenge }
+  }
+
+  /** The username a live challenge was made for, without using it up. */
+  peek (challengeId: string): string | undefined {
+    const entry = this.entries.get(challengeId)
+    return entry != null && entry.expiresAt >= this.now() ? entry.username : undefined
+  }
+
+  /** Removes the challenge and returns it if it was still live. */
+  take (challengeId: string): ChallengeEntry | undefined {
+    const entry = this.entries.get(challengeId)
+    if (entry == null) return undefined
+    this.entries.delete(challengeId)
+    return entry.expiresAt >= this.now() ? entry : undefined
+  }
+
+  get size (): number { return this.entries.size }
+
+  /**
+   * Makes room for one more. Map order is insertion order and every challenge lives as long, so
+   * the expired ones are at the front: this stops at the first live one once there is room.
+   */
+  private prune (): void {
+    const now = this.now()
+    for (const [id, entry] of this.entries) {
+      if (entry.expiresAt >= now && this.entries.size < this.max) break
+      this.entries.delete(id)
+    }
+  }
+}
+
+export interface AccountsOptions {
+  /** The clock of challenge expiry; tests move it. */
+  now?: () => number
+  /** Login challenges held in memory at once (default 10 000). */
+  maxChallenges?: number
+}
+
 export class Accounts {
   private readonly db: NodeDatabase
   private readonly config: NodeConfig['accounts']
@@ -100,19 +167,39 @@ export class Accounts {
    */
   private readonly users = new RecordCache<UserRecord>(CACHED_RECORDS)
   private readonly sessions = new RecordCache<SessionRecord>(CACHED_RECORDS)
+  private readonly challenges: ChallengeStore
   private nodeSecret?: Buffer
-  private lastSweep = 0
 
-  constructor (db: NodeDatabase, config: NodeConfig['accounts']) {
+  constructor (db: NodeDatabase, config: NodeConfig['accounts'], options: AccountsOptions = {}) {
     this.db = db
     this.config = config
+    this.challenges = new ChallengeStore(options.maxChallenges ?? MAX_CHALLENGES, options.now ?? Date.now)
   }
 
+  /**
+   * Makes the node secret (decoy KDF salts) once, here rather than on the first anonymous request,
+   * and drops the login challenges that earlier versions kept in the database.
+   */
+  async start (): Promise<void> {
+    let secret = await this.db.settings.get('node-secret') as string | undefined
+    if (secret == null) {
+      secret = randomBytes(32).toString('base64')
+      await this.db.settings.put('node-secret', secret)
+    }
+    this.nodeSecret = Buffer.from(secret, 'base64')
+    await this.db.level.sublevel('challenges').clear()
+  }
+
+  /**
+   * Creates an account. On a node that needs invites, the invite is checked before the username,
+   * so that someone without one learns nothing about which names are taken: every such attempt
+   * gets INVITE_REQUIRED. The invite is used up only when the account is made, in the same batch.
+   */
   async signup (input: SignupInput): Promise<UserRecord> {
     return this.lock.run('signup', async () => {
-      if (await this.db.usernames.get(input.username) != null) throw new UsernameTakenError(input.username)
       const first = await this.isEmpty()
-      if (!first && !this.config.openSignup) await this.consumeInvite(input.invite)
+      const invite = !first && !this.config.openSignup ? await this.checkInvite(input.invite) : undefined
+      if (await this.db.usernames.get(input.username) != null) throw new UsernameTakenError(input.username)
       const user: UserRecord = {
         id: randomUUID(),
         username: input.username,
@@ -128,22 +215,29 @@ export class Accounts {
         boxPublicKey: b64(input.boxPublicKey),
         rootCollection: input.rootCollection
       }
-      // The id record first: a crash in between leaves an unreachable record, never a name
-      // that points nowhere.
-      await this.db.users.put(user.id, user)
-      await this.db.usernames.put(user.username, user.id)
+      await this.db.batch([
+        putOp(this.db.users, user.id, user),
+        putOp(this.db.usernames, user.username, user.id),
+        ...(invite != null ? [delOp(this.db.invites, invite)] : [])
+      ])
       return this.users.set(user.id, user)
     })
   }
 
+  /** A single-use login challenge, kept in memory only (see [Note: login challenges in memory]). */
   async startLogin (username: string): Promise<LoginChallenge> {
-    await this.sweepChallenges()
     const user = await this.findByUsername(username)
-    const challenge = new Uint8Array(randomBytes(32))
-    const challengeId = randomBytes(16).toString('hex')
-    await this.db.challenges.put(challengeId, { username, challenge: b64(challenge), expiresAt: Date.now() + CHALLENGE_TTL_MS })
-    return { challengeId, challenge, kdf: user != null ? user.kdf as KdfParamsJson : await this.decoyKdf(username) }
+    const { challengeId, challenge } = this.challenges.add(username)
+    return { challengeId, challenge, kdf: user != null ? user.kdf as KdfParamsJson : this.decoyKdf(username) }
   }
+
+  /** The username a live challenge was made for (the gateway's brake counts failures by it), or undefined. */
+  challengeUsername (challengeId: string): string | undefined {
+    return this.challenges.peek(challengeId)
+  }
+
+  /** Login challenges held in memory now. */
+  get pendingChallenges (): number { return this.challenges.size }
 
   /** Checks a signed challenge (single use) and returns the user it proves. */
   async verifyProof (challengeId: string, signature: Uint8Array): Promise<UserRecord> {
@@ -174,15 +268,13 @@ export class Accounts {
   }
 
   private async checkProof (challengeId: string, signature: Uint8Array, by: 'password' | 'recovery'): Promise<UserRecord> {
-    const entry = await this.db.challenges.get(challengeId)
+    const entry = this.challenges.take(challengeId)
     if (entry == null) throw new LoginFailedError()
-    await this.db.challenges.del(challengeId)
-    if (entry.expiresAt < Date.now()) throw new LoginFailedError()
     const user = await this.findByUsername(entry.username)
     if (user == null) throw new LoginFailedError()
     const publicKey = by === 'password' ? user.authPublicKey : user.recoveryAuthPublicKey
     if (publicKey == null) throw new RecoveryUnavailableError()
-    const message = loginProofMessage(Buffer.from(entry.challenge, 'base64'), user.username)
+    const message = loginProofMessage(entry.challenge, user.username)
     const label = by === 'password' ? LABELS.login : LABELS.recoveryLogin
     const ok = await verifyDetached(Buffer.from(publicKey, 'base64'), label, message, signature)
     if (!ok) throw new LoginFailedError()
@@ -316,36 +408,17 @@ export class Accounts {
     return true
   }
 
-  private async consumeInvite (code: string | undefined): Promise<void> {
+  /** The stored key of a live invite; INVITE_REQUIRED otherwise. Runs under the signup lock. */
+  private async checkInvite (code: string | undefined): Promise<string> {
     if (code == null || code === '') throw new InviteRequiredError()
     const key = sha256Hex(code)
     const invite = await this.db.invites.get(key)
     if (invite == null || invite.expiresAt < Date.now()) throw new InviteRequiredError('This invite is unknown, used or expired')
-    await this.db.invites.del(key)
+    return key
   }
 
-  /**
-   * Deletes challenges that expired unused, at most once a minute. Anyone may ask for a
-   * challenge without an account, so without this the database grows with every request.
-   */
-  private async sweepChallenges (): Promise<void> {
-    const now = Date.now()
-    if (now - this.lastSweep < CHALLENGE_SWEEP_MS) return
-    this.lastSweep = now
-    for await (const [id, entry] of this.db.challenges.iterator()) {
-      if (entry.expiresAt < now) await this.db.challenges.del(id)
-    }
-  }
-
-  private async decoyKdf (username: string): Promise<KdfParamsJson> {
-    if (this.nodeSecret == null) {
-      let secret = await this.db.settings.get('node-secret') as string | undefined
-      if (secret == null) {
-        secret = randomBytes(32).toString('base64')
-        await this.db.settings.put('node-secret', secret)
-      }
-      this.nodeSecret = Buffer.from(secret, 'base64')
-    }
+  private decoyKdf (username: string): KdfParamsJson {
+    if (this.nodeSecret == null) throw new Error('Accounts.start() was not called')
     const salt = createHmac('sha256', this.nodeSecret).update(username).digest().subarray(0, 16)
     return { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1, salt: salt.toString('base64') }
   }

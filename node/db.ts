@@ -4,8 +4,10 @@
  * commit logs, block ownership and reference counts — never a key or a plaintext name.
  * Values are JSON; binary fields are base64 strings.
  */
+import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Level, type BatchOperation as LevelBatchOperation } from 'level'
+import { DataFolderInUseError } from './errors.ts'
 
 /** An account as the node stores it. Everything secret is inside `keyBundle`, encrypted client-side. */
 export interface UserRecord {
@@ -34,7 +36,6 @@ export interface UserRecord {
 }
 
 export interface SessionRecord { userId: string, expiresAt: number, createdAt: number }
-export interface ChallengeRecord { username: string, challenge: string, expiresAt: number }
 export interface InviteRecord { createdBy: string, createdAt: number, expiresAt: number }
 
 export interface CollectionRecord {
@@ -199,7 +200,6 @@ export class NodeDatabase {
   readonly sessions: Sub<SessionRecord>
   /** `<user id>!<session hash>` → expiry: a user's sessions, to end them all at a password change. */
   readonly userSessions: Sub<number>
-  readonly challenges: Sub<ChallengeRecord>
   readonly invites: Sub<InviteRecord>
   readonly collections: Sub<CollectionRecord>
   readonly commits: Sub<CommitEntry>
@@ -245,15 +245,16 @@ export class NodeDatabase {
   /** `<peer>!<collection>!<member key hex>`: notifications to other nodes not delivered yet. */
   readonly outbox: Sub<OutboxEntry>
   readonly settings: Sub<unknown>
+  private readonly dataDir: string
 
   constructor (dataDir: string) {
+    this.dataDir = dataDir
     this.level = new Level<string, unknown>(join(dataDir, 'meta'), { valueEncoding: 'json' })
     const sub = <V>(name: string): Sub<V> => this.level.sublevel<string, V>(name, { valueEncoding: 'json' }) as unknown as Sub<V>
     this.users = sub('users')
     this.usernames = sub('usernames')
     this.sessions = sub('sessions')
     this.userSessions = sub('user-sessions')
-    this.challenges = sub('challenges')
     this.invites = sub('invites')
     this.collections = sub('collections')
     this.commits = sub('commits')
@@ -278,8 +279,35 @@ export class NodeDatabase {
     this.settings = sub('settings')
   }
 
-  async open (): Promise<void> { await this.level.open() }
-  async close (): Promise<void> { await this.level.close() }
+  /**
+   * Opens the database and writes this process's id to `<data>/node.pid` (0600). LevelDB locks its
+   * folder; when another process holds the lock, the error says so, with that process's id when its
+   * PID file names one, rather than LevelDB's "Database failed to open".
+   */
+  async open (): Promise<void> {
+    try {
+      await this.level.open()
+    } catch (err) {
+      if ((err as { cause?: { code?: unknown } }).cause?.code !== 'LEVEL_LOCKED') throw err
+      const pid = await this.holder()
+      throw new DataFolderInUseError(this.dataDir, pid != null && isRunning(pid) ? pid : undefined, { cause: err })
+    }
+    await writeFile(this.pidFile(), `${process.pid}\n`, { mode: 0o600 })
+  }
+
+  async close (): Promise<void> {
+    await this.level.close()
+    if (await this.holder() === process.pid) await rm(this.pidFile(), { force: true })
+  }
+
+  private pidFile (): string { return join(this.dataDir, 'node.pid') }
+
+  /** The PID in the PID file, or undefined when there is none (or it is not a number). */
+  private async holder (): Promise<number | undefined> {
+    const text = await readFile(this.pidFile(), 'utf8').catch(() => '')
+    const pid = Number.parseInt(text, 10)
+    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined
+  }
 
   /** Writes to several sublevels as one atomic LevelDB batch: all of them or none survive a crash. */
   async batch (operations: BatchOperation[]): Promise<void> {
@@ -304,6 +332,16 @@ export class NodeDatabase {
   /** `blockOperations`, written. */
   async writeBlock (cid: string, previous: BlockRecord | undefined, next: BlockRecord | undefined, also: BatchOperation[] = []): Promise<void> {
     await this.batch([...this.blockOperations(cid, previous, next), ...also])
+  }
+}
+
+/** Whether a process with this id exists (a PID file left by a crash may name a dead one). */
+function isRunning (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as { code?: unknown }).code === 'EPERM' // exists, owned by another user
   }
 }
 

@@ -131,3 +131,24 @@ export class OwnerNodeUnreachableError extends NodeError {
     super('OWNER_NODE_UNREACHABLE', `The album owner's node (${peerId}) cannot be reached (${reason}); cached items stay viewable and sync resumes when it is back`, 503)
   }
 }
+
+/** Another process (a second `obscura node`) holds the data folder's database lock. */
+export class DataFolderInUseError extends NodeError {
+  readonly pid?: number
+
+  constructor (dataDir: string, pid: number | undefined, options?: ErrorOptions) {
+    const who = pid != null ? `another node (PID ${pid})` : 'another node'
+    super('DATA_FOLDER_IN_USE', `The data folder ${dataDir} is in use by ${who}: stop it first, or give this node another data folder`, 409, options)
+    this.pid = pid
+  }
+}
+
+/**
+ * The disk under the node's data folder is full (ENOSPC): 507, so that clients can say so instead
+ * of "the node failed". Nothing was stored; the request can be retried once the operator frees space.
+ */
+export class DiskFullError extends NodeError {
+  constructor (options?: ErrorOptions) {
+    super('DISK_FULL', "The node's disk is full: nothing was stored; ask the node's operator to free space, then retry", 507, options)
+  }
+}

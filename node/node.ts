@@ -3,7 +3,8 @@
  * exposes (accounts, blocks, collections). `stop()` closes everything it opened, in reverse
  * order, so that a SIGTERM leaves nothing running and nothing half-written.
  */
-import { mkdir } from 'node:fs/promises'
+import { chmod, mkdir, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { Accounts } from './accounts.ts'
 import { BlockCollector } from './block-gc.ts'
 import { Blocks } from './blocks.ts'
@@ -51,18 +52,50 @@ export interface StartNodeOptions {
   now?: () => number
 }
 
+/**
+ * [Note: a private data folder] The data folder holds the libp2p private key (in `datastore/`),
+ * the node secret, session hashes and other nodes' grant tokens (in `meta/`): no other local user
+ * may read it. The folder is made 0700 and the process's umask 077, so that every file the node,
+ * LevelDB or the blockstore creates later is 0600 (folders 0700); files that an earlier version
+ * left readable in `meta/` and `datastore/` are tightened at start. (The blocks are ciphertext; the
+ * folder's own mode already keeps others out of `blocks/`, and walking it would cost a start-up.)
+ */
+async function makeDataFolderPrivate (dataDir: string): Promise<void> {
+  process.umask(0o077)
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  await chmod(dataDir, 0o700)
+  for (const name of ['meta', 'datastore']) await tighten(join(dataDir, name))
+}
+
+async function tighten (path: string): Promise<void> {
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => undefined)
+  if (entries == null) return
+  await chmod(path, 0o700)
+  for (const entry of entries) {
+    const child = join(path, entry.name)
+    if (entry.isDirectory()) await tighten(child)
+    else if (entry.isFile()) await chmod(child, 0o600)
+  }
+}
+
 export async function startNode (config: NodeConfig, options: StartNodeOptions = {}): Promise<ObscuraNode> {
-  await mkdir(config.dataDir, { recursive: true })
+  await makeDataFolderPrivate(config.dataDir)
   const s3 = config.storage.type === 's3' ? await openS3Blockstore(config.storage) : undefined
   const blockstore = s3 ?? await openFsBlockstore(config.dataDir)
   const db = new NodeDatabase(config.dataDir)
-  await db.open()
+  try {
+    await db.open()
+  } catch (err) {
+    await blockstore.close()
+    throw err
+  }
   const p2pServer = new P2pHttpServer()
   const { helia, datastore } = await startHelia({
     dataDir: config.dataDir, blockstore, listen: config.libp2p.listen, announce: config.libp2p.announce, httpServer: p2pServer
   })
   const p2p = { server: p2pServer, client: new PeerClient(helia.libp2p) }
   const accounts = new Accounts(db, config.accounts)
+  await accounts.start()
   const blocks = new Blocks(db, blockstore, accounts)
   const collections = new Collections(db, blocks)
   const sharing = new Sharing(db, accounts, () => helia.libp2p.peerId.toString())

@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router'
 import { z } from 'zod'
-import { LoginFailedError } from '../../node/errors.ts'
+import { InviteRequiredError, LoginFailedError, UsernameTakenError } from '../../node/errors.ts'
 import { readJson } from '../body.ts'
 import { requireUser, type GatewayState } from '../middleware/auth.ts'
 import { FailureLimiter } from '../middleware/rate-limit.ts'
@@ -26,33 +26,61 @@ const SignupBody = z.strictObject({
 })
 const ChallengeBody = z.strictObject({ username: Username })
 const ProofBody = z.strictObject({ challengeId: z.string().regex(/^[0-9a-f]{32}$/), signature: b64Bytes(64, 64) })
+/** A proof is ~150 bytes of JSON: anyone may send one, so the body cap is small. */
+const MAX_PROOF_JSON = 4096
 const PasswordBody = ProofBody.extend({ authPublicKey: b64Bytes(32, 32), kdf: KdfParams, keyBundle: b64Bytes(32, 64 * 1024) })
 
-export function authRoutes (node: ObscuraNode): Router {
-  const router = new Router({ prefix: '/api/v1/auth' })
-  const limiter = new FailureLimiter({ limit: 10, windowMs: 60_000 })
-  const challenges = new Map<string, string>()
+export interface AuthRoutesOptions {
+  /** The clock of the brakes' windows; tests move it. */
+  now?: () => number
+}
 
+/** Login challenges one client address may ask for per minute: far above any person's need. */
+export const CHALLENGES_PER_MINUTE = 300
+/** Failed signups (no valid invite, or a taken name) one client address may make per minute. */
+export const SIGNUP_FAILURES_PER_MINUTE = 10
+
+export function authRoutes (node: ObscuraNode, options: AuthRoutesOptions = {}): Router {
+  const router = new Router({ prefix: '/api/v1/auth' })
+  const { now } = options
+  const limiter = new FailureLimiter({ limit: 10, windowMs: 60_000, now })
+  const signupFailures = new FailureLimiter({ limit: SIGNUP_FAILURES_PER_MINUTE, windowMs: 60_000, now })
+  const challengeRequests = new FailureLimiter({ limit: CHALLENGES_PER_MINUTE, windowMs: 60_000, now })
+  /** The brake's key for a proof: the client address and the username its challenge was made for. */
+  const proofKey = (ip: string, challengeId: string): string => `${ip}|${node.accounts.challengeUsername(challengeId) ?? ''}`
+
+  // Without an invite every refusal reads INVITE_REQUIRED, whether the name is free or taken
+  // (node/accounts.ts checks the invite first); the brake stops trying invites or, on a node with
+  // open signup, probing names at network speed.
   router.post('/signup', async (ctx) => {
+    signupFailures.check(ctx.ip)
     const body = await readJson(ctx, SignupBody, 128 * 1024)
-    const user = await node.accounts.signup(body)
+    let user
+    try {
+      user = await node.accounts.signup(body)
+    } catch (err) {
+      if (err instanceof InviteRequiredError || err instanceof UsernameTakenError) signupFailures.fail(ctx.ip)
+      throw err
+    }
     const session = await node.accounts.createSession(user)
     ctx.status = 201
     ctx.body = { token: session.token, expiresAt: session.expiresAt, user: publicUser(user) }
   })
 
+  // Anyone may ask for a challenge, so each one counts against its address (the node keeps
+  // challenges in bounded memory: see [Note: login challenges in memory] in node/accounts.ts).
   router.post('/challenge', async (ctx) => {
-    const { username } = await readJson(ctx, ChallengeBody)
+    challengeRequests.check(ctx.ip)
+    const { username } = await readJson(ctx, ChallengeBody, 1024)
     limiter.check(`${ctx.ip}|${username}`)
+    challengeRequests.fail(ctx.ip)
     const { challengeId, challenge, kdf } = await node.accounts.startLogin(username)
-    challenges.set(challengeId, username)
-    setTimeout(() => challenges.delete(challengeId), 120_000).unref()
     ctx.body = { challengeId, challenge: Buffer.from(challenge).toString('base64'), kdf }
   })
 
   router.post('/login', async (ctx) => {
-    const { challengeId, signature } = await readJson(ctx, ProofBody)
-    const key = `${ctx.ip}|${challenges.get(challengeId) ?? ''}`
+    const { challengeId, signature } = await readJson(ctx, ProofBody, MAX_PROOF_JSON)
+    const key = proofKey(ctx.ip, challengeId)
     limiter.check(key)
     try {
       const session = await node.accounts.finishLogin(challengeId, signature)
@@ -73,8 +101,8 @@ export function authRoutes (node: ObscuraNode): Router {
   // then a second recovery proof, on a fresh challenge, carries the new password material. Both
   // count their failures toward the login brake.
   router.post('/recover/bundle', async (ctx) => {
-    const { challengeId, signature } = await readJson(ctx, ProofBody)
-    const key = `${ctx.ip}|${challenges.get(challengeId) ?? ''}`
+    const { challengeId, signature } = await readJson(ctx, ProofBody, MAX_PROOF_JSON)
+    const key = proofKey(ctx.ip, challengeId)
     limiter.check(key)
     try {
       const user = await node.accounts.verifyRecoveryProof(challengeId, signature)
@@ -87,7 +115,7 @@ export function authRoutes (node: ObscuraNode): Router {
 
   router.post('/recover', async (ctx) => {
     const body = await readJson(ctx, PasswordBody, 128 * 1024)
-    const key = `${ctx.ip}|${challenges.get(body.challengeId) ?? ''}`
+    const key = proofKey(ctx.ip, body.challengeId)
     limiter.check(key)
     try {
       const session = await node.accounts.recover(body, body)

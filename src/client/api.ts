@@ -11,6 +11,9 @@ import { clientFetch } from './fetch.ts'
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/)
 
+/** Collections one `POST /sync` may ask about; the node refuses more, `sync` sends more in several requests. */
+export const MAX_SYNC_CURSORS = 1000
+
 export const UserSchema = z.object({
   id: z.string(),
   username: z.string(),
@@ -219,7 +222,16 @@ export class NodeApi {
   }
 
   async sync (cursors: Record<string, number>, options?: RequestOptions): Promise<{ changed: ApiCollection[], gone: string[] }> {
-    return this.json('POST', '/api/v1/sync', z.object({ changed: z.array(CollectionSchema), gone: z.array(z.string()) }), { cursors }, options)
+    const entries = Object.entries(cursors)
+    const changed: ApiCollection[] = []
+    const gone: string[] = []
+    for (let start = 0; start < entries.length; start += MAX_SYNC_CURSORS) {
+      const part = Object.fromEntries(entries.slice(start, start + MAX_SYNC_CURSORS))
+      const res = await this.json('POST', '/api/v1/sync', z.object({ changed: z.array(CollectionSchema), gone: z.array(z.string()) }), { cursors: part }, options)
+      changed.push(...res.changed)
+      gone.push(...res.gone)
+    }
+    return { changed, gone }
   }
 
   /** Sends a request and checks the JSON answer against `schema` (BadResponseError otherwise). */

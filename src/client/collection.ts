@@ -390,6 +390,11 @@ export interface CommitOptions extends SyncOptions {
    * Fails with KeyEpochError if the collection moved to another epoch meanwhile.
    */
   rekey?: { epoch: number, key: Uint8Array }
+  /**
+   * Checked after a lost race has been synced, before the ops are tried again: throws when the
+   * other writer's changes make them wrong (a rename of an item someone trashed meanwhile).
+   */
+  stillValid?: (state: CollectionState) => void
 }
 
 /** Add ops carry file keys boxed under the key they were sealed for: re-box them for another. */
@@ -428,6 +433,7 @@ export async function commitOps (api: NodeApi, state: CollectionState, signingKe
     } catch (err) {
       if (err instanceof ApiError && err.code === 'STALE_HEAD' && attempt < attempts) {
         await syncCollection(api, state, options)
+        options.stillValid?.(state)
         continue
       }
       throw err

@@ -66,6 +66,15 @@ export class NotYourItemError extends ObscuraError {
   constructor (name: string) { super('NOT_YOUR_ITEM', `"${name}" was added by someone else: only they or the album's owner can change it`) }
 }
 
+/** An item changed (renamed) after someone else moved it to the trash, or deleted it, meanwhile. */
+export class ItemTrashedError extends ObscuraError {
+  constructor (name: string, deleted = false) {
+    super('ITEM_TRASHED', deleted
+      ? `"${name}" was deleted meanwhile (on another device or by another member): nothing was changed`
+      : `"${name}" is in the trash: it was removed meanwhile (on another device or by another member); restore it first to change it`)
+  }
+}
+
 /** A name the format does not allow (empty or too long), refused before anything is written. */
 export class InvalidNameError extends ObscuraError {
   constructor (message: string) { super('INVALID_NAME', message) }

@@ -5,7 +5,7 @@
  */
 import { wrapFileKey } from '../crypto/wrap.ts'
 import { fileKeyOf, type CollectionState, type ItemEntry } from './collection.ts'
-import { InvalidNameError } from './errors.ts'
+import { InvalidNameError, ItemTrashedError } from './errors.ts'
 import type { Library } from './library.ts'
 import { nameProblem, type AddOp } from '../format/record-ops.ts'
 
@@ -37,9 +37,18 @@ export async function moveItems (library: Library, from: CollectionState, items:
   await library.commit(from, items.map((item) => ({ op: 'remove' as const, item: item.id })), { unlinks: items.map((i) => i.manifest) })
 }
 
-/** Renames an item; InvalidNameError, before anything is written, for a name the format does not allow. */
+/**
+ * Renames an item; InvalidNameError, before anything is written, for a name the format does not
+ * allow. ItemTrashedError when another writer trashed or deleted the item first: the rename would
+ * otherwise land on an item in the trash and the user be told it worked.
+ */
 export async function renameItem (library: Library, collection: CollectionState, item: ItemEntry, name: string): Promise<void> {
   const problem = nameProblem(name, 'file')
   if (problem != null) throw new InvalidNameError(problem)
-  await library.commit(collection, [{ op: 'rename', item: item.id, name }])
+  const stillValid = (state: CollectionState): void => {
+    const current = state.items.get(item.id)
+    if (current == null) throw new ItemTrashedError(item.name, true)
+    if (current.trashedAt != null) throw new ItemTrashedError(item.name)
+  }
+  await library.commit(collection, [{ op: 'rename', item: item.id, name }], { stillValid })
 }

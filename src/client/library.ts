@@ -276,7 +276,7 @@ export class Library {
     await this.commit(state, [{ op: 'meta', name, kind, parent: state.parent ?? null, createdAt: Date.now() }])
   }
 
-  async commit (state: CollectionState, ops: RecordOp[], options: Pick<CommitOptions, 'links' | 'unlinks' | 'rekey'> = {}): Promise<void> {
+  async commit (state: CollectionState, ops: RecordOp[], options: Pick<CommitOptions, 'links' | 'unlinks' | 'rekey' | 'stillValid'> = {}): Promise<void> {
     // Every reader would skip a collaborator's change to someone else's item; say so instead of
     // reporting a success that changes nothing.
     const me = this.account.keys.signing.publicKey

@@ -30,15 +30,29 @@ export interface KdfParams {
 }
 
 /**
- * Bounds every reader enforces, so that a hostile node cannot hand a client weak parameters and
- * then brute-force the auth key it derives, nor exhaust its memory.
+ * The bounds of docs/FORMAT.md 5.1, written once: the client refuses parameters
+ * outside them, so that a hostile node cannot hand it weak ones and then brute-force the auth key
+ * it derives, nor exhaust its memory; the node refuses them at signup, password change and link
+ * creation (gateway/schemas.ts), so that no account is stored with parameters its clients reject.
  */
-export const kdfParamsSchema = z.strictObject({
+export const KDF_BOUNDS = {
+  memoryKiB: { min: 65536, max: 4194304 },
+  iterations: { min: 3, max: 64 },
+  parallelism: { min: 1, max: 16 },
+  saltBytes: 16
+} as const
+
+/** The numeric fields of KdfParams, checked against KDF_BOUNDS. */
+export const kdfCostSchema = {
   algorithm: z.literal('argon2id'),
-  memoryKiB: z.int().min(65536).max(4194304),
-  iterations: z.int().min(3).max(64),
-  parallelism: z.int().min(1).max(16),
-  salt: z.instanceof(Uint8Array).refine((b) => b.length === 16, { message: 'expected 16 bytes' })
+  memoryKiB: z.int().min(KDF_BOUNDS.memoryKiB.min).max(KDF_BOUNDS.memoryKiB.max),
+  iterations: z.int().min(KDF_BOUNDS.iterations.min).max(KDF_BOUNDS.iterations.max),
+  parallelism: z.int().min(KDF_BOUNDS.parallelism.min).max(KDF_BOUNDS.parallelism.max)
+}
+
+export const kdfParamsSchema = z.strictObject({
+  ...kdfCostSchema,
+  salt: z.instanceof(Uint8Array).refine((b) => b.length === KDF_BOUNDS.saltBytes, { message: `expected ${KDF_BOUNDS.saltBytes} bytes` })
 })
 
 /** 64 MiB, 3 passes, 1 lane (RFC 9106 section 4, second recommended option), fresh salt. */

@@ -181,7 +181,8 @@ describe('gateway blocks', function () {
     it('answers GET /healthz with 200', async function () {
       const res = await call(node.url, 'GET', '/healthz')
       expect(res.status).to.equal(200)
-      expect(res.json).to.deep.equal({ ok: true })
+      expect(res.json.ok).to.equal(true)
+      expect(res.json.disk.full).to.equal(false)
     })
 
     it('answers malformed JSON with 400 and the JSON error shape', async function () {

@@ -3,20 +3,23 @@
  * nothing of the failure, while the log gets the details with no token or query string in the
  * URL; domain errors keep their status and code.
  */
+import { request as httpRequest } from 'node:http'
 import { expect } from 'chai'
 import { redactUrl } from '../../gateway/middleware/errors.ts'
 import { startGateway, type Gateway } from '../../gateway/server.ts'
 import { call, errorCode } from '../helpers/http.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
+import { randomBlock, rawSignup } from '../helpers/raw.ts'
 
 describe('gateway errors', function () {
   let node: TestNode
   let gateway: Gateway
   const logged: string[] = []
+  let onLog: (() => void) | undefined
 
   before(async function () {
     node = await startTestNode()
-    gateway = await startGateway(node.node, '127.0.0.1', 0, { log: (line) => logged.push(line) })
+    gateway = await startGateway(node.node, '127.0.0.1', 0, { log: (line) => { logged.push(line); onLog?.() } })
   })
 
   after(async function () {
@@ -48,6 +51,25 @@ describe('gateway errors', function () {
     expect(res.status).to.equal(401)
     expect(errorCode(res)).to.equal('UNAUTHENTICATED')
     expect(logged).to.deep.equal([])
+  })
+
+  it('logs a request the client aborted once, as aborted, without a stack', async function () {
+    const user = await rawSignup(gateway.url, 'abby')
+    logged.length = 0
+    const { bytes, cid } = await randomBlock(512 * 1024)
+    const line = new Promise<void>((resolve) => { onLog = resolve })
+    // Half the declared body, then the client goes away.
+    const req = httpRequest(new URL(`/api/v1/blocks/${cid.toString()}`, gateway.url), {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) }
+    })
+    req.on('error', () => {})
+    req.write(bytes.subarray(0, 64 * 1024), () => { req.destroy() })
+    await line
+    onLog = undefined
+    // Anything else the node logged about it would come before an answer to the next request.
+    expect((await call(gateway.url, 'GET', '/healthz')).status).to.equal(200)
+    expect(logged).to.deep.equal([`PUT /api/v1/blocks/${cid.toString()} aborted by the client`])
   })
 
   it('strips query strings and link tokens from logged URLs', function () {

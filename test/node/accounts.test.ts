@@ -4,6 +4,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { expect } from 'chai'
+import { Accounts } from '../../node/accounts.ts'
+import type { LoginFailedError } from '../../node/errors.ts'
 import { ApiError } from '../../src/client/errors.ts'
 import { changePassword, login, signup, type Account } from '../../src/client/session.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
@@ -194,22 +196,56 @@ describe('node accounts', function () {
   })
 
   describe('challenges', function () {
-    it('forgets challenges that expired unused, so anonymous requests cannot grow the database', async function () {
-      const count = async (): Promise<number> => {
-        let n = 0
-        for await (const _ of node.node.db.challenges.keys()) n++
-        return n
+    /** Every key in the node's metadata database, whatever its sublevel. */
+    async function countKeys (): Promise<number> {
+      let n = 0
+      for await (const _ of node.node.db.level.keys()) n++
+      return n
+    }
+
+    it('writes nothing to the database for login challenges, so anonymous requests cannot grow it', async function () {
+      const before = await countKeys()
+      for (let i = 0; i < 50; i++) {
+        expect((await call(node.url, 'POST', '/api/v1/auth/challenge', { body: { username: `ghost-${i}` } })).status).to.equal(200)
       }
-      for (let i = 0; i < 20; i++) await call(node.url, 'POST', '/api/v1/auth/challenge', { body: { username: `ghost-${i}` } })
-      expect(await count()).to.be.at.least(20)
-      const realNow = Date.now
-      Date.now = () => realNow() + 10 * 60 * 1000
+      expect((await call(node.url, 'POST', '/api/v1/auth/challenge', { body: { username: 'alice' } })).status).to.equal(200)
+      expect(await countKeys()).to.equal(before)
+      // and a login, whose challenge now lives in memory, still works
+      expect((await login(node.url, 'alice', PASSWORD)).user.id).to.equal(alice.user.id)
+    })
+
+    it('refuses a proof for a challenge that expired (two minutes)', async function () {
+      let now = Date.now()
+      const clocked = new Accounts(node.node.db, node.node.config.accounts, { now: () => now })
+      await clocked.start()
+      const { challengeId } = await clocked.startLogin('alice')
+      now += 2 * 60 * 1000 + 1
+      let failure: unknown
       try {
-        expect((await call(node.url, 'POST', '/api/v1/auth/challenge', { body: { username: 'ghost-last' } })).status).to.equal(200)
-      } finally {
-        Date.now = realNow
+        await clocked.verifyProof(challengeId, new Uint8Array(64))
+      } catch (err) {
+        failure = err
       }
-      expect(await count()).to.equal(1)
+      expect((failure as LoginFailedError)?.code).to.equal('LOGIN_FAILED')
+      expect(clocked.pendingChallenges).to.equal(0)
+    })
+
+    it('holds at most its limit of challenges, dropping expired ones first, then the oldest', async function () {
+      let now = Date.now()
+      const small = new Accounts(node.node.db, node.node.config.accounts, { now: () => now, maxChallenges: 3 })
+      await small.start()
+      const first = await small.startLogin('alice')
+      now += 3 * 60 * 1000 // the first one expires
+      const second = await small.startLogin('alice')
+      const third = await small.startLogin('alice')
+      await small.startLogin('alice') // full: the expired one goes
+      expect(small.pendingChallenges).to.equal(3)
+      expect(small.challengeUsername(first.challengeId)).to.equal(undefined)
+      expect(small.challengeUsername(second.challengeId)).to.equal('alice')
+      for (let i = 0; i < 10; i++) await small.startLogin(`ghost-${i}`)
+      expect(small.pendingChallenges).to.equal(3)
+      expect(small.challengeUsername(second.challengeId)).to.equal(undefined) // the oldest went
+      expect(small.challengeUsername(third.challengeId)).to.equal(undefined)
     })
   })
 
