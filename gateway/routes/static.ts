@@ -1,7 +1,8 @@
 /**
  * Serves the built web UI. Files come from one folder only (no path escapes); any other GET that
  * is not an API, block or health route gets index.html, so that client-side routes such as
- * `/s/<token>` (public links) and `/albums/...` load the app.
+ * `/s/<token>` (public links) and `/albums/...` load the app. Its security headers (CSP and the
+ * rest) come from gateway/middleware/security-headers.ts, on every answer.
  */
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
@@ -38,8 +39,6 @@ export function serveWebUi (dir: string | undefined) {
       return
     }
     ctx.type = TYPES[extname(file)] ?? 'application/octet-stream'
-    ctx.set('x-content-type-options', 'nosniff')
-    ctx.set('referrer-policy', 'no-referrer')
     ctx.set('cache-control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache')
     ctx.body = await readFile(file)
   }

@@ -15,6 +15,7 @@ import { Task } from '@lit/task'
 import { StoreController, store } from '../state/store.ts'
 import { cachedThumb } from '../state/thumbs.ts'
 import { partUrl, releaseUrl } from '../state/media.ts'
+import { shownMime } from '../../../src/client/mime.ts'
 import { shared } from './styles.ts'
 import { icon } from './icons.ts'
 import { viewerStyles } from './viewer-styles.ts'
@@ -130,10 +131,12 @@ export class PhotoViewer extends LitElement {
   }
 
   private renderMedia (details: ItemDetails, url: string, part: string) {
-    if (details.kind === 'video') {
+    // An original shows only under an allowlisted type ([Note: shown media types]); previews are this app's WebP.
+    const shown = part === 'original' ? shownMime(details.mime) ?? '' : 'image/webp'
+    if (details.kind === 'video' && shown.startsWith('video/')) {
       return html`<video src=${url} controls autoplay playsinline preload="auto" aria-label=${details.name}></video>`
     }
-    if (details.kind === 'other' || !/^image\//.test(details.mime)) {
+    if (details.kind === 'other' || !shown.startsWith('image/')) {
       return html`<div class="file">${icon('photos')}<p>${details.name}</p><p class="muted">This file can’t be shown here. Download it to open it.</p></div>`
     }
     return html`
