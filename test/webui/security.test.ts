@@ -12,7 +12,9 @@
  * download and its object URLs. No script of Mallory's runs; every `/_media/` answer carries
  * an allowlisted type or is an attachment, with `nosniff` and a sandbox CSP; Olive's own
  * photo and video still show and play, also when typed as URLs; and the app's own pages log no
- * Content-Security-Policy violation along the way.
+ * Content-Security-Policy violation along the way. With blocks in S3 in direct mode, the crypto
+ * worker (held to the gateway's CSP, which names the bucket's origin) still reads them straight
+ * from the bucket.
  */
 import { readFile, rm, mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -28,6 +30,7 @@ import { createNodeMediaProcessor } from '../../node/media/processor.ts'
 import { bytesSource } from '../helpers/client.ts'
 import { makeJpeg, makeMp4 } from '../helpers/media.ts'
 import { account, library, sharedAlbum } from '../sharing/helpers.ts'
+import { s3StorageConfig, startTestS3, type TestS3 } from '../s3/helpers.ts'
 import { ensureBuilt, launchChromium, logIn, recordRequests, screenshot, startWebNode, waitForDecodedTiles, type Recorded, type WebNode } from './helpers.ts'
 import type { Library } from '../../src/client/library.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
@@ -105,7 +108,13 @@ function watchCsp (page: Page, into: string[]): void {
     if (/Content.Security.Policy/i.test(message.text())) into.push(`${where}: ${message.text()}`)
   }
   page.on('console', note(page.url()))
-  page.on('worker', (worker) => { worker.on('console', note(`worker ${worker.url()}`)) })
+  page.on('worker', (worker) => {
+    worker.on('console', note(`worker ${worker.url()}`))
+    // Chromium reports a worker's violations to no console playwright sees; the event it does fire.
+    void worker.evaluate(() => {
+      self.addEventListener('securitypolicyviolation', (e) => { console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`) })
+    }).catch(() => {})
+  })
 }
 
 async function downloadFromViewer (page: Page, dialog: ReturnType<Page['getByRole']>): Promise<{ name: string, bytes: Buffer }> {
@@ -317,6 +326,49 @@ describe('web UI: media a collaborator planted runs no script', function () {
       await dialog.getByRole('button', { name: 'Close' }).click()
     }
     await expectNoScriptRan(page, mismatches)
+    await context.close()
+  })
+})
+
+describe('web UI: the app\'s CSP with blocks read straight from S3', function () {
+  this.timeout(180_000)
+  let s3: TestS3
+  let web: WebNode
+  let browser: Browser
+
+  before(async function () {
+    await ensureBuilt()
+    s3 = await startTestS3()
+    web = await startWebNode({ storage: s3StorageConfig(s3, { direct: 'authorised' }), accounts: { openSignup: true } })
+    const owner = await library(await account(web.url, 'olive'))
+    const folder = await mkdtemp(join(tmpdir(), 'obscura-webui-security-s3-'))
+    await makeJpeg(join(folder, 'pier.jpg'))
+    await uploadFiles(owner, await collectFiles([folder]), { targets: [owner.root], media: createNodeMediaProcessor() })
+    await rm(folder, { recursive: true, force: true })
+    browser = await launchChromium()
+  })
+
+  after(async function () {
+    await browser?.close()
+    await web?.stop()
+    await s3?.destroy()
+  })
+
+  it('lets the crypto worker fetch blocks from the bucket, and from nowhere else', async function () {
+    const csp = (await fetch(`${web.url}/login`)).headers.get('content-security-policy') ?? ''
+    expect(csp).to.match(new RegExp(`connect-src 'self' ${new URL(s3.endpoint).origin}(;|$)`))
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const requests = recordRequests(context)
+    const page = await context.newPage()
+    const problems: string[] = []
+    watchCsp(page, problems)
+    await logIn(page, web.url, 'olive')
+    await waitForDecodedTiles(page, 1)
+    const origins = new Set(requests.filter((r) => /^https?:/.test(r.url)).map((r) => new URL(r.url).origin))
+    expect([...origins].sort()).to.deep.equal([new URL(s3.endpoint).origin, web.url].sort())
+    expect(requests.filter((r) => r.url.startsWith(s3.endpoint)).length, 'block reads from the bucket').to.be.greaterThan(0)
+    expect(requests.filter((r) => r.url.includes('/api/v1/blocks/')).map((r) => r.url), 'block reads that fell back to the gateway').to.deep.equal([])
+    expect(problems).to.deep.equal([])
     await context.close()
   })
 })
