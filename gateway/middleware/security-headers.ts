@@ -12,7 +12,10 @@
  *
  * The policy is sent as a header, not a `<meta>` in index.html, so that dedicated and Service
  * Workers — which take their policy from their own script's response — are held to it as well.
+ * Answers that are not the web UI (API, blocks, health) are never documents: should a browser be
+ * led to one, it gets `sandbox; default-src 'none'`.
  */
+import { isWebUiPath } from '../routes/static.ts'
 import type { Context, Next } from 'koa'
 
 export interface SecurityHeadersOptions {
@@ -39,9 +42,12 @@ export function appPolicy (connectOrigins: string[] = []): string {
   ].join('; ')
 }
 
+/** The policy of every answer that is not the web UI's. */
+export const INERT_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
+
 export function securityHeaders (options: SecurityHeadersOptions = {}) {
+  const app = appPolicy(options.connectOrigins)
   const headers: Record<string, string> = {
-    'content-security-policy': appPolicy(options.connectOrigins),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
@@ -50,6 +56,7 @@ export function securityHeaders (options: SecurityHeadersOptions = {}) {
   }
   return async function securityHeaders (ctx: Context, next: Next): Promise<void> {
     ctx.set(headers)
+    ctx.set('content-security-policy', isWebUiPath(ctx.path) ? app : INERT_POLICY)
     await next()
   }
 }

@@ -23,10 +23,15 @@ const TYPES: Record<string, string> = {
 
 const PLACEHOLDER = '<!doctype html><meta charset="utf-8"><title>Obscura</title><h1>Obscura</h1><p>The web UI is not built yet: run <code>npm run build</code>.</p>'
 
+/** Whether `path` is the web UI's (its files and client routes) rather than the API's, blocks' or health's. */
+export function isWebUiPath (path: string): boolean {
+  return !/^\/(api|ipfs)\//.test(path) && path !== '/healthz'
+}
+
 export function serveWebUi (dir: string | undefined) {
   return async function webUi (ctx: Context, next: Next): Promise<void> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next()
-    if (/^\/(api|ipfs)\//.test(ctx.path) || ctx.path === '/healthz') return next()
+    if (!isWebUiPath(ctx.path)) return next()
     if (dir == null) {
       ctx.type = 'text/html'
       ctx.body = PLACEHOLDER

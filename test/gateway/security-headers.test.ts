@@ -1,14 +1,15 @@
 /**
- * The gateway's security headers: every answer — the web UI, its scripts, API answers and
- * errors — carries the app's CSP (scripts only from this origin, no framing, no plugins, no
- * `<base>`), `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer` and `nosniff`; the CSP's
- * `connect-src` is this origin alone unless blocks are read straight from a bucket.
+ * The gateway's security headers: the web UI's answers (pages, scripts, the Service Worker)
+ * carry the app's CSP (scripts only from this origin, no framing, no plugins, no `<base>`), API,
+ * block and health answers a sandbox that makes them inert documents; all carry
+ * `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer` and `nosniff`. The CSP's `connect-src`
+ * is this origin alone unless blocks are read straight from a bucket.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { appPolicy } from '../../gateway/middleware/security-headers.ts'
+import { INERT_POLICY, appPolicy } from '../../gateway/middleware/security-headers.ts'
 import { startGateway, type Gateway } from '../../gateway/server.ts'
 import { call } from '../helpers/http.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
@@ -23,6 +24,7 @@ describe('gateway security headers', function () {
     await mkdir(join(webui, 'assets'))
     await writeFile(join(webui, 'index.html'), '<!doctype html><title>t</title>')
     await writeFile(join(webui, 'assets', 'app.js'), 'export {}')
+    await writeFile(join(webui, 'sw.js'), 'export {}')
     node = await startTestNode()
     gateway = await startGateway(node.node, '127.0.0.1', 0, { webuiDir: webui })
   })
@@ -34,10 +36,12 @@ describe('gateway security headers', function () {
   })
 
   it('sends the app policy and the framing, referrer and sniffing headers on every kind of answer', async function () {
-    for (const [method, path, status] of [['GET', '/', 200], ['GET', '/s/some-token', 200], ['GET', '/assets/app.js', 200], ['GET', '/api/v1/me', 401], ['GET', '/api/v1/nothing', 404], ['GET', '/healthz', 200]] as const) {
-      const res = await call(gateway.url, method, path)
+    const answers = [['/', 200, appPolicy()], ['/s/some-token', 200, appPolicy()], ['/assets/app.js', 200, appPolicy()], ['/sw.js', 200, appPolicy()],
+      ['/api/v1/me', 401, INERT_POLICY], ['/api/v1/nothing', 404, INERT_POLICY], ['/ipfs/bafkqaaa', 406, INERT_POLICY], ['/healthz', 200, INERT_POLICY]] as const
+    for (const [path, status, policy] of answers) {
+      const res = await call(gateway.url, 'GET', path)
       expect(res.status, path).to.equal(status)
-      expect(res.headers.get('content-security-policy'), path).to.equal(appPolicy())
+      expect(res.headers.get('content-security-policy'), path).to.equal(policy)
       expect(res.headers.get('x-frame-options'), path).to.equal('DENY')
       expect(res.headers.get('referrer-policy'), path).to.equal('no-referrer')
       expect(res.headers.get('x-content-type-options'), path).to.equal('nosniff')

@@ -77,7 +77,9 @@ export class PublicLink {
     const opened = await this.open(itemId)
     const { parts, mime } = opened.manifest
     const read = async (part: 'preview' | 'original'): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), partType(mime, part))
-    if (!this.link.noDownload && !isHeif(mime)) return { blob: await read('original'), original: true }
+    // An original not typed as an image (a raw photo, a video, a refused type) is shown by its preview when it has one.
+    const image = partType(mime, 'original').startsWith('image/')
+    if (!this.link.noDownload && !isHeif(mime) && (image || parts.preview == null)) return { blob: await read('original'), original: true }
     if (parts.preview != null) return { blob: await read('preview'), original: false }
     return { blob: await downscale(await read('original'), PREVIEW_SIDE), original: false }
   }
