@@ -5,7 +5,8 @@
  * which fetches and decrypts only the chunks that cover it and replies on a MessagePort. So a
  * video starts playing after its first chunk and seeks by fetching the chunks where it lands.
  * With `?download=1` the whole part streams as an attachment, so saving a large original never
- * holds it in memory. It knows no key, and imports only the allowlist of media types.
+ * holds it in memory. It knows no key, and imports only the allowlist of media types (which the
+ * build puts in a chunk it shares with the page: the worker is registered as a module).
  *
  * [Note: media responses are inert] What it serves is on the app's own origin, and a typed or
  * pasted `/_media/...` URL makes it a document there. So a part goes out under its type only when
@@ -17,7 +18,6 @@
  * and `allow-same-origin` its player's fetch of the same URL needs (scripts stay off).
  */
 import { OPAQUE_MIME, shownMime } from '../../../src/client/mime.ts'
-
 
 interface RangeReply { ok: true, size: number, mime: string, name: string, start: number, bytes: ArrayBuffer }
 interface RangeFailure { ok: false, error: { code: string, message: string } }
