@@ -31,7 +31,7 @@ import { bytesSource } from '../helpers/client.ts'
 import { makeJpeg, makeMp4 } from '../helpers/media.ts'
 import { account, library, sharedAlbum } from '../sharing/helpers.ts'
 import { s3StorageConfig, startTestS3, type TestS3 } from '../s3/helpers.ts'
-import { ensureBuilt, launchChromium, logIn, recordRequests, screenshot, startWebNode, waitForDecodedTiles, type Recorded, type WebNode } from './helpers.ts'
+import { ensureBuilt, launchChromium, logIn, recordRequests, screenshot, startWebNode, waitForDecodedTiles, watchCsp, type Recorded, type WebNode } from './helpers.ts'
 import type { Library } from '../../src/client/library.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
 
@@ -100,21 +100,6 @@ async function openNewObjectUrls (page: Page, opened: Set<string>): Promise<stri
     }
   }
   return mismatches
-}
-
-/** Collects Content-Security-Policy complaints of a page of the app and of its workers. */
-function watchCsp (page: Page, into: string[]): void {
-  const note = (where: string) => (message: { text: () => string }) => {
-    if (/Content.Security.Policy/i.test(message.text())) into.push(`${where}: ${message.text()}`)
-  }
-  page.on('console', note(page.url()))
-  page.on('worker', (worker) => {
-    worker.on('console', note(`worker ${worker.url()}`))
-    // Chromium reports a worker's violations to no console playwright sees; the event it does fire.
-    void worker.evaluate(() => {
-      self.addEventListener('securitypolicyviolation', (e) => { console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`) })
-    }).catch(() => {})
-  })
 }
 
 async function downloadFromViewer (page: Page, dialog: ReturnType<Page['getByRole']>): Promise<{ name: string, bytes: Buffer }> {

@@ -23,8 +23,14 @@ import './viewer-info.ts'
 import './viewer-toolbar.ts'
 import type { ItemDetails } from '../worker/protocol.ts'
 
-/** Originals an <img> cannot show (the worker decodes HEIC for renditions only): their preview stands in. */
-const UNSHOWABLE = /^image\/(heic|heif)/
+/**
+ * Whether an <img> shows this original: an allowlisted image type ([Note: shown media types]),
+ * not HEIC (the worker decodes HEIC for renditions only). Otherwise the preview stands in.
+ */
+function showsOriginal (mime: string): boolean {
+  const shown = shownMime(mime) ?? ''
+  return shown.startsWith('image/') && !/^image\/(heic|heif)$/.test(shown)
+}
 
 @customElement('photo-viewer')
 export class PhotoViewer extends LitElement {
@@ -47,7 +53,7 @@ export class PhotoViewer extends LitElement {
     args: () => [this.itemId, this.original] as const,
     task: async ([itemId, wantOriginal], { signal }) => {
       const details = await store.worker.call('details', [itemId], signal)
-      const part = details.kind === 'video' || (wantOriginal && !UNSHOWABLE.test(details.mime)) || !details.parts.includes('preview') ? 'original' : 'preview'
+      const part = details.kind === 'video' || (wantOriginal && showsOriginal(details.mime)) || !details.parts.includes('preview') ? 'original' : 'preview'
       const url = await partUrl(itemId, part, signal)
       for (const old of this.urls.splice(0)) releaseUrl(old)
       this.urls.push(url)
@@ -143,7 +149,7 @@ export class PhotoViewer extends LitElement {
       <img src=${url} alt=${details.name} class=${this.zoom ? 'zoomed' : ''} @dblclick=${this.toggleZoom} draggable="false"
         @error=${(e: Event) => { (e.target as HTMLElement).classList.add('broken') }}>
       ${details.kind === 'live' && this.motion ? html`<video class="motion" src=${`/_media/${details.id}/motion`} autoplay muted playsinline @ended=${() => { this.motion = false }}></video>` : nothing}
-      ${part === 'preview' && !this.original && !UNSHOWABLE.test(details.mime) ? html`<button class="load-original" @click=${() => { this.original = true }}>Load original</button>` : nothing}
+      ${part === 'preview' && !this.original && showsOriginal(details.mime) ? html`<button class="load-original" @click=${() => { this.original = true }}>Load original</button>` : nothing}
     `
   }
 
