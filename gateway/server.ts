@@ -1,5 +1,5 @@
 /**
- * The Koa gateway in front of a node: error mapping first, then what other nodes may ask over
+ * The Koa gateway in front of a node: security headers first, then error mapping, then what other nodes may ask over
  * libp2p, then session resolution, then the API, block and health routes, then the web UI.
  * `startGateway` listens on the configured address, serves the same app to other nodes over
  * libp2p, and returns its URL and a `close()` that waits for open connections to end.
@@ -13,6 +13,7 @@ import { remotePeerOf } from '../node/federation/p2p-http.ts'
 import { authenticate } from './middleware/auth.ts'
 import { errorHandler, lateErrorLogger } from './middleware/errors.ts'
 import { peerRequests } from './middleware/peer.ts'
+import { securityHeaders } from './middleware/security-headers.ts'
 import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
 import { blockRoutes } from './routes/blocks.ts'
@@ -62,6 +63,7 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
   const app = new Koa({ proxy: false })
   const now = options.now ?? Date.now
   let diskFullAt: number | undefined
+  app.use(securityHeaders({ connectOrigins: directOrigins(node) }))
   app.use(errorHandler({ log: options.log, onDiskFull: () => { diskFullAt = now() } }))
   app.on('error', lateErrorLogger({ log: options.log }))
   app.use(peerRequests({ peerOf: remotePeerOf }))
@@ -88,6 +90,14 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
     ctx.body = { error: { code: 'NOT_FOUND', message: `No route for ${ctx.method} ${ctx.path}` } }
   })
   return app
+}
+
+/** Origins of the bucket that clients reach in direct S3 mode: presigned URLs, and public reads. */
+function directOrigins (node: ObscuraNode): string[] {
+  const direct = node.direct
+  if (direct == null || direct.mode === 'off') return []
+  const bases = [direct.store.bucket.publicBaseUrl(), direct.describe().publicUrl]
+  return [...new Set(bases.filter((base) => base != null).map((base) => new URL(base).origin))]
 }
 
 export async function startGateway (node: ObscuraNode, host: string, port: number, options: GatewayOptions = {}): Promise<Gateway> {

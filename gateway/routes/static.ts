@@ -1,7 +1,8 @@
 /**
  * Serves the built web UI. Files come from one folder only (no path escapes); any other GET that
  * is not an API, block or health route gets index.html, so that client-side routes such as
- * `/s/<token>` (public links) and `/albums/...` load the app.
+ * `/s/<token>` (public links) and `/albums/...` load the app. Its security headers (CSP and the
+ * rest) come from gateway/middleware/security-headers.ts, on every answer.
  */
 import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
@@ -22,10 +23,15 @@ const TYPES: Record<string, string> = {
 
 const PLACEHOLDER = '<!doctype html><meta charset="utf-8"><title>Obscura</title><h1>Obscura</h1><p>The web UI is not built yet: run <code>npm run build</code>.</p>'
 
+/** Whether `path` is the web UI's (its files and client routes) rather than the API's, blocks' or health's. */
+export function isWebUiPath (path: string): boolean {
+  return !/^\/(api|ipfs)\//.test(path) && path !== '/healthz'
+}
+
 export function serveWebUi (dir: string | undefined) {
   return async function webUi (ctx: Context, next: Next): Promise<void> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next()
-    if (/^\/(api|ipfs)\//.test(ctx.path) || ctx.path === '/healthz') return next()
+    if (!isWebUiPath(ctx.path)) return next()
     if (dir == null) {
       ctx.type = 'text/html'
       ctx.body = PLACEHOLDER
@@ -38,8 +44,6 @@ export function serveWebUi (dir: string | undefined) {
       return
     }
     ctx.type = TYPES[extname(file)] ?? 'application/octet-stream'
-    ctx.set('x-content-type-options', 'nosniff')
-    ctx.set('referrer-policy', 'no-referrer')
     ctx.set('cache-control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache')
     ctx.body = await readFile(file)
   }

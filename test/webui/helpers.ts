@@ -4,7 +4,8 @@
  * chromium through playwright-core with the flags DESIGN.md gives, a recorder of every request
  * the page, its workers and its Service Worker make, with bodies, logging in through the login
  * page, waiting for tiles whose thumbnails really decoded, and reading the colours of a decoded
- * picture (the HEIC fixture's red and blue halves).
+ * picture (the HEIC fixture's red and blue halves), and collecting the Content-Security-Policy
+ * violations of a page and its workers.
  */
 import { execFile } from 'node:child_process'
 import { mkdir, readdir, stat } from 'node:fs/promises'
@@ -120,6 +121,21 @@ export function recordRequests (context: BrowserContext): Recorded[] {
   const seen: Recorded[] = []
   context.on('request', (request) => { seen.push({ url: request.url(), method: request.method(), body: request.postDataBuffer(), range: request.headers().range }) })
   return seen
+}
+
+/** Collects Content-Security-Policy complaints of a page of the app and of its workers. */
+export function watchCsp (page: Page, into: string[]): void {
+  const note = (where: () => string) => (message: { text: () => string }) => {
+    if (/Content.Security.Policy/i.test(message.text())) into.push(`${where()}: ${message.text()}`)
+  }
+  page.on('console', note(() => page.url()))
+  page.on('worker', (worker) => {
+    worker.on('console', note(() => `worker ${worker.url()}`))
+    // Chromium reports a worker's violations to no console playwright sees; the event it does fire.
+    void worker.evaluate(() => {
+      self.addEventListener('securitypolicyviolation', (e) => { console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`) })
+    }).catch(() => {})
+  })
 }
 
 export async function screenshot (page: Page, name: string): Promise<string> {

@@ -15,6 +15,7 @@ import { Task } from '@lit/task'
 import { StoreController, store } from '../state/store.ts'
 import { cachedThumb } from '../state/thumbs.ts'
 import { partUrl, releaseUrl } from '../state/media.ts'
+import { shownMime } from '../../../src/client/mime.ts'
 import { shared } from './styles.ts'
 import { icon } from './icons.ts'
 import { viewerStyles } from './viewer-styles.ts'
@@ -22,8 +23,14 @@ import './viewer-info.ts'
 import './viewer-toolbar.ts'
 import type { ItemDetails } from '../worker/protocol.ts'
 
-/** Originals an <img> cannot show (the worker decodes HEIC for renditions only): their preview stands in. */
-const UNSHOWABLE = /^image\/(heic|heif)/
+/**
+ * Whether an <img> shows this original: an allowlisted image type ([Note: shown media types]),
+ * not HEIC (the worker decodes HEIC for renditions only). Otherwise the preview stands in.
+ */
+function showsOriginal (mime: string): boolean {
+  const shown = shownMime(mime) ?? ''
+  return shown.startsWith('image/') && !/^image\/(heic|heif)$/.test(shown)
+}
 
 @customElement('photo-viewer')
 export class PhotoViewer extends LitElement {
@@ -46,7 +53,7 @@ export class PhotoViewer extends LitElement {
     args: () => [this.itemId, this.original] as const,
     task: async ([itemId, wantOriginal], { signal }) => {
       const details = await store.worker.call('details', [itemId], signal)
-      const part = details.kind === 'video' || (wantOriginal && !UNSHOWABLE.test(details.mime)) || !details.parts.includes('preview') ? 'original' : 'preview'
+      const part = details.kind === 'video' || (wantOriginal && showsOriginal(details.mime)) || !details.parts.includes('preview') ? 'original' : 'preview'
       const url = await partUrl(itemId, part, signal)
       for (const old of this.urls.splice(0)) releaseUrl(old)
       this.urls.push(url)
@@ -130,17 +137,19 @@ export class PhotoViewer extends LitElement {
   }
 
   private renderMedia (details: ItemDetails, url: string, part: string) {
-    if (details.kind === 'video') {
+    // An original shows only under an allowlisted type ([Note: shown media types]); previews are this app's WebP.
+    const shown = part === 'original' ? shownMime(details.mime) ?? '' : 'image/webp'
+    if (details.kind === 'video' && shown.startsWith('video/')) {
       return html`<video src=${url} controls autoplay playsinline preload="auto" aria-label=${details.name}></video>`
     }
-    if (details.kind === 'other' || !/^image\//.test(details.mime)) {
+    if (details.kind === 'other' || !shown.startsWith('image/')) {
       return html`<div class="file">${icon('photos')}<p>${details.name}</p><p class="muted">This file can’t be shown here. Download it to open it.</p></div>`
     }
     return html`
       <img src=${url} alt=${details.name} class=${this.zoom ? 'zoomed' : ''} @dblclick=${this.toggleZoom} draggable="false"
         @error=${(e: Event) => { (e.target as HTMLElement).classList.add('broken') }}>
       ${details.kind === 'live' && this.motion ? html`<video class="motion" src=${`/_media/${details.id}/motion`} autoplay muted playsinline @ended=${() => { this.motion = false }}></video>` : nothing}
-      ${part === 'preview' && !this.original && !UNSHOWABLE.test(details.mime) ? html`<button class="load-original" @click=${() => { this.original = true }}>Load original</button>` : nothing}
+      ${part === 'preview' && !this.original && showsOriginal(details.mime) ? html`<button class="load-original" @click=${() => { this.original = true }}>Load original</button>` : nothing}
     `
   }
 

@@ -8,6 +8,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
+import { saveBlob } from '../state/media.ts'
 import { describe, errorCode } from '../state/messages.ts'
 import { shared } from '../components/styles.ts'
 import { plural } from '../state/format.ts'
@@ -32,6 +33,8 @@ const GONE: Record<string, string> = {
   NOT_FOUND: 'This link does not exist.'
 }
 
+interface Shown { id: string, blob: Blob, url: string, name: string, original: boolean }
+
 @customElement('link-page')
 export class LinkPage extends LitElement {
   static override styles = [shared, css`
@@ -51,7 +54,7 @@ export class LinkPage extends LitElement {
   @state() private gone?: string
   @state() private thumbs = new Map<string, string>()
   /** The item in the viewer; `original` when the picture shown is the original itself. */
-  @state() private shown?: { id: string, url: string, name: string, original: boolean }
+  @state() private shown?: Shown
   @state() private saving = false
   @state() private uploading = false
   private busy = false
@@ -89,22 +92,17 @@ export class LinkPage extends LitElement {
   private async show (id: string, name: string): Promise<void> {
     try {
       const { blob, original } = await store.worker.call('linkPicture', [id])
-      this.shown = { id, name, original, url: URL.createObjectURL(blob) }
+      this.shown = { id, name, original, blob, url: URL.createObjectURL(blob) }
     } catch (err) {
       this.error = describe(err)
     }
   }
 
   /** Saves the original: the picture shown when it is the original, else fetched (a HEIC shows its preview). */
-  private async download (shown: { id: string, url: string, name: string, original: boolean }): Promise<void> {
+  private async download (shown: Shown): Promise<void> {
     this.saving = true
     try {
-      const url = shown.original ? shown.url : URL.createObjectURL(await store.worker.call('linkOriginal', [shown.id]))
-      const a = Object.assign(document.createElement('a'), { href: url, download: shown.name })
-      document.body.append(a)
-      a.click()
-      a.remove()
-      if (!shown.original) setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
+      saveBlob(shown.original ? shown.blob : await store.worker.call('linkOriginal', [shown.id]), shown.name)
     } catch (err) {
       this.error = describe(err)
     } finally {
@@ -166,7 +164,9 @@ export class LinkPage extends LitElement {
           ${album.noDownload ? nothing : html`<button ?disabled=${this.saving} @click=${() => { if (this.shown != null) void this.download(this.shown) }}>Download original</button>`}
           <button @click=${this.close}>Close</button>
         </div>
-        <img alt=${this.shown.name} src=${this.shown.url}>
+        ${this.shown.blob.type.startsWith('image/')
+          ? html`<img alt=${this.shown.name} src=${this.shown.url}>`
+          : html`<p class="message">${this.shown.name}: this file can’t be shown here.</p>`}
       </div>` : nothing}
     `
   }

@@ -2,8 +2,10 @@
  * Media on the page side: registers the Service Worker that streams decrypted video (sw/sw.ts),
  * relays its range questions to the crypto worker, and gives URLs for an item's parts — through
  * the Service Worker when it controls the page, else as a Blob decrypted whole. Downloads of
- * originals go the same way.
+ * originals go the same way. Either way the bytes are typed by the allowlist ([Note: shown media
+ * types] in src/client/mime.ts), and what is saved is always `application/octet-stream`.
  */
+import { OPAQUE_MIME } from '../../../src/client/mime.ts'
 import { store } from './store.ts'
 
 export async function registerMediaWorker (): Promise<void> {
@@ -47,7 +49,16 @@ export async function downloadOriginal (itemId: string, name: string): Promise<v
     setTimeout(() => { frame.remove() }, 120_000)
     return
   }
-  const url = URL.createObjectURL(await store.worker.call('partBlob', [itemId, 'original']))
+  saveBlob(await store.worker.call('partBlob', [itemId, 'original']), name)
+}
+
+/**
+ * Saves decrypted bytes under `name`. The object URL is typed `application/octet-stream`
+ * whatever the bytes are, so that even opened rather than saved it is a download, never a
+ * document of this origin.
+ */
+export function saveBlob (blob: Blob, name: string): void {
+  const url = URL.createObjectURL(new Blob([blob], { type: OPAQUE_MIME }))
   const a = Object.assign(document.createElement('a'), { href: url, download: name })
   document.body.append(a)
   a.click()

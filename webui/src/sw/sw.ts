@@ -5,8 +5,19 @@
  * which fetches and decrypts only the chunks that cover it and replies on a MessagePort. So a
  * video starts playing after its first chunk and seeks by fetching the chunks where it lands.
  * With `?download=1` the whole part streams as an attachment, so saving a large original never
- * holds it in memory. Self-contained on purpose: it imports nothing, and knows no key.
+ * holds it in memory. It knows no key, and imports only the allowlist of media types (which the
+ * build puts in a chunk it shares with the page: the worker is registered as a module).
+ *
+ * [Note: media responses are inert] What it serves is on the app's own origin, and a typed or
+ * pasted `/_media/...` URL makes it a document there. So a part goes out under its type only when
+ * that type is on the allowlist ([Note: shown media types] in src/client/mime.ts), otherwise as
+ * `application/octet-stream` with `Content-Disposition: attachment`; and every answer carries
+ * `nosniff` and a CSP `sandbox` with `default-src 'none'`, so that even bytes a browser did render
+ * run no script and reach nothing. Image and video documents get the least they need on top:
+ * their own inline styles (Chromium draws them with some), and for video the `media-src 'self'`
+ * and `allow-same-origin` its player's fetch of the same URL needs (scripts stay off).
  */
+import { OPAQUE_MIME, shownMime } from '../../../src/client/mime.ts'
 
 interface RangeReply { ok: true, size: number, mime: string, name: string, start: number, bytes: ArrayBuffer }
 interface RangeFailure { ok: false, error: { code: string, message: string } }
@@ -21,14 +32,40 @@ interface ScopeLike {
 const scope = self as unknown as ScopeLike
 const PATH = /^\/_media\/([0-9a-f]{32})\/(original|motion|preview)$/
 
+/** See [Note: media responses are inert]. */
+const INERT = { 'x-content-type-options': 'nosniff', 'content-security-policy': "sandbox; default-src 'none'" }
+const SHOWN_POLICY = {
+  image: "sandbox; default-src 'none'; style-src 'unsafe-inline'",
+  video: "sandbox allow-same-origin; default-src 'none'; media-src 'self'; style-src 'unsafe-inline'"
+}
+
+/** Type and disposition headers for a part that claims `mime`: an allowlisted type, or a download. */
+function typeHeaders (mime: string, name: string, download: boolean): Record<string, string> {
+  const shown = download ? undefined : shownMime(mime)
+  if (shown == null) {
+    return { ...INERT, 'content-type': OPAQUE_MIME, 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}` }
+  }
+  return { ...INERT, 'content-type': shown, 'content-security-policy': SHOWN_POLICY[shown.startsWith('video/') ? 'video' : 'image'] }
+}
+
+function failure (status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(message, { status, headers: { ...INERT, 'content-type': 'text/plain; charset=utf-8', ...headers } })
+}
+
 scope.addEventListener('install', (event) => { event.waitUntil(scope.skipWaiting()) })
 scope.addEventListener('activate', (event) => { event.waitUntil(scope.clients.claim()) })
 
-/** The page that asked; for a download (a frame's navigation, which has no client yet) the focused page. */
+const isApp = (client: ClientLike): boolean => !new URL(client.url).pathname.startsWith('/_media/')
+
+/**
+ * The page that asked; for a download (a frame's navigation, which has no client yet) or a
+ * `/_media/` URL opened as a document (whose player asks again for its ranges, and runs no app
+ * to answer), the focused page of the app.
+ */
 async function clientFor (id: string): Promise<ClientLike | undefined> {
   const own = id !== '' ? await scope.clients.get(id) : undefined
-  if (own != null) return own
-  const pages = (await scope.clients.matchAll({ type: 'window' })).filter((c) => !new URL(c.url).pathname.startsWith('/_media/'))
+  if (own != null && isApp(own)) return own
+  const pages = (await scope.clients.matchAll({ type: 'window' })).filter(isApp)
   return pages.find((c) => c.focused === true) ?? pages[0]
 }
 
@@ -50,11 +87,12 @@ function parseRange (header: string | null): { start: number, end?: number } | u
 
 async function serve (event: FetchEventLike, itemId: string, part: string): Promise<Response> {
   const client = await clientFor(event.clientId)
-  if (client == null) return new Response('no page to decrypt with', { status: 503 })
+  if (client == null) return failure(503, 'no page to decrypt with')
   const url = new URL(event.request.url)
   const range = parseRange(event.request.headers.get('range'))
+  const download = url.searchParams.get('download') === '1'
   try {
-    if (url.searchParams.get('download') === '1' || range == null) {
+    if (download || range == null) {
       const first = await ask(client, itemId, part, 0, Number.MAX_SAFE_INTEGER)
       let offset = first.start + first.bytes.byteLength
       const body = new ReadableStream<Uint8Array>({
@@ -66,19 +104,18 @@ async function serve (event: FetchEventLike, itemId: string, part: string): Prom
           controller.enqueue(new Uint8Array(next.bytes))
         }
       })
-      const headers: Record<string, string> = { 'content-type': first.mime, 'content-length': String(first.size), 'accept-ranges': 'bytes' }
-      if (url.searchParams.get('download') === '1') headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(first.name)}`
+      const headers = { ...typeHeaders(first.mime, first.name, download), 'content-length': String(first.size), 'accept-ranges': 'bytes' }
       return new Response(body, { status: 200, headers })
     }
     const reply = await ask(client, itemId, part, range.start, range.end ?? Number.MAX_SAFE_INTEGER)
-    if (range.start >= reply.size && reply.size > 0) return new Response(null, { status: 416, headers: { 'content-range': `bytes */${reply.size}` } })
+    if (range.start >= reply.size && reply.size > 0) return failure(416, '', { 'content-range': `bytes */${reply.size}` })
     const last = reply.start + reply.bytes.byteLength - 1
     return new Response(reply.bytes, {
       status: 206,
-      headers: { 'content-type': reply.mime, 'content-length': String(reply.bytes.byteLength), 'content-range': `bytes ${reply.start}-${last}/${reply.size}`, 'accept-ranges': 'bytes' }
+      headers: { ...typeHeaders(reply.mime, reply.name, false), 'content-length': String(reply.bytes.byteLength), 'content-range': `bytes ${reply.start}-${last}/${reply.size}`, 'accept-ranges': 'bytes' }
     })
   } catch (err) {
-    return new Response((err as Error).message, { status: 502 })
+    return failure(502, (err as Error).message)
   }
 }
 

@@ -3,8 +3,11 @@
  * part as a Blob (photos, downloads), and byte ranges for the Service Worker that streams video
  * (only the chunks that cover the range are fetched and decrypted, so playback starts at once
  * and seeking jumps). Details are cached sealed in IndexedDB, which is what the map reads.
+ * Bytes leave here typed by `partType`, never by the manifest's word alone ([Note: shown media
+ * types] in src/client/mime.ts).
  */
 import { readPart, readRange } from '../../../src/client/download.ts'
+import { servedMime } from '../../../src/client/mime.ts'
 import { CHUNK_SIZE } from '../../../src/crypto/stream.ts'
 import { collect } from './thumbnails.ts'
 import type { WorkerSession } from './session.ts'
@@ -12,6 +15,11 @@ import type { ItemDetails, RangeReply, RangeRequest } from './protocol.ts'
 
 /** Most bytes one range answer carries: video elements ask for `bytes=N-` and come back for more. */
 const MAX_RANGE = 2 * CHUNK_SIZE
+
+/** The type a part's decrypted bytes get: the original's claimed type if allowlisted; the renditions this app makes. */
+export function partType (claimedMime: string, part: 'original' | 'preview' | 'motion' | 'thumbnail'): string {
+  return part === 'original' ? servedMime(claimedMime) : part === 'motion' ? 'video/mp4' : 'image/webp'
+}
 
 export class Media {
   private readonly session: WorkerSession
@@ -44,8 +52,7 @@ export class Media {
 
   async partBlob (itemId: string, part: 'original' | 'preview' | 'motion', signal?: AbortSignal): Promise<Blob> {
     const opened = await this.session.open(itemId)
-    const type = part === 'original' ? opened.manifest.mime : part === 'motion' ? 'video/mp4' : 'image/webp'
-    return await collect(readPart(this.session.account.api, opened, part, { signal }), type)
+    return await collect(readPart(this.session.account.api, opened, part, { signal }), partType(opened.manifest.mime, part))
   }
 
   async range (request: RangeRequest): Promise<RangeReply> {
@@ -58,8 +65,7 @@ export class Media {
     const boundary = (Math.floor(start / CHUNK_SIZE) * CHUNK_SIZE) + MAX_RANGE
     const end = Math.min(request.end, size, boundary)
     const bytes = await readRange(this.session.account.api, opened, request.part, start, end)
-    const mime = request.part === 'original' ? manifest.mime : request.part === 'motion' ? 'video/mp4' : 'image/webp'
-    return { size, mime, name: manifest.name, start, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
+    return { size, mime: partType(manifest.mime, request.part), name: manifest.name, start, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
   }
 
   /** Places of geotagged items; reads each item's details once (then from the sealed cache). */

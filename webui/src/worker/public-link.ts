@@ -10,6 +10,7 @@ import { openLink, syncLink, uploadToLink, type OpenedLink } from '../../../src/
 import { openItem, readPart, type OpenedItem } from '../../../src/client/download.ts'
 import { LinkNoDownloadError, NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { isHeif } from './canvas.ts'
+import { partType } from './media.ts'
 import { collect, downscale } from './thumbnails.ts'
 import { sourceOf } from './uploads.ts'
 import type { ItemView, LinkAlbumView, LinkPicture } from './protocol.ts'
@@ -59,10 +60,10 @@ export class PublicLink {
   async thumbnail (itemId: string, signal: AbortSignal): Promise<Blob | null> {
     const opened = await this.open(itemId)
     const { parts, kind, mime } = opened.manifest
-    const read = async (part: 'thumbnail' | 'preview' | 'original', type: string): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), type)
-    if (parts.thumbnail != null) return await read('thumbnail', 'image/webp')
-    if (parts.preview != null) return await downscale(await read('preview', 'image/webp'))
-    if ((kind === 'photo' || kind === 'live') && /^image\//.test(mime)) return await downscale(await read('original', mime))
+    const read = async (part: 'thumbnail' | 'preview' | 'original'): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), partType(mime, part))
+    if (parts.thumbnail != null) return await read('thumbnail')
+    if (parts.preview != null) return await downscale(await read('preview'))
+    if ((kind === 'photo' || kind === 'live') && /^image\//.test(partType(mime, 'original'))) return await downscale(await read('original'))
     return null
   }
 
@@ -75,16 +76,18 @@ export class PublicLink {
   async picture (itemId: string, signal: AbortSignal): Promise<LinkPicture> {
     const opened = await this.open(itemId)
     const { parts, mime } = opened.manifest
-    const read = async (part: 'preview' | 'original', type: string): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), type)
-    if (!this.link.noDownload && !isHeif(mime)) return { blob: await read('original', mime), original: true }
-    if (parts.preview != null) return { blob: await read('preview', 'image/webp'), original: false }
-    return { blob: await downscale(await read('original', mime), PREVIEW_SIDE), original: false }
+    const read = async (part: 'preview' | 'original'): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), partType(mime, part))
+    // An original not typed as an image (a raw photo, a video, a refused type) is shown by its preview when it has one.
+    const image = partType(mime, 'original').startsWith('image/')
+    if (!this.link.noDownload && !isHeif(mime) && (image || parts.preview == null)) return { blob: await read('original'), original: true }
+    if (parts.preview != null) return { blob: await read('preview'), original: false }
+    return { blob: await downscale(await read('original'), PREVIEW_SIDE), original: false }
   }
 
   /** The original, to save; refused when the owner made the link no-download. */
   async original (itemId: string, signal: AbortSignal): Promise<Blob> {
     if (this.link.noDownload) throw new LinkNoDownloadError()
     const opened = await this.open(itemId)
-    return await collect(readPart(this.link.api, opened, 'original', { signal }), opened.manifest.mime)
+    return await collect(readPart(this.link.api, opened, 'original', { signal }), partType(opened.manifest.mime, 'original'))
   }
 }

@@ -7,6 +7,7 @@
  * into view); a request the page cancels stops where it is.
  */
 import { readPart, type PartName } from '../../../src/client/download.ts'
+import { servedMime } from '../../../src/client/mime.ts'
 import { decodeImage, drawScaled } from './canvas.ts'
 import type { WorkerSession } from './session.ts'
 
@@ -67,7 +68,7 @@ export class Thumbnails {
     if (manifest.parts.thumbnail != null) return await read('thumbnail', 'image/webp')
     if (manifest.parts.preview != null) return await downscale(await read('preview', 'image/webp'))
     if ((manifest.kind === 'photo' || manifest.kind === 'live') && DECODABLE.test(manifest.mime) && manifest.size <= MAX_ORIGINAL_FOR_THUMBNAIL) {
-      return await downscale(await read('original', manifest.mime))
+      return await downscale(await read('original', servedMime(manifest.mime)))
     }
     return null
   }
