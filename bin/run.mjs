@@ -44,7 +44,7 @@ const tasks = {
 
 /**
  * [Note: a Chromium for the browser tests]
- * test/helpers/chromium.ts finds one (npm's @sparticuz/chromium, else `chromium` on the PATH).
+ * test/helpers/chromium.ts finds one (`chromium` on the PATH, else npm's @sparticuz/chromium).
  * When none runs and this is root with apt-get (a fresh Debian machine or CI), Debian's chromium
  * is installed, saying so in one line (not when $OBSCURA_CHROMIUM names one: that one is meant). Otherwise the browser tests are skipped with one line
  * saying what to install, except under CI, where that fails the run. Returns 'ok' or the reason.

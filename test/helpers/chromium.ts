@@ -1,10 +1,11 @@
 /**
  * Which Chromium the browser tests drive, so that `npm install` alone is enough on a Linux x64
- * machine: first `$OBSCURA_CHROMIUM` when set, then the build the `@sparticuz/chromium` package
- * ships inside its registry tarball (brotli-compressed; inflated once into
- * node_modules/.cache/obscura/), then a system `chromium` on the PATH (Debian's). Each candidate
- * must answer `--version` before it is used. Run as a script, it prints the one it found or, with
- * exit code 1, one line saying what to install (bin/run.mjs runs it before the tests).
+ * machine: `$OBSCURA_CHROMIUM` when set; else a `chromium` on the PATH (Debian's, which
+ * DESIGN.md names and which gets the distribution's updates), as for ffmpeg
+ * (node/media/ffmpeg.ts); else the build the `@sparticuz/chromium` package ships inside its
+ * registry tarball (brotli-compressed; inflated once into node_modules/.cache/obscura/). Each
+ * candidate must answer `--version` before it is used. Run as a script, it prints the one it
+ * found or, with exit code 1, one line saying what to install (bin/run.mjs runs it first).
  *
  * [Note: npm's Chromium libraries]
  * The npm build needs only glibc, NSS, NSPR and expat, which a Debian machine of this kind has.
@@ -103,11 +104,10 @@ export async function findChromium (): Promise<FoundChromium | undefined> {
       const version = await versionOf(chosen)
       return version != null ? { path: chosen, from: 'OBSCURA_CHROMIUM' as const, version, env: {} } : undefined
     }
-    const npm = await npmChromium()
-    if (npm != null) return npm
     const system = await onPath('chromium')
     const version = system != null ? await versionOf(system) : undefined
-    return system != null && version != null ? { path: system, from: 'system' as const, version, env: {} } : undefined
+    if (system != null && version != null) return { path: system, from: 'system' as const, version, env: {} }
+    return await npmChromium()
   })()
   return await found
 }
@@ -119,7 +119,7 @@ export async function requireChromium (): Promise<FoundChromium> {
     const chosen = process.env.OBSCURA_CHROMIUM
     throw new Error(chosen != null && chosen !== ''
       ? `browser tests: OBSCURA_CHROMIUM=${chosen} does not run (\`${chosen} --version\` failed)`
-      : `browser tests: no Chromium runs here (npm's @sparticuz/chromium did not, and there is no \`chromium\` on the PATH); ${INSTALL_HINT}`)
+      : `browser tests: no Chromium runs here (none on the PATH, and npm's @sparticuz/chromium did not start); ${INSTALL_HINT}`)
   }
   return chromium
 }
