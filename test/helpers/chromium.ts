@@ -43,9 +43,10 @@ async function versionOf (path: string, env: Record<string, string> = {}): Promi
 }
 
 /** Decompresses `archive` (brotli) to `target`, through a temporary name so that no half file is ever seen. */
-async function inflate (archive: string, target: string): Promise<void> {
+async function inflate (archive: string, target: string, mode = 0o644): Promise<void> {
   const partial = `${target}.${process.pid}.tmp`
   await pipeline(createReadStream(archive), createBrotliDecompress(), createWriteStream(partial))
+  await chmod(partial, mode)
   await rename(partial, target)
 }
 
@@ -64,17 +65,13 @@ async function npmChromium (): Promise<FoundChromium | undefined> {
   const dir = join(CACHE, `chromium-${version}`)
   const executable = join(dir, 'chromium')
   await mkdir(dir, { recursive: true })
-  if (!await stat(executable).then((s) => s.isFile(), () => false)) {
-    await inflate(join(bin, 'chromium.br'), `${executable}.br-out`)
-    await chmod(`${executable}.br-out`, 0o755)
-    await rename(`${executable}.br-out`, executable)
-  }
+  if (!await stat(executable).then((s) => s.isFile(), () => false)) await inflate(join(bin, 'chromium.br'), executable, 0o755)
   const own = await versionOf(executable)
   if (own != null) return { path: executable, from: 'npm', version: own, env: {} }
   // See [Note: npm's Chromium libraries].
   const libs = join(dir, 'lib')
   if (!await stat(libs).then((s) => s.isDirectory(), () => false)) {
-    const tar = join(dir, 'al2023.tar')
+    const tar = join(dir, `al2023.${process.pid}.tar`)
     await inflate(join(bin, 'al2023.tar.br'), tar)
     const ok = await new Promise<boolean>((resolve) => { execFile('tar', ['-xf', tar, '-C', dir], (err) => { resolve(err == null) }) })
     await rm(tar, { force: true })
