@@ -22,11 +22,12 @@ import { readStill, STILL_HEAD_BYTES } from '../../src/media/stills.ts'
 import { mimeFromName } from '../../src/client/mime.ts'
 import { decodeHeic } from '../../src/media/heic.ts'
 import { placeholder, renditionsOfImage, renditionsOfPixels, type Renditions } from './images.ts'
-import { hasTool, posterFrame, probe, type FfmpegTools } from './video.ts'
+import { findFfmpeg, hasTool } from './ffmpeg.ts'
+import { posterFrame, probe, type FfmpegTools } from './video.ts'
 import type { MediaDescription, MediaProcessor, MediaSource } from '../../src/media/index.ts'
 
 export interface NodeMediaOptions {
-  /** ffmpeg and ffprobe binaries (default: from PATH); `false` turns video posters off. */
+  /** ffmpeg and ffprobe binaries (default: the PATH's, else npm's: ffmpeg.ts); `false` turns video posters off. */
   ffmpeg?: FfmpegTools | false
   /** Images larger than this are stored without renditions (default 256 MiB). */
   maxImageBytes?: number
@@ -36,8 +37,6 @@ export interface NodeMediaOptions {
 export interface NodeMediaDescription extends MediaDescription {
   timings: { metadataMs: number, decodeMs: number, thumbnailMs: number, previewMs: number }
 }
-
-const DEFAULT_TOOLS: FfmpegTools = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' }
 
 function reason (err: unknown): string {
   return ((err as Error)?.message ?? String(err)).split('\n')[0]?.replace(/^Input buffer contains unsupported image format$/, 'unsupported image format') ?? 'unknown error'
@@ -49,7 +48,15 @@ export interface NodeMediaProcessor extends MediaProcessor {
 }
 
 export function createNodeMediaProcessor (options: NodeMediaOptions = {}): NodeMediaProcessor {
-  const tools = options.ffmpeg === false ? undefined : options.ffmpeg ?? DEFAULT_TOOLS
+  let videoTools: Promise<FfmpegTools | undefined> | undefined
+  /** The ffmpeg to use, looked for at the first video; undefined when none runs. */
+  async function findTools (): Promise<FfmpegTools | undefined> {
+    const configured = options.ffmpeg
+    if (configured === false) return undefined
+    if (configured != null) return await hasTool(configured.ffmpeg) ? configured : undefined
+    const found = await findFfmpeg()
+    return found.ffmpeg != null ? { ffmpeg: found.ffmpeg.path, ffprobe: found.ffprobe?.path ?? 'ffprobe' } : undefined
+  }
   const maxImageBytes = options.maxImageBytes ?? 256 * 1024 * 1024
 
   async function describe (source: MediaSource, { signal }: { signal?: AbortSignal } = {}): Promise<NodeMediaDescription> {
@@ -71,8 +78,9 @@ export function createNodeMediaProcessor (options: NodeMediaOptions = {}): NodeM
       const metadata = await readMetadata(withFileRead(source), { signal, onNote })
       took('metadataMs', started)
       const description: NodeMediaDescription = { metadata, notes, timings }
-      if (tools == null || !await hasTool(tools.ffmpeg)) {
-        notes.push('no video frame extractor (ffmpeg) was found, so a placeholder poster stands in for this video; install ffmpeg and upload again for real posters')
+      const tools = await (videoTools ??= findTools())
+      if (tools == null) {
+        notes.push('no video frame extractor (ffmpeg) was found, neither on the PATH nor from npm, so a placeholder poster stands in for this video; run `npm install` or install ffmpeg, and upload again for real posters')
         description.thumbnail = await placeholder('video')
         return description
       }

@@ -1,11 +1,11 @@
 /**
- * Video posters and probing with ffmpeg, as a child process (Debian's `ffmpeg`; the path can be
- * configured). The poster frame is taken a moment into the clip (first frames are often black),
- * turned upright (ffmpeg applies the track's display matrix by default) and written as PNG to a
- * pipe. ffprobe fills in the size and duration of formats the portable parser does not read
- * (WebM, Matroska, AVI). Whether ffmpeg exists is checked once.
+ * Video posters and probing with ffmpeg, as a child process (which binary: ffmpeg.ts; the paths
+ * can be configured). The poster frame is taken a moment into the clip (first frames are often
+ * black), turned upright (ffmpeg applies the track's display matrix by default) and written as
+ * PNG to a pipe. ffprobe fills in the size and duration of formats the portable parser does not
+ * read (WebM, Matroska, AVI).
  */
-import { execFile, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 
 export interface FfmpegTools {
   ffmpeg: string
@@ -16,20 +16,6 @@ export interface FfmpegTools {
 const TIMEOUT_MS = 60_000
 /** Where the poster is taken: this far in, or a third of a shorter clip. */
 const POSTER_AT_MS = 1000
-
-const available = new Map<string, Promise<boolean>>()
-
-/** True if `binary -version` runs. */
-export async function hasTool (binary: string): Promise<boolean> {
-  let check = available.get(binary)
-  if (check == null) {
-    check = new Promise((resolve) => {
-      execFile(binary, ['-version'], { timeout: 10_000 }, (err) => { resolve(err == null) })
-    })
-    available.set(binary, check)
-  }
-  return await check
-}
 
 /** Runs a tool with stdout collected as bytes; rejects with the tool's last stderr line. */
 function run (binary: string, args: string[], signal?: AbortSignal): Promise<Buffer> {

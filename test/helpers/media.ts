@@ -1,15 +1,13 @@
 /**
  * Media fixtures made on the fly: a JPEG with EXIF camera and GPS tags (sharp, then exiftool), a
  * PNG, a short MP4 (ffmpeg's lavfi test source) and files of random bytes of any size. Each call
- * makes fresh content, so two fixtures never deduplicate by accident.
+ * makes fresh content, so two fixtures never deduplicate by accident. ffmpeg and exiftool come
+ * from tools.ts (npm's, when the machine has none).
  */
-import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { open } from 'node:fs/promises'
-import { promisify } from 'node:util'
 import sharp from 'sharp'
-
-const run = promisify(execFile)
+import { runTool } from './tools.ts'
 
 /** A noisy image, so that each fixture has different bytes. */
 function noise (width: number, height: number): { data: Buffer, info: { width: number, height: number, channels: 3 } } {
@@ -36,12 +34,12 @@ export async function makeJpeg (path: string, tags: ExifTags = {}): Promise<void
     args.push(`-GPSLatitude=${Math.abs(latitude)}`, `-GPSLatitudeRef=${latitude < 0 ? 'S' : 'N'}`,
       `-GPSLongitude=${Math.abs(longitude)}`, `-GPSLongitudeRef=${longitude < 0 ? 'W' : 'E'}`)
   }
-  if (args.length > 0) await run('exiftool', ['-q', '-overwrite_original', ...args, path])
+  if (args.length > 0) await runTool('exiftool', ['-q', '-overwrite_original', ...args, path])
 }
 
 /** Reads back tags with exiftool (checks that a fixture really carries what the test relies on). */
 export async function readExif (path: string): Promise<Record<string, unknown>> {
-  const { stdout } = await run('exiftool', ['-json', '-n', path])
+  const stdout = await runTool('exiftool', ['-json', '-n', path])
   return (JSON.parse(stdout) as Array<Record<string, unknown>>)[0] ?? {}
 }
 
@@ -52,7 +50,7 @@ export async function makePng (path: string): Promise<void> {
 
 /** About a second of ffmpeg's test pattern, H.264 in MP4, optionally with a title tag. */
 export async function makeMp4 (path: string, title?: string): Promise<void> {
-  await run('ffmpeg', [
+  await runTool('ffmpeg', [
     '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=160x120:rate=10',
     '-pix_fmt', 'yuv420p', ...(title != null ? ['-metadata', `title=${title}`] : []), path
   ])

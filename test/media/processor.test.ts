@@ -3,18 +3,16 @@
  * transforms taking precedence over EXIF Orientation, transparency kept, size limits and
  * cancellation.
  */
-import { execFile } from 'node:child_process'
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { expect } from 'chai'
 import sharp from 'sharp'
 import { createNodeMediaProcessor } from '../../node/media/processor.ts'
 import { FIXTURES, fixturePath, makeFixtures } from '../fixtures/make-fixtures.ts'
 import type { MediaSource } from '../../src/media/index.ts'
+import { runTool } from '../helpers/tools.ts'
 
-const run = promisify(execFile)
 
 /** A source with neither a path nor ranged reads: only a stream, as a browser upload might be. */
 function streamOnly (name: string, bytes: Uint8Array): MediaSource {
@@ -49,7 +47,7 @@ describe('node media processor', function () {
   it('follows a HEIC\'s own transforms, not a contradicting EXIF Orientation', async function () {
     const path = join(work, 'rotated-exif.heic')
     await copyFile(fixturePath(FIXTURES.heic.file), path)
-    await run('exiftool', ['-q', '-overwrite_original', '-Orientation#=6', path])
+    await runTool('exiftool', ['-q', '-overwrite_original', '-Orientation#=6', path])
     const bytes = new Uint8Array(await readFile(path))
     const described = await media.describe({ ...streamOnly('rotated-exif.heic', bytes), path })
     expect(described.metadata.orientation).to.equal(6)

@@ -6,15 +6,14 @@
  * Every request the page, its workers and its Service Worker make is recorded, and none may
  * carry the password, the master key, the recovery key, or any fixture's name.
  */
-import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { expect } from 'chai'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { makeJpeg, makePng } from '../helpers/media.ts'
 import { ensureBuilt, findLeaks, launchChromium, playVideo, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
+import { runTool } from '../helpers/tools.ts'
 
 const USER = 'marguerite'
 const PASSWORD = 'Pw-Tangerine-Otter-4417'
@@ -42,7 +41,7 @@ describe('web UI in chromium', function () {
     await makeJpeg(join(dir, FILES[1] as string))
     await makePng(join(dir, FILES[2] as string))
     // ~4 MiB of H.264, so that seeking lands in a later encrypted chunk.
-    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=4:size=640x360:rate=25,noise=alls=40:allf=t',
+    await runTool('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=4:size=640x360:rate=25,noise=alls=40:allf=t',
       '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-b:v', '8M', '-g', '10', join(dir, FILES[3] as string)])
     web = await startWebNode()
     browser = await launchChromium()

@@ -1,11 +1,11 @@
 /**
  * What the browser tests share: the built web UI (built here only when webui/dist is missing or
- * older than webui/src), a real node with the gateway serving that build on 127.0.0.1, Debian's
- * chromium through playwright-core with the flags DESIGN.md gives, a recorder of every request
- * the page, its workers and its Service Worker make, with bodies, logging in through the login
- * page, waiting for tiles whose thumbnails really decoded, and reading the colours of a decoded
- * picture (the HEIC fixture's red and blue halves), and collecting the Content-Security-Policy
- * violations of a page and its workers.
+ * older than webui/src), a real node with the gateway serving that build on 127.0.0.1, Chromium
+ * (npm's or Debian's: test/helpers/chromium.ts) through playwright-core with the flags DESIGN.md
+ * gives, a recorder of every request the page, its workers and its Service Worker make, with
+ * bodies, logging in through the login page, waiting for tiles whose thumbnails really decoded,
+ * reading the colours of a decoded picture (the HEIC fixture's red and blue halves), and collecting
+ * the Content-Security-Policy violations of a page and its workers.
  */
 import { execFile } from 'node:child_process'
 import { mkdir, readdir, stat } from 'node:fs/promises'
@@ -15,6 +15,7 @@ import { promisify } from 'node:util'
 import { expect } from 'chai'
 import { chromium, type Browser, type BrowserContext, type ElementHandle, type Locator, type Page } from 'playwright-core'
 import { startGateway, type Gateway } from '../../gateway/server.ts'
+import { requireChromium } from '../helpers/chromium.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import type { NodeConfigInput } from '../../node/config.ts'
 
@@ -59,9 +60,10 @@ export async function startWebNode (config: Partial<NodeConfigInput> = {}): Prom
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync']
 
-/** Debian's chromium, headless, each launch with a fresh profile (playwright makes a new user-data-dir). */
+/** Chromium, headless, each launch with a fresh profile (playwright makes a new user-data-dir). */
 export async function launchChromium (): Promise<Browser> {
-  return await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS })
+  const found = await requireChromium()
+  return await chromium.launch({ executablePath: found.path, env: { ...process.env, ...found.env }, headless: true, args: CHROMIUM_FLAGS })
 }
 
 /**

@@ -5,11 +5,9 @@
  * in WebAssembly (and, for a HEIC stored without them, a thumbnail made on the fly from the
  * original), and no camera name, file name or other fixture marker in any request.
  */
-import { execFile } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import { login } from '../../src/client/session.ts'
@@ -17,6 +15,7 @@ import { uploadFiles } from '../../src/client/upload.ts'
 import { FIXTURES, MARKERS, fixturePath, makeFixtures } from '../fixtures/make-fixtures.ts'
 import { bytesSource, openLibrary } from '../helpers/client.ts'
 import { ensureBuilt, expectRedThenBlue, findLeaks, imageHalves, launchChromium, recordRequests, screenshot, startWebNode, type Halves, type Recorded, type WebNode } from './helpers.ts'
+import { runTool } from '../helpers/tools.ts'
 
 const FILES = [FIXTURES.jpegGps.file, FIXTURES.liveByName.still, FIXTURES.liveByName.motion, FIXTURES.livePair.still, FIXTURES.livePair.motion, FIXTURES.heic.file, FIXTURES.webp.file]
 
@@ -91,7 +90,7 @@ describe('web UI with camera files in chromium', function () {
     // Another copy (a new model name makes new bytes), uploaded by a client with no media back end.
     const bare = join(folder, '..', 'bare.heic')
     await copyFile(fixturePath(FIXTURES.heic.file), bare)
-    await promisify(execFile)('exiftool', ['-q', '-overwrite_original', '-Model=Bare', bare])
+    await runTool('exiftool', ['-q', '-overwrite_original', '-Model=Bare', bare])
     const lib = await openLibrary(await login(web.url, 'camille', 'media-test-password'))
     await uploadFiles(lib, [bytesSource('bare.heic', new Uint8Array(await readFile(bare)))], { targets: [] })
     await page.reload()

@@ -9,11 +9,9 @@
  * and so does leaving it from there.
  * A link made and revoked in the album's link dialog opens, then stops opening, for a visitor.
  */
-import { execFile } from 'node:child_process'
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { expect } from 'chai'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { createLink, revokeLink } from '../../src/client/links.ts'
@@ -28,6 +26,7 @@ import { account, library } from '../sharing/helpers.ts'
 import { ensureBuilt, expectRedThenBlue, findLeaks, imageHalves, launchChromium, logIn, recordRequests, screenshot, startWebNode, type Recorded, type WebNode } from './helpers.ts'
 import type { Library } from '../../src/client/library.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
+import { runTool } from '../helpers/tools.ts'
 
 const LINK_PASSWORD = 'Link-Pw-Ocelot-9083'
 
@@ -102,7 +101,7 @@ describe('web UI: sharing', function () {
     // Another copy (a new model name makes new bytes), uploaded by a client with no media back end.
     const bare = join(fixtures, 'bare.heic')
     await copyFile(heic, bare)
-    await promisify(execFile)('exiftool', ['-q', '-overwrite_original', '-Model=Bare', bare])
+    await runTool('exiftool', ['-q', '-overwrite_original', '-Model=Bare', bare])
     const leaves = await owner.ensureAlbum('Autumn Leaves')
     await uploadFiles(owner, await collectFiles([heic]), { targets: [leaves], media: createNodeMediaProcessor() })
     await uploadFiles(owner, [bytesSource('bare.heic', new Uint8Array(await readFile(bare)))], { targets: [leaves] })

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startGateway } from '../../../gateway/server.ts'
 import { loadConfig } from '../../config.ts'
+import { describeFfmpeg, findFfmpeg } from '../../media/ffmpeg.ts'
 import { startNode } from '../../node.ts'
 import { parseFlags, parseInteger } from '../args.ts'
 
@@ -31,6 +32,7 @@ export async function runNode (args: string[]): Promise<number> {
     throw err
   }
   const { peerId, multiaddrs } = node.identity()
+  const ffmpeg = await findFfmpeg()
   process.stdout.write([
     `Obscura node running at ${gateway.url}`,
     `  data:    ${config.dataDir}`,
@@ -40,6 +42,7 @@ export async function runNode (args: string[]): Promise<number> {
     `  peer id: ${peerId}`,
     ...multiaddrs.map((ma) => `  libp2p:  ${ma}`),
     webuiDir == null ? '  web UI:  not built (run `npm run build`); a placeholder page is served' : `  web UI:  ${gateway.url}/`,
+    `  ffmpeg:  ${describeFfmpeg(ffmpeg)}, for video posters of CLI uploads`,
     ''
   ].join('\n'))
 
