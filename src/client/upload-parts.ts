@@ -46,33 +46,40 @@ interface Outgoing { cid: CID, bytes: Uint8Array, onDone?: () => void }
 
 export class ItemSender {
   /** The item's journal entry as it stands; written before each release of the outbox. */
-  readonly entry: JournalEntry
+  private entry: JournalEntry
+  /** What the journal held; dropped once the original turns out to have changed. */
+  private resumed?: JournalEntry
   private readonly options: ItemSenderOptions
   private readonly outbox: Outgoing[] = []
   private outboxBytes = 0
 
   constructor (options: ItemSenderOptions) {
     this.options = options
-    const resumed = options.resumed
+    this.resumed = options.resumed
     // Parts not sent again in this run keep their listing, so that a later run may still use them.
-    this.entry = resumed != null
-      ? { ...resumed, parts: { ...resumed.parts } }
-      : { itemId: newId(), fileKey: newKey(), parts: {} }
+    this.entry = options.resumed != null ? { ...options.resumed, parts: { ...options.resumed.parts } } : freshEntry()
   }
 
+  /** The item's id and file key; final once the original part has been sent. */
   get itemId (): string { return this.entry.itemId }
   get fileKey (): Uint8Array { return this.entry.fileKey }
 
   /**
-   * Encrypts one part from `open()` and sends its chunks. A part the journal lists is tried under
-   * its salt first; `open` is called again, under a fresh salt, only when its bytes changed.
+   * Encrypts one part from `open()` and sends its chunks; the original first. A part the journal
+   * lists is tried under its salt first; `open` is called again, under a fresh salt, only when
+   * its bytes changed. A changed original is a new item: it starts again under a new id and file
+   * key, and no part of the journaled one is used.
    */
   async sendPart (part: ManifestPart, open: () => AsyncIterable<Uint8Array>, options: PartOptions = {}): Promise<StreamDescriptor> {
-    const listed = this.options.resumed?.parts[part]
+    const listed = this.resumed?.parts[part]
     if (listed != null) {
       const descriptor = await this.encrypt(part, open, listed, options)
       if (descriptor != null) return descriptor
       options.onChanged?.()
+      if (part === 'original') {
+        this.resumed = undefined
+        this.entry = freshEntry()
+      }
     }
     return await this.encrypt(part, open, undefined, options) as StreamDescriptor
   }
@@ -84,7 +91,7 @@ export class ItemSender {
   async finish (manifest: Manifest): Promise<CID> {
     const { api, signal, uploader } = this.options
     const mac = manifestMac(this.fileKey, manifest)
-    const earlier = this.options.resumed?.manifest
+    const earlier = this.resumed?.manifest
     let cid: CID
     if (earlier != null && constantTimeEqual(earlier.mac, mac) && (await api.haveBlocks([earlier.cid], { signal }))[0] === true) {
       cid = CID.parse(earlier.cid)
@@ -144,6 +151,10 @@ export class ItemSender {
     this.outboxBytes = 0
     for (const { cid, bytes, onDone } of this.outbox.splice(0)) await this.options.uploader.put(cid, bytes, onDone)
   }
+}
+
+function freshEntry (): JournalEntry {
+  return { itemId: newId(), fileKey: newKey(), parts: {} }
 }
 
 /**

@@ -2,8 +2,9 @@
  * The upload pipeline: for each file, a content tag (to skip duplicates), then streaming
  * encryption into ~1 MiB blocks uploaded a few at a time, then the encrypted manifest, then one
  * `add` op per target collection, committed in batches. An upload journal remembers each file's
- * key, salt and finished blocks, so an interrupted upload resumes by re-encrypting to the same
- * blocks and sending only the missing ones.
+ * key, its parts' salts and the chunks sealed under them, so an interrupted upload resumes by
+ * re-encrypting to the same blocks and sending only the missing ones (upload-parts.ts; and see
+ * [Note: journal before send] in journal.ts for why that is safe even for a file that changed).
  *
  * [Note: one read per new file] Only a file of the same size as an item the library holds (or
  * one met earlier in this upload) can be a duplicate. Such a file is read twice: once for its
@@ -196,7 +197,6 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
     resumed,
     signal: options.signal
   })
-  const { itemId, fileKey } = sender
   const changed = (): void => {
     options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note: 'it changed since its interrupted upload, so it is uploaded again from the start' })
   }
@@ -254,7 +254,7 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
     parts
   }
   const manifestCid = await sender.finish(manifest)
-  return { itemId, fileKey, manifestCid, summary, tag, tagHex: toHex(tag), journalKey }
+  return { itemId: sender.itemId, fileKey: sender.fileKey, manifestCid, summary, tag, tagHex: toHex(tag), journalKey }
 }
 
 /** Collects add ops per target and commits them every `batchSize` items. */
