@@ -197,8 +197,8 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
     resumed,
     signal: options.signal
   })
-  const changed = (): void => {
-    options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note: 'it changed since its interrupted upload, so it is uploaded again from the start' })
+  const changed = (what: string) => (): void => {
+    options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note: `${what} changed since its interrupted upload, so it is uploaded again from the start` })
   }
 
   // The content tag of a file read once is hashed along with its encryption (again from the
@@ -221,7 +221,7 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
         fileBytes = bytes
         options.onProgress?.({ type: 'obscura:upload:bytes', name: source.name, fileBytes: bytes, size: source.size })
       },
-      onChanged: changed
+      onChanged: changed('it')
     })
   }
   const tag = tagged?.tag ?? contentTag(keys.dedupKey, digest as Uint8Array)
@@ -231,7 +231,8 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
       onBytes: (bytes) => {
         if (extra.part === 'motion') options.onProgress?.({ type: 'obscura:upload:bytes', name: source.name, fileBytes: fileBytes + bytes, size: source.size + extra.size })
       },
-      onChanged: extra.part === 'motion' ? changed : undefined
+      // A thumbnail or preview made again may differ by a byte without the file having changed.
+      onChanged: extra.part === 'motion' ? changed('its motion video') : undefined
     })
   }
 
