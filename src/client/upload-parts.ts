@@ -113,7 +113,8 @@ export class ItemSender {
     const encryptor = createStreamEncryptor(this.fileKey, { salt: listed?.salt, signal, parallel: options.parallel })
     const record: JournalPart = { salt: encryptor.salt, sealed: [...(listed?.sealed ?? [])] }
     this.entry.parts[part] = record
-    const held = new Set(listed != null ? await stillStored(api, listed.sealed, signal) : [])
+    // Asked once the first chunk matches, so that the blocks of a changed file get no new grace period.
+    let held: Promise<Set<string>> | undefined
     let bytes = 0
     for await (const chunk of encryptor.encrypt(open())) {
       const cid = chunk.cid.toString()
@@ -123,7 +124,8 @@ export class ItemSender {
       if (listed != null && chunk.index < listed.sealed.length) {
         // See [Note: journal before send], rule 2: same key, same nonce, so same CID or stop.
         if (cid !== listed.sealed[chunk.index]) return undefined
-        if (held.has(cid)) onDone()
+        held ??= stillStored(api, listed.sealed, signal).then((cids) => new Set(cids))
+        if ((await held).has(cid)) onDone()
         else await uploader.put(chunk.cid, chunk.bytes, onDone)
         continue
       }
