@@ -8,11 +8,11 @@
  * same trust a user gives an SSH private key without a passphrase (docs/SECURITY.md).
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { restoreAccount, serialiseAccount, type Account, type SavedAccount } from '../../src/client/session.ts'
-import { UploadJournal, type StoredJournalEntry } from '../../src/client/journal.ts'
+import { UploadJournal } from '../../src/client/journal.ts'
 import { CancelledError, UsageError } from './errors.ts'
 import { ObscuraError } from '../../src/errors.ts'
 
@@ -136,6 +136,22 @@ export async function deviceId (): Promise<string> {
   return id
 }
 
+/** Errors of a platform or file system that cannot sync a folder (Windows, some network mounts). */
+const NO_FOLDER_SYNC = new Set(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'ENOTSUP', 'EBADF'])
+
+/** Makes a rename inside `dir` durable, where the platform can. */
+async function syncFolder (dir: string): Promise<void> {
+  let folder
+  try {
+    folder = await open(dir, 'r')
+    await folder.sync()
+  } catch (err) {
+    if (!NO_FOLDER_SYNC.has((err as NodeJS.ErrnoException).code ?? '')) throw err
+  } finally {
+    await folder?.close()
+  }
+}
+
 /** The upload journal as one small JSON file per in-progress file under $OBSCURA_HOME/uploads. */
 export function fileJournal (): UploadJournal {
   const dir = join(obscuraHome(), 'uploads')
@@ -143,7 +159,7 @@ export function fileJournal (): UploadJournal {
   return new UploadJournal({
     read: async (key) => {
       try {
-        return JSON.parse(await readFile(path(key), 'utf8')) as StoredJournalEntry
+        return JSON.parse(await readFile(path(key), 'utf8')) as unknown
       } catch {
         return undefined
       }
@@ -154,8 +170,17 @@ export function fileJournal (): UploadJournal {
     write: async (key, entry) => {
       await mkdir(dir, { recursive: true, mode: 0o700 })
       const temporary = `${path(key)}.${process.pid}.tmp`
-      await writeFile(temporary, JSON.stringify(entry), { mode: 0o600 })
+      // Synced before the rename: blocks are sent once this resolves, so the entry must outlive
+      // a power cut ([Note: journal before send] in src/client/journal.ts).
+      const file = await open(temporary, 'w', 0o600)
+      try {
+        await file.writeFile(JSON.stringify(entry))
+        await file.datasync()
+      } finally {
+        await file.close()
+      }
       await rename(temporary, path(key))
+      await syncFolder(dir)
     },
     remove: async (key) => { await rm(path(key), { force: true }) }
   })

@@ -2,8 +2,9 @@
  * The upload pipeline: for each file, a content tag (to skip duplicates), then streaming
  * encryption into ~1 MiB blocks uploaded a few at a time, then the encrypted manifest, then one
  * `add` op per target collection, committed in batches. An upload journal remembers each file's
- * key, salt and finished blocks, so an interrupted upload resumes by re-encrypting to the same
- * blocks and sending only the missing ones.
+ * key, its parts' salts and the chunks sealed under them, so an interrupted upload resumes by
+ * re-encrypting to the same blocks and sending only the missing ones (upload-parts.ts; and see
+ * [Note: journal before send] in journal.ts for why that is safe even for a file that changed).
  *
  * [Note: one read per new file] Only a file of the same size as an item the library holds (or
  * one met earlier in this upload) can be a duplicate. Such a file is read twice: once for its
@@ -18,13 +19,12 @@ import { hmacSha256 } from '../crypto/hash.ts'
 import { utf8 } from '../crypto/bytes.ts'
 import { LABELS } from '../crypto/labels.ts'
 import { toHex } from '../crypto/bytes.ts'
-import { createStreamEncryptor } from '../crypto/stream.ts'
-import { newId } from '../format/ids.ts'
-import { sealManifest, type Manifest } from '../format/manifest.ts'
+import { type Manifest } from '../format/manifest.ts'
 import { pairLivePhotos, type UploadUnit } from '../media/live-photos.ts'
 import { BlockUploader } from './blocks.ts'
-import { describeUnit, type DescribedUnit, type ExtraPart } from './upload-media.ts'
-import { newKey, wrapFileKey } from '../crypto/wrap.ts'
+import { describeUnit, type DescribedUnit } from './upload-media.ts'
+import { ItemSender } from './upload-parts.ts'
+import { wrapFileKey } from '../crypto/wrap.ts'
 import { kindFromMime, mimeFromName } from './mime.ts'
 import { fileKeyOf, type CollectionState } from './collection.ts'
 import type { UploadJournal } from './journal.ts'
@@ -33,7 +33,6 @@ import type { NodeApi } from './api.ts'
 import type { AccountKeys } from '../crypto/keys.ts'
 import type { AddOp, RecordOp } from '../format/record-ops.ts'
 import type { CID } from '../format/cid.ts'
-import type { StreamDescriptor } from '../crypto/stream.ts'
 import type { MediaProcessor } from '../media/index.ts'
 
 /** One file to upload; `open()` returns a fresh stream of its bytes each time it is called. */
@@ -47,9 +46,6 @@ export interface UploadSource {
 }
 
 type RestoreOp = Extract<RecordOp, { op: 'restore' }>
-
-/** Chunks (~1 MiB each) a resumed upload asks the node about in one request. */
-const RESUME_CHECK_BATCH = 8
 
 export type UploadProgressEvent =
   | { type: 'obscura:upload:file-start', name: string, size: number, index: number, count: number }
@@ -188,64 +184,55 @@ function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
 }
 
 async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSource>, described: DescribedUnit, tagged: Tagged | undefined, uploader: BlockUploader, options: UploadOptions): Promise<Sent> {
-  const { keys } = library.account
+  const { api, keys } = library.account
   const source = unit.source
   for (const note of described.notes) options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note })
   const journal = options.journal
   const journalKey = tagged?.tagHex ?? sourceJournalKey(keys.dedupKey, source)
   const resumed = await journal?.get(journalKey, keys.masterKey)
-  const itemId = resumed?.itemId ?? newId()
-  const fileKey = resumed?.fileKey ?? newKey()
+  const sender = new ItemSender({
+    api,
+    uploader,
+    journal: journal != null ? { journal, key: journalKey, masterKey: keys.masterKey } : undefined,
+    resumed,
+    signal: options.signal
+  })
+  const changed = (what: string) => (): void => {
+    options.onProgress?.({ type: 'obscura:upload:note', name: source.name, note: `${what} changed since its interrupted upload, so it is uploaded again from the start` })
+  }
+
+  // The content tag of a file read once is hashed along with its encryption (again from the
+  // start if the part starts again).
+  let digest: Uint8Array | undefined
+  const open = tagged != null
+    ? () => source.open()
+    : async function * (): AsyncGenerator<Uint8Array> {
+      const hasher = await createSha256Hasher()
+      yield * hashingAlong(source.open(), hasher)
+      digest = hasher.digest()
+    }
+  let fileBytes = 0
   // In browsers, three chunks in flight keep Web Crypto's threads busy while this thread reads
   // and uploads; under Node sealing is synchronous and the window only pipelines hashing.
-  const encryptor = createStreamEncryptor(fileKey, { salt: resumed?.salt, signal: options.signal, parallel: 3 })
-  const done = new Set(resumed != null ? await stillStored(library.account.api, resumed.uploaded, options.signal) : [])
-  await journal?.put(journalKey, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
-
-  // The journal lists confirmed blocks only every 16 chunks, so after a crash the node holds
-  // blocks the journal does not name. A resumed upload asks the node about those (a few
-  // chunks per request) instead of sending them again.
-  const unconfirmed: Array<{ cid: CID, bytes: Uint8Array, report: () => void }> = []
-  const send = async (pending: Array<{ cid: CID, bytes: Uint8Array, report: () => void }>): Promise<void> => {
-    const have = resumed != null && pending.length > 0
-      ? await library.account.api.haveBlocks(pending.map((p) => p.cid.toString()), { signal: options.signal })
-      : []
-    for (const [i, { cid, bytes, report }] of pending.entries()) {
-      if (have[i] === true) {
-        done.add(cid.toString())
-        report()
-        continue
-      }
-      await uploader.put(cid, bytes, () => {
-        done.add(cid.toString())
-        report()
-      })
-    }
+  const parts: Manifest['parts'] = {
+    original: await sender.sendPart('original', open, {
+      parallel: 3,
+      onBytes: (bytes) => {
+        fileBytes = bytes
+        options.onProgress?.({ type: 'obscura:upload:bytes', name: source.name, fileBytes: bytes, size: source.size })
+      },
+      onChanged: changed('it')
+    })
   }
+  const tag = tagged?.tag ?? contentTag(keys.dedupKey, digest as Uint8Array)
 
-  const hasher = tagged == null ? await createSha256Hasher() : undefined
-  let fileBytes = 0
-  for await (const chunk of encryptor.encrypt(hasher != null ? hashingAlong(source.open(), hasher) : source.open())) {
-    const cid = chunk.cid.toString()
-    fileBytes += chunk.plaintextBytes
-    const progress = fileBytes
-    const report = (): void => { options.onProgress?.({ type: 'obscura:upload:bytes', name: source.name, fileBytes: progress, size: source.size }) }
-    if (done.has(cid)) {
-      report()
-      continue
-    }
-    unconfirmed.push({ cid: chunk.cid, bytes: chunk.bytes, report })
-    if (resumed == null || unconfirmed.length >= RESUME_CHECK_BATCH) await send(unconfirmed.splice(0))
-    if (journal != null && chunk.index % 16 === 15) await journal.put(journalKey, { itemId, fileKey, salt: encryptor.salt, uploaded: [...done] }, keys.masterKey)
-  }
-  await send(unconfirmed.splice(0))
-  await uploader.flush()
-  const tag = tagged?.tag ?? contentTag(keys.dedupKey, (hasher as NonNullable<typeof hasher>).digest())
-
-  const parts: Manifest['parts'] = { original: encryptor.descriptor() }
   for (const extra of described.parts) {
-    parts[extra.part] = await sendPart(fileKey, extra, uploader, options, (bytes) => {
-      if (extra.part === 'motion') options.onProgress?.({ type: 'obscura:upload:bytes', name: source.name, fileBytes: fileBytes + bytes, size: source.size + extra.size })
+    parts[extra.part] = await sender.sendPart(extra.part, extra.open, {
+      onBytes: (bytes) => {
+        if (extra.part === 'motion') options.onProgress?.({ type: 'obscura:upload:bytes', name: source.name, fileBytes: fileBytes + bytes, size: source.size + extra.size })
+      },
+      // A thumbnail or preview made again may differ by a byte without the file having changed.
+      onChanged: extra.part === 'motion' ? changed('its motion video') : undefined
     })
   }
 
@@ -268,40 +255,8 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
     ...described.fields,
     parts
   }
-  const sealed = await sealManifest(fileKey, itemId, manifest)
-  await uploader.put(sealed.cid, sealed.bytes)
-  await uploader.flush()
-  return { itemId, fileKey, manifestCid: sealed.cid, summary, tag, tagHex: toHex(tag), journalKey }
-}
-
-/** CIDs per `haveBlocks` request (the node's limit). */
-const HAVE_BATCH = 1000
-
-/**
- * The journal's confirmed blocks that the node still holds. A node deletes blocks that no commit
- * linked within a grace period (a day by default), so an upload resumed later sends those again;
- * asking also starts the grace period again for the ones it kept.
- */
-async function stillStored (api: NodeApi, cids: string[], signal?: AbortSignal): Promise<string[]> {
-  const kept: string[] = []
-  for (let i = 0; i < cids.length; i += HAVE_BATCH) {
-    const batch = cids.slice(i, i + HAVE_BATCH)
-    const have = await api.haveBlocks(batch, { signal })
-    kept.push(...batch.filter((_, j) => have[j] === true))
-  }
-  return kept
-}
-
-/** Encrypts and uploads one extra part (thumbnail, preview, motion) under the item's file key. */
-async function sendPart (fileKey: Uint8Array, extra: ExtraPart, uploader: BlockUploader, options: UploadOptions, onBytes: (bytes: number) => void): Promise<StreamDescriptor> {
-  const encryptor = createStreamEncryptor(fileKey, { signal: options.signal })
-  let bytes = 0
-  for await (const chunk of encryptor.encrypt(extra.open())) {
-    bytes += chunk.plaintextBytes
-    const progress = bytes
-    await uploader.put(chunk.cid, chunk.bytes, () => { onBytes(progress) })
-  }
-  return encryptor.descriptor()
+  const manifestCid = await sender.finish(manifest)
+  return { itemId: sender.itemId, fileKey: sender.fileKey, manifestCid, summary, tag, tagHex: toHex(tag), journalKey }
 }
 
 /** Collects add ops per target and commits them every `batchSize` items. */

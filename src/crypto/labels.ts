@@ -54,6 +54,8 @@ export const LABELS = {
   journalSource: 'obscura/v1/journal-source',
   /** Box: a file key kept in the client's upload journal, under the master key. */
   boxJournalFileKey: 'obscura/v1/box/journal-file-key',
+  /** HKDF info: key (from the file key) of the MAC that proves a manifest equal to one the upload journal names. */
+  journalManifestMac: 'obscura/v1/journal-manifest-mac',
   /** Sealed-box suffix: a collection key sealed to a member (full label obscura/v1/seal/collection-key). */
   sealCollectionKey: 'collection-key',
   /** Box: the key of the previous epoch under the key of a newer one (context = collection id || epoch). */

@@ -62,7 +62,11 @@ export interface StreamOptions {
 export interface StreamEncryptorOptions extends StreamOptions {
   /** Chunks sealed at once (default 1); more overlaps AES and SHA-256 on WebCrypto's threads. */
   parallel?: number
-  /** The part's salt; drawn from `random` (16 bytes) when absent. Inject only for test vectors. */
+  /**
+   * The part's salt; drawn from `random` (16 bytes) when absent. Inject only for test vectors, or
+   * to resume a part under the rules of [Note: journal before send] in src/client/journal.ts:
+   * a salt given again MUST NOT seal, under a chunk index, bytes other than those sealed before.
+   */
   salt?: Uint8Array
   random?: RandomSource
 }

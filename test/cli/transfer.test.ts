@@ -1,10 +1,11 @@
 /**
  * `obscura upload` and `obscura download` end to end, as child processes against a real node: a
  * mixed folder (JPEG with EXIF, PNG, MP4, a 50 MiB file), listings, duplicate skipping, and an
- * upload killed half-way that resumes without sending again what the node already stored.
+ * upload killed half-way that resumes without sending again what the node already stored — or,
+ * for a file edited in place meanwhile, without sealing its new bytes under the old key and nonces.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, open, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
@@ -12,6 +13,7 @@ import { openItem } from '../../src/client/download.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
 import { assertOneLineError, cliAccount, cliJson, cliOk, finished, newCliUser, runCli, spawnCli, type CliUser } from '../helpers/cli.ts'
 import { bytesSource, openLibrary } from '../helpers/client.ts'
+import { editEveryChunk, keystreamReuse, storedChunks } from '../helpers/keystream.ts'
 import { makeJpeg, makeMp4, makePng, makeRandomFile, readExif } from '../helpers/media.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import type { IncomingMessage } from 'node:http'
@@ -245,6 +247,58 @@ describe('cli upload and download', function () {
         node.gateway.server.off('request', onRequest)
         blocks.put = put
       }
+    })
+
+    it('resumes a killed upload of a file edited in place (same size, same mtime) without sealing the new bytes under the old key and nonces', async function () {
+      const path = join(work, 'edited.bin')
+      const size = 16 * MiB + 99
+      const original = new Uint8Array(randomBytes(size))
+      await writeFile(path, original)
+      const mtime = new Date(Date.UTC(2024, 5, 6, 7, 8, 9))
+      await utimes(path, mtime, mtime)
+      const seenBefore = new Set((await storedChunks(node)).keys())
+      const blocks = node.node.blocks
+      const put = blocks.put.bind(blocks)
+      let inFlight = 0
+      blocks.put = async (user, cid, bytes) => {
+        inFlight++
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 60))
+          return await put(user, cid, bytes)
+        } finally {
+          inFlight--
+        }
+      }
+      try {
+        const before = await usedBytes()
+        const child = spawnCli(alice, ['upload', path, '--album', 'Edited'])
+        const exited = finished(child)
+        while (await usedBytes() - before < 4 * MiB) {
+          if (child.exitCode != null) throw new Error(`upload finished before it could be killed: ${JSON.stringify(await exited)}`)
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
+        child.kill('SIGKILL')
+        expect((await exited).signal).to.equal('SIGKILL')
+        while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10))
+      } finally {
+        blocks.put = put
+      }
+
+      const edited = editEveryChunk(original, (n) => new Uint8Array(randomBytes(n)))
+      const handle = await open(path, 'r+')
+      await handle.write(edited, 0, size, 0)
+      await handle.close()
+      await utimes(path, mtime, mtime)
+      const result = await cliOk(alice, ['upload', path, '--album', 'Edited'])
+      expect(result.stdout).to.match(/^Uploaded 1 file /)
+
+      const chunks = new Map([...(await storedChunks(node)).entries()].filter(([cid]) => !seenBefore.has(cid)))
+      expect(chunks.size, 'chunks of both runs').to.be.greaterThan(17)
+      expect(keystreamReuse(chunks, original, edited), 'ciphertext pairs that give away the XOR of the two versions').to.deep.equal([])
+      expect(result.stderr).to.include('obscura: note: edited.bin: it changed since its interrupted upload, so it is uploaded again from the start')
+      const out = join(work, 'edited-out')
+      await cliOk(alice, ['download', 'Edited', '--out', out])
+      expect(Buffer.from(await readFile(join(out, 'edited.bin'))).equals(Buffer.from(edited))).to.equal(true)
     })
 
     it('stops on Ctrl-C (SIGINT) with one line, then resumes and completes', async function () {

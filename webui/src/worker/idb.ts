@@ -14,6 +14,13 @@ function done<T> (request: IDBRequest<T>): Promise<T> {
   })
 }
 
+function committed (transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => { resolve() }
+    transaction.onerror = transaction.onabort = () => { reject(transaction.error ?? new Error('IndexedDB transaction failed')) }
+  })
+}
+
 export class LocalDb {
   private readonly db: IDBDatabase
 
@@ -37,6 +44,16 @@ export class LocalDb {
     await done(this.db.transaction(store, 'readwrite').objectStore(store).put(value, key))
   }
 
+  /**
+   * Puts `value` and resolves only once the transaction has committed to disk (`strict`
+   * durability): what must not be lost to a reload or a crash once the caller acts on it.
+   */
+  async putDurably (store: StoreName, key: string, value: unknown): Promise<void> {
+    const transaction = this.db.transaction(store, 'readwrite', { durability: 'strict' })
+    transaction.objectStore(store).put(value, key)
+    await committed(transaction)
+  }
+
   async delete (store: StoreName, key: string): Promise<void> {
     await done(this.db.transaction(store, 'readwrite').objectStore(store).delete(key))
   }
@@ -50,10 +67,7 @@ export class LocalDb {
     const transaction = this.db.transaction(store, 'readwrite')
     const objects = transaction.objectStore(store)
     for (const key of keys) objects.delete(key)
-    await new Promise<void>((resolve, reject) => {
-      transaction.oncomplete = () => { resolve() }
-      transaction.onerror = transaction.onabort = () => { reject(transaction.error ?? new Error('IndexedDB transaction failed')) }
-    })
+    await committed(transaction)
   }
 
   async clear (store: StoreName): Promise<void> {
