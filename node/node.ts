@@ -57,10 +57,11 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   const blockstore = s3 ?? await openFsBlockstore(config.dataDir)
   const db = new NodeDatabase(config.dataDir)
   await db.open()
-  const p2pServer = new P2pHttpServer()
+  const p2pServer = new P2pHttpServer({ idleMs: config.federation.timeoutSeconds * 1000 })
   const { helia, datastore } = await startHelia({
-    dataDir: config.dataDir, blockstore, listen: config.libp2p.listen, announce: config.libp2p.announce, httpServer: p2pServer
+    dataDir: config.dataDir, blockstore, listen: config.libp2p.listen, announce: config.libp2p.announce
   })
+  await p2pServer.start(helia.libp2p)
   const p2p = { server: p2pServer, client: new PeerClient(helia.libp2p) }
   const accounts = new Accounts(db, config.accounts)
   const blocks = new Blocks(db, blockstore, accounts)
