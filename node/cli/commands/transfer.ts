@@ -104,8 +104,8 @@ export async function runDownload (args: string[]): Promise<number> {
   const signal = cancelOnSignal()
   const library = await openLibrary(values.node, signal)
   const collection = library.resolve(positionals[0] as string)
-  await downloadCollection(library.account.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), {
+  const { failed } = await downloadCollection(library.account.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), {
     dedupKey: library.account.keys.dedupKey, signal
   })
-  return 0
+  return failed.length > 0 ? 1 : 0
 }
