@@ -114,6 +114,9 @@ export interface ConfigOverrides {
   dataDir?: string
   host?: string
   port?: number
+  /** libp2p listen and announce addresses; each replaces the config file's list when given. */
+  libp2pListen?: string[]
+  libp2pAnnounce?: string[]
 }
 
 /** Reads `file` (if given), applies `overrides`, validates, and resolves paths. */
@@ -133,6 +136,11 @@ export async function loadConfig (file: string | undefined, overrides: ConfigOve
       ...raw.gateway,
       ...(overrides.host != null ? { host: overrides.host } : {}),
       ...(overrides.port != null ? { port: overrides.port } : {})
+    },
+    libp2p: {
+      ...raw.libp2p,
+      ...(overrides.libp2pListen != null ? { listen: overrides.libp2pListen } : {}),
+      ...(overrides.libp2pAnnounce != null ? { announce: overrides.libp2pAnnounce } : {})
     }
   })
 }

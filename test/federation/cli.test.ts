@@ -59,6 +59,20 @@ describe('federation: the CLI', function () {
     expect(members.map((m) => m.username)).to.deep.equal(['alice', handle])
   })
 
+  it('warns that an invitation carrying only loopback addresses reaches no other machine', async function () {
+    const invite = await cliOk(bob, ['invite'])
+    expect(invite.stderr).to.match(/warning: this invitation carries only loopback addresses.*--libp2p-listen/)
+  })
+
+  it('answers unshare by a bare name with the handle of the member of the other node', async function () {
+    await cliOk(alice, ['share', 'Harbour', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])
+    const res = await runCli(alice, ['unshare', 'Harbour', '--with', 'bob'])
+    expect(res.code).to.equal(1)
+    expect(res.stderr).to.include(`--with bob@${b.node.identity().peerId}`)
+    const nobody = await runCli(alice, ['unshare', 'Harbour', '--with', 'nobody'])
+    expect(nobody.stderr).to.include('NAME@PEER_ID')
+  })
+
   it('lets the member of the other node leave through their own node', async function () {
     const handle = `bob@${b.node.identity().peerId}`
     await cliOk(alice, ['share', 'Harbour', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])

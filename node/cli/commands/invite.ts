@@ -3,7 +3,7 @@
  * and addresses, the username and public keys, signed — for a user of another node to share
  * albums with: `obscura share ALBUM --with <invitation>`.
  */
-import { createInvitationText } from '../../../src/client/federation.ts'
+import { createInvitationText, LOOPBACK_ONLY_HINT, parseInvitation, reachableFromOtherMachines } from '../../../src/client/federation.ts'
 import { parseFlags } from '../args.ts'
 import { loadAccount } from '../context.ts'
 
@@ -12,6 +12,7 @@ export async function runInvite (args: string[]): Promise<number> {
   const account = await loadAccount(values.node)
   const text = await createInvitationText(account)
   process.stdout.write(`${text}\n`)
+  if (!reachableFromOtherMachines((await parseInvitation(text)).addrs)) process.stderr.write(`obscura: warning: this invitation carries only loopback addresses; your node's ${LOOPBACK_ONLY_HINT}\n`)
   if (process.stdout.isTTY === true) {
     process.stderr.write('Send this to someone on another node; they share with you by running\n  obscura share ALBUM --with <the text above>\n')
   }
