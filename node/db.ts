@@ -108,6 +108,8 @@ export interface RemoteMemberRecord {
   epoch: number
   sealedKey: string
   addedAt: number
+  /** The album's name boxed under its key (src/crypto/wrap.ts, boxShareName), sent on with the share. */
+  sealedName?: string
 }
 
 /** A collection of another node shared with a user of this one (node/federation/shares.ts). */
@@ -121,6 +123,8 @@ export interface FederatedShareRecord {
   epoch: number
   sealedKey: string
   addedAt: number
+  /** The album's name boxed under its key by the owner's client, so that it is listed by name before its log is fetched. */
+  sealedName?: string
   /** base64url grant token the member's client signed for this node to act with, and its expiry. */
   grant?: string
   grantExpiresAt?: number

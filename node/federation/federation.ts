@@ -42,6 +42,8 @@ export interface FederationOptions {
 
 /** A share of another node's album as `GET /api/v1/shared` lists it: a local share's fields, plus its node. */
 export interface FederatedSharedView extends SharedView {
+  /** The album's name boxed under its key by the owner's client (src/crypto/wrap.ts, boxShareName). */
+  sealedName?: string
   node: {
     peerId: string
     /** `ok`: synced; `unreachable`: the owner's node did not answer (cached items stay readable); `pending`: not synced yet. */
@@ -113,6 +115,7 @@ export class Federation {
         sealedKey: share.sealedKey,
         addedAt: share.addedAt,
         seq: mirror?.seq ?? 0,
+        ...(share.sealedName != null ? { sealedName: share.sealedName } : {}),
         node: {
           peerId: share.ownerNode.peerId,
           state: health.state,

@@ -25,6 +25,8 @@ const SharedSchema = z.object({
   sealedKey: b64,
   addedAt: z.number(),
   seq: z.number().int(),
+  /** Albums of another node: the album's name boxed under its key by the owner's client (src/crypto/wrap.ts, boxShareName). */
+  sealedName: b64.optional(),
   /** Albums of another node: that node, how it last answered, and the grant token this node holds (docs/API.md, "Federation"). */
   node: z.object({
     peerId: z.string(),
@@ -97,8 +99,9 @@ export const sharingApi = {
     return api.json('GET', `/api/v1/collections/${collection}/members`, z.object({ owner: ProfileSchema, members: z.array(MemberSchema) }), undefined, options)
   },
 
-  async setMember (api: NodeApi, collection: string, username: string, body: { role: 'viewer' | 'collaborator', epoch: number, sealedKey: Uint8Array, invitation?: string }, options?: RequestOptions): Promise<ApiMember> {
-    const res = await api.json('PUT', `/api/v1/collections/${collection}/members/${user(username)}`, z.object({ member: MemberSchema }), { ...body, sealedKey: toBase64(body.sealedKey) }, options)
+  async setMember (api: NodeApi, collection: string, username: string, body: { role: 'viewer' | 'collaborator', epoch: number, sealedKey: Uint8Array, invitation?: string, sealedName?: Uint8Array }, options?: RequestOptions): Promise<ApiMember> {
+    const wire = { ...body, sealedKey: toBase64(body.sealedKey), ...(body.sealedName != null ? { sealedName: toBase64(body.sealedName) } : {}) }
+    const res = await api.json('PUT', `/api/v1/collections/${collection}/members/${user(username)}`, z.object({ member: MemberSchema }), wire, options)
     return res.member
   },
 

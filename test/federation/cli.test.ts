@@ -121,4 +121,26 @@ describe('federation: the CLI', function () {
     expect(whole.stdout).to.include('1 already there')
     expect(await readFile(join(out, 'pier.bin'))).to.deep.equal(pier)
   })
+
+  it("lists an album shared but never opened before the owner's node went down by its name, and download says why it cannot", async function () {
+    await writeFile(join(work, 'lamp.bin'), randomBytes(50_000))
+    await cliOk(alice, ['upload', join(work, 'lamp.bin'), '--album', 'Lighthouse'])
+    await cliOk(alice, ['share', 'Lighthouse', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])
+    await a.node.stop()
+    try {
+      const rows = await cliJson<Array<AlbumRow & { unavailable?: string }>>(bob, ['albums'])
+      const row = rows.find((r) => r.name === 'Lighthouse')
+      expect(row).to.include({ shared: true, owner: 'alice', items: 0 })
+      expect(row?.unavailable).to.match(/cannot be reached/)
+      const table = await cliOk(bob, ['albums'])
+      expect(table.stdout).to.match(/Lighthouse.*shared by alice.*not fetched yet/)
+      const res = await runCli(bob, ['download', 'Lighthouse', '--out', join(work, 'lighthouse')])
+      expect(res.code).to.equal(1)
+      expect(res.stderr).to.match(/"Lighthouse" has not been fetched from its owner's node yet/)
+    } finally {
+      await a.restart()
+    }
+    const rows = await cliJson<AlbumRow[]>(bob, ['albums'])
+    expect(rows.find((r) => r.name === 'Lighthouse')).to.include({ items: 1 })
+  })
 })
