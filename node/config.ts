@@ -82,7 +82,9 @@ export const NodeConfigSchema = z.strictObject({
     /** Time limit of one request to another node (dial included), in seconds. */
     timeoutSeconds: z.number().positive().max(300).default(10),
     /** After another node failed to answer, how long to serve cached copies before trying it again (doubling up to 60 s). */
-    retrySeconds: z.number().positive().max(3600).default(2)
+    retrySeconds: z.number().positive().max(3600).default(2),
+    /** Most bytes of blocks fetched from other nodes' albums kept here; the least recently read go first. */
+    cacheBytes: z.number().int().positive().default(10 * GiB)
   }).prefault({}),
   accounts: z.strictObject({
     /** When false, every signup after the first needs an invite made by the admin. */

@@ -246,6 +246,8 @@ export class NodeDatabase {
   readonly mirrorCommits: Sub<CommitEntry>
   /** `<cid>` → { collection id: 1 }: the mirrored collections that link a block (directly or through a manifest). */
   readonly mirrorContainers: Sub<Record<string, 1>>
+  /** `<cid>` → size and last read: blocks this node fetched from albums' home nodes (node/federation/cache.ts). */
+  readonly mirrorCache: Sub<{ bytes: number, usedAt: number }>
   /** `<peer>!<collection>!<member key hex>`: notifications to other nodes not delivered yet. */
   readonly outbox: Sub<OutboxEntry>
   readonly settings: Sub<unknown>
@@ -278,6 +280,7 @@ export class NodeDatabase {
     this.mirrors = sub('mirrors')
     this.mirrorCommits = sub('mirror-commits')
     this.mirrorContainers = sub('mirror-containers')
+    this.mirrorCache = sub('mirror-cache')
     this.outbox = sub('outbox')
     this.settings = sub('settings')
   }

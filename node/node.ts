@@ -91,6 +91,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     self: identity,
     timeoutMs: config.federation.timeoutSeconds * 1000,
     retryMs: config.federation.retrySeconds * 1000,
+    cacheBytes: config.federation.cacheBytes,
     log: options.log
   })
   sharing.remote = federation.remoteMembers

@@ -33,7 +33,9 @@ const SharedSchema = z.object({
     state: z.enum(['ok', 'unreachable', 'pending']),
     syncedAt: z.number().optional(),
     grantExpiresAt: z.number(),
-    error: z.object({ code: z.string(), message: z.string() }).optional()
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    /** What the member's node keeps of the album, fetched from its node (its own uploads not counted). */
+    cached: z.object({ blocks: z.number().int().nonnegative(), bytes: z.number().nonnegative() }).optional()
   }).optional()
 })
 export type ApiShared = z.infer<typeof SharedSchema>

@@ -33,7 +33,7 @@ export async function runAlbums (args: string[]): Promise<number> {
     role: role as string,
     owner: owner.username,
     // Albums of another node: that node and how it last answered (docs/API.md, "Federation").
-    node: node != null ? { peerId: node.peerId, state: node.state, error: node.error } : undefined,
+    node: node != null ? { peerId: node.peerId, state: node.state, error: node.error, cached: node.cached } : undefined,
     // Shared from another node, but its log was never fetched: listed by the name in the share.
     unavailable: unavailable?.message
   }))
@@ -46,7 +46,7 @@ export async function runAlbums (args: string[]): Promise<number> {
     for (const row of rows) {
       const members = row.shared ? 0 : library.collections.get(row.id)?.members.size ?? 0
       const node = row.shared ? library.shared.get(row.id)?.node : undefined
-      const from = node != null ? ` on node ${node.peerId.slice(0, 12)}…` : ''
+      const from = node != null ? ` on node ${node.peerId.slice(0, 12)}…${node.cached != null ? `, ${formatBytes(node.cached.bytes)} cached on yours` : ''}` : ''
       const sharing = 'owner' in row ? `  (shared by ${row.owner}${from}, you are ${row.role})` : members > 0 ? `  (shared with ${members})` : ''
       const unavailable = row.shared ? library.shared.get(row.id)?.unavailable : undefined
       const state = unavailable != null
