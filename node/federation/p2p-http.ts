@@ -24,7 +24,8 @@
  * server, so each stream has its own idle timer instead: armed while the node waits for the
  * peer (the head, the rest of the body, a next request), reset by every chunk, paused while the
  * node answers. A peer silent for `idleMs` gets `408 REQUEST_TIMEOUT` if nothing was answered
- * yet, and the stream is closed. libp2p caps open streams of this protocol per connection
+ * yet, and the stream is closed; so is a stream that carries more than `MAX_STREAM_BYTES`.
+ * libp2p caps open streams of this protocol per connection
  * (`MAX_STREAMS_PER_CONNECTION`), so a peer holding many streams open starves only itself.
  */
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
@@ -53,6 +54,12 @@ export class PeerUnreachableError extends NodeError {
 
 /** Longest request head (request line and headers) a peer may send; Node's default. */
 export const MAX_HEAD_BYTES = 16 * 1024
+/**
+ * Most bytes a peer may send on one stream. Nodes send one request per stream, and no route takes
+ * a body larger than a block (1 MiB + 4 KiB): this stops a peer that keeps sending a body nobody
+ * reads (after a 413, or to a route without a body) from holding the stream open.
+ */
+export const MAX_STREAM_BYTES = 4 * 1024 * 1024
 /** Streams of the HTTP protocol one connection may hold open at once. */
 export const MAX_STREAMS_PER_CONNECTION = 32
 
@@ -153,7 +160,15 @@ export class P2pHttpServer {
       }
     }
     this.watches.set(socket, watch)
-    stream.addEventListener('message', () => { if (waiting) watch.arm() })
+    let received = 0
+    stream.addEventListener('message', (evt) => {
+      received += evt.data.byteLength
+      if (received > MAX_STREAM_BYTES) {
+        refuse(socket, watch.answered ? undefined : rawAnswer(413, 'Payload Too Large', 'PAYLOAD_TOO_LARGE', `A stream carries at most ${MAX_STREAM_BYTES} bytes`))
+        return
+      }
+      if (waiting) watch.arm()
+    })
     socket.once('close', () => { clearTimeout(timer) })
     watch.arm()
     this.server.emit('connection', socket)

@@ -9,7 +9,7 @@ import { expect } from 'chai'
 import { createInvitationText, shareWithInvitation } from '../../src/client/federation.ts'
 import { rawCid } from '../../src/format/cid.ts'
 import { createGrantToken } from '../../src/format/grant.ts'
-import { dialAddresses, MAX_HEAD_BYTES } from '../../node/federation/p2p-http.ts'
+import { dialAddresses, MAX_HEAD_BYTES, MAX_STREAM_BYTES } from '../../node/federation/p2p-http.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import { account, library } from '../sharing/helpers.ts'
 import type { Stream } from '@libp2p/interface'
@@ -144,6 +144,22 @@ describe('federation: HTTP over libp2p, large and bad requests', function () {
     const answer = await readAnswer(stream)
     expect(answer.status).to.equal(413)
     expect(answer.json?.error?.code).to.be.a('string')
+  })
+
+  it('resets a stream that keeps sending past the largest request', async function () {
+    const stream = await openStream()
+    stream.send(Buffer.from('POST /healthz HTTP/1.1\r\nhost: a\r\ntransfer-encoding: chunked\r\n\r\n'))
+    const chunk = Buffer.concat([Buffer.from(`${(256 * 1024).toString(16)}\r\n`), Buffer.alloc(256 * 1024), Buffer.from('\r\n')])
+    let sent = 0
+    try {
+      while (sent < 2 * MAX_STREAM_BYTES && stream.status === 'open') {
+        if (!stream.send(chunk)) await stream.onDrain()
+        sent += chunk.byteLength
+      }
+    } catch {}
+    await readAnswer(stream)
+    expect(stream.status, 'the node ended the stream').to.be.oneOf(['reset', 'aborted', 'closed'])
+    expect((await b.node.p2p.client.request(a.node.identity(), '/healthz')).status).to.equal(200)
   })
 
   it('closes streams that stall before or inside a request, and keeps serving meanwhile', async function () {
