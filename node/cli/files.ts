@@ -9,7 +9,7 @@ import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
-import { formatCliError, UsageError } from './errors.ts'
+import { formatCliError, isIntegrityError, UsageError } from './errors.ts'
 import { openItem, readPart, type OpenedItem } from '../../src/client/download.ts'
 import { NodeUnreachableError } from '../../src/client/errors.ts'
 import { ObscuraError } from '../../src/errors.ts'
@@ -138,9 +138,9 @@ async function sealsTo (path: string, opened: OpenedItem, part: 'original' | 'mo
  * its manifest. Any other file under that name stays, and the item goes beside it ("a (1).jpg").
  *
  * An item that cannot be read (the album's home node is offline and this node never cached its
- * blocks, or a block fails its check) does not stop the others: it is listed on stderr with the
- * reason and returned, and the caller exits non-zero. Cancelling, this node being down and local
- * disk errors still end the whole download.
+ * blocks) does not stop the others: it is listed on stderr with the reason and returned, and the
+ * caller exits non-zero. Cancelling, this node being down, local disk errors and a failed
+ * integrity check (a node that alters data is not trusted for the rest) end the whole download.
  */
 export async function downloadCollection (api: NodeApi, collection: CollectionState, out: string, options: DownloadOptions): Promise<{ failed: ItemFailure[] }> {
   const { dedupKey, signal } = options
@@ -218,7 +218,7 @@ export interface ItemFailure {
 
 /** Whether `err` concerns one item only (a refusal or a failed check), not the whole download. */
 function isItemFailure (err: unknown, signal?: AbortSignal): boolean {
-  if (signal?.aborted === true || err instanceof NodeUnreachableError) return false
+  if (signal?.aborted === true || err instanceof NodeUnreachableError || isIntegrityError(err)) return false
   if (err instanceof ObscuraError) return true
   // Local disk errors (ENOSPC, EACCES) carry a syscall; they would fail every item the same way.
   return (err as { syscall?: unknown }).syscall == null
