@@ -6,6 +6,9 @@
  * cache, nothing crosses) and against the owner reading the same album from A directly. Then a
  * 1 000-item album with thumbnails: the time from a fresh client's first request to the first
  * thumbnail decrypted (sync through B, then the first item's manifest and thumbnail from A).
+ * Last, the collaborator write path: a 64 MiB upload by a collaborator on B into an album of A
+ * (stored on B, then pushed to A over libp2p as the commit goes to A) against the owner's own
+ * upload of the same size on A, in the same run.
  */
 import { randomBytes } from 'node:crypto'
 import { createInvitationText, shareWithInvitation } from '../src/client/federation.ts'
@@ -21,6 +24,7 @@ import type { MediaProcessor } from '../src/media/index.ts'
 const FILES = 32
 const FILE_BYTES = 8 * MiB
 const ITEMS = 1000
+const WRITE_FILES = 8
 
 function source (name: string, bytes: Uint8Array, mtime: number): UploadSource {
   return { name, size: bytes.byteLength, mtime, open: async function * () { yield bytes } }
@@ -48,6 +52,13 @@ const stubThumbnails: MediaProcessor = {
 }
 
 export async function run (): Promise<BenchResult> {
+  // Random bytes are made before the nodes start: making them blocks this process (nodes and
+  // clients alike) for seconds on a busy machine, long enough for a gateway to drop a kept-alive
+  // connection just as a client reuses it.
+  const bigFiles = Array.from({ length: FILES }, (_, i) => source(`big-${i}.bin`, new Uint8Array(randomBytes(FILE_BYTES)), Date.UTC(2023, 0, 1 + i)))
+  const files = (prefix: string): UploadSource[] => Array.from({ length: WRITE_FILES }, (_, i) => source(`${prefix}-${i}.bin`, new Uint8Array(randomBytes(FILE_BYTES)), Date.UTC(2024, 0, 1 + i)))
+  const ownerFiles = files('owner')
+  const bobFiles = files('bob')
   const a = await startTestNode({ accounts: { openSignup: true, defaultQuotaBytes: 4 * 1024 ** 3 } })
   const b = await startTestNode({ accounts: { openSignup: true } })
   try {
@@ -58,7 +69,7 @@ export async function run (): Promise<BenchResult> {
     const invitation = await createInvitationText(bob)
 
     const big = await owner.ensureAlbum('Big')
-    await uploadFiles(owner, Array.from({ length: FILES }, (_, i) => source(`big-${i}.bin`, new Uint8Array(randomBytes(FILE_BYTES)), Date.UTC(2023, 0, 1 + i))), { targets: [big] })
+    await uploadFiles(owner, bigFiles, { targets: [big] })
     await shareWithInvitation(owner, big, invitation, 'viewer')
     const bytes = FILES * FILE_BYTES
 
@@ -92,6 +103,20 @@ export async function run (): Promise<BenchResult> {
     })
     if (thumb.value !== 12_000) throw new Error('thumbnail length differs')
 
+    const writes = await owner.ensureAlbum('Writes')
+    await shareWithInvitation(owner, writes, invitation, 'collaborator')
+    const writeBytes = WRITE_FILES * FILE_BYTES
+    const ownerWrite = await timed(async () => await uploadFiles(owner, ownerFiles, { targets: [writes] }))
+    const collaborator = new Library(bob)
+    await collaborator.sync()
+    const target = collaborator.findShared('Writes')?.state
+    if (target == null) throw new Error('the collaborator album did not open on B')
+    const pushedBefore = b.node.federation.stats.pushedBlocks
+    const remoteWrite = await timed(async () => await uploadFiles(collaborator, bobFiles, { targets: [target] }))
+    if (ownerWrite.value.uploaded !== WRITE_FILES || remoteWrite.value.uploaded !== WRITE_FILES) throw new Error('an upload was short')
+    await owner.sync()
+    if ([...writes.items.values()].length !== 2 * WRITE_FILES) throw new Error("the collaborator's items did not reach the owner")
+
     return {
       name: 'federation',
       figures: {
@@ -104,10 +129,15 @@ export async function run (): Promise<BenchResult> {
         'cached read vs baseline': { value: round(local.ms / cached.ms, 2), unit: 'x' },
         'blocks fetched from A on first read': { value: afterFirst.remoteBlocks - before.remoteBlocks, unit: 'blocks' },
         'blocks fetched from A on cached read': { value: afterCached.remoteBlocks - afterFirst.remoteBlocks, unit: 'blocks' },
-        'time to first thumbnail, 1 000-item remote album': { value: round(thumb.ms, 1), unit: 'ms' }
+        'time to first thumbnail, 1 000-item remote album': { value: round(thumb.ms, 1), unit: 'ms' },
+        "owner's upload on A (64 MiB)": { value: round(mbPerSecond(writeBytes, ownerWrite.ms), 1), unit: 'MB/s' },
+        "collaborator's upload through B to A (64 MiB)": { value: round(mbPerSecond(writeBytes, remoteWrite.ms), 1), unit: 'MB/s' },
+        'collaborator upload vs owner upload': { value: round(ownerWrite.ms / remoteWrite.ms, 2), unit: 'x' },
+        'blocks pushed from B to A': { value: b.node.federation.stats.pushedBlocks - pushedBefore, unit: 'blocks' }
       },
       notes: [
         'two nodes in one process on loopback; each block read through B is a separate HTTP request from the client to B and, on a miss, one libp2p stream from B to A',
+        "the collaborator's upload stores every block on B (charged to the collaborator), then B pushes them to A over libp2p, one stream per block, before it forwards the head; it ends when A accepted the head",
         'MB/s are MiB of plaintext per second, as the client decrypts them; time to first thumbnail counts a fresh client syncing its library through B (which syncs the log from A) and decrypting the newest item\'s thumbnail'
       ]
     }

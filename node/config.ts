@@ -82,7 +82,9 @@ export const NodeConfigSchema = z.strictObject({
     /** Time limit of one request to another node (dial included), in seconds. */
     timeoutSeconds: z.number().positive().max(300).default(10),
     /** After another node failed to answer, how long to serve cached copies before trying it again (doubling up to 60 s). */
-    retrySeconds: z.number().positive().max(3600).default(2)
+    retrySeconds: z.number().positive().max(3600).default(2),
+    /** Most bytes of blocks fetched from other nodes' albums kept here; the least recently read go first. */
+    cacheBytes: z.number().int().positive().default(10 * GiB)
   }).prefault({}),
   accounts: z.strictObject({
     /** When false, every signup after the first needs an invite made by the admin. */
@@ -114,6 +116,9 @@ export interface ConfigOverrides {
   dataDir?: string
   host?: string
   port?: number
+  /** libp2p listen and announce addresses; each replaces the config file's list when given. */
+  libp2pListen?: string[]
+  libp2pAnnounce?: string[]
 }
 
 /** Reads `file` (if given), applies `overrides`, validates, and resolves paths. */
@@ -133,6 +138,11 @@ export async function loadConfig (file: string | undefined, overrides: ConfigOve
       ...raw.gateway,
       ...(overrides.host != null ? { host: overrides.host } : {}),
       ...(overrides.port != null ? { port: overrides.port } : {})
+    },
+    libp2p: {
+      ...raw.libp2p,
+      ...(overrides.libp2pListen != null ? { listen: overrides.libp2pListen } : {}),
+      ...(overrides.libp2pAnnounce != null ? { announce: overrides.libp2pAnnounce } : {})
     }
   })
 }

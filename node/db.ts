@@ -109,6 +109,8 @@ export interface RemoteMemberRecord {
   epoch: number
   sealedKey: string
   addedAt: number
+  /** The album's name boxed under its key (src/crypto/wrap.ts, boxShareName), sent on with the share. */
+  sealedName?: string
 }
 
 /** A collection of another node shared with a user of this one (node/federation/shares.ts). */
@@ -122,6 +124,8 @@ export interface FederatedShareRecord {
   epoch: number
   sealedKey: string
   addedAt: number
+  /** The album's name boxed under its key by the owner's client, so that it is listed by name before its log is fetched. */
+  sealedName?: string
   /** base64url grant token the member's client signed for this node to act with, and its expiry. */
   grant?: string
   grantExpiresAt?: number
@@ -242,6 +246,8 @@ export class NodeDatabase {
   readonly mirrorCommits: Sub<CommitEntry>
   /** `<cid>` → { collection id: 1 }: the mirrored collections that link a block (directly or through a manifest). */
   readonly mirrorContainers: Sub<Record<string, 1>>
+  /** `<cid>` → size and last read: blocks this node fetched from albums' home nodes (node/federation/cache.ts). */
+  readonly mirrorCache: Sub<{ bytes: number, usedAt: number }>
   /** `<peer>!<collection>!<member key hex>`: notifications to other nodes not delivered yet. */
   readonly outbox: Sub<OutboxEntry>
   readonly settings: Sub<unknown>
@@ -275,6 +281,7 @@ export class NodeDatabase {
     this.mirrors = sub('mirrors')
     this.mirrorCommits = sub('mirror-commits')
     this.mirrorContainers = sub('mirror-containers')
+    this.mirrorCache = sub('mirror-cache')
     this.outbox = sub('outbox')
     this.settings = sub('settings')
   }

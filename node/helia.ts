@@ -2,7 +2,8 @@
  * Composes the node's Helia instance explicitly, for offline-safe operation: a persistent
  * blockstore and LevelDB datastore under the data folder, a libp2p peer with TCP, Noise, Yamux
  * and Identify (Identify is required by bitswap), bitswap for exchanging blocks with known
- * peers, and @libp2p/http, over which other nodes reach the gateway's API (node/federation/).
+ * peers. Other nodes reach the gateway's API over the `/http/1.1` protocol, which
+ * node/federation/p2p-http.ts registers on the started libp2p.
  * Nothing here dials the public network: no bootstrap list, DHT, delegated routing, UPnP or
  * autoTLS — `createHelia()`'s defaults do all of those and must not be used.
  * The libp2p key is created once and kept in the datastore, so the peer id survives restarts.
@@ -12,12 +13,10 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
-import { http, type HTTP } from '@libp2p/http'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { LevelDatastore } from 'datastore-level'
 import { createHeliaLight } from 'helia'
-import type { WebServer } from '@libp2p/http'
 import type { Blockstore } from 'interface-blockstore'
 
 export interface HeliaNodeOptions {
@@ -29,11 +28,9 @@ export interface HeliaNodeOptions {
   listen: string[]
   /** Multiaddrs other nodes are told to dial (invitations); the listen addresses when empty. */
   announce?: string[]
-  /** Receives the HTTP requests other nodes send over libp2p streams. */
-  httpServer: WebServer
 }
 
-export type HeliaNode = HeliaWithLibp2p<{ identify: ReturnType<ReturnType<typeof identify>>, http: HTTP }>
+export type HeliaNode = HeliaWithLibp2p<{ identify: ReturnType<ReturnType<typeof identify>> }>
 
 /** Creates and starts Helia with libp2p on the given stores. */
 export async function startHelia (options: HeliaNodeOptions): Promise<{ helia: HeliaNode, datastore: LevelDatastore }> {
@@ -45,7 +42,7 @@ export async function startHelia (options: HeliaNodeOptions): Promise<{ helia: H
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services: { identify: identify(), http: http({ server: options.httpServer }) }
+    services: { identify: identify() }
   })
   const helia = withBitswap(withNet) as unknown as HeliaNode
   await helia.start()

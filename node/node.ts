@@ -89,10 +89,11 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     await blockstore.close()
     throw err
   }
-  const p2pServer = new P2pHttpServer()
+  const p2pServer = new P2pHttpServer({ idleMs: config.federation.timeoutSeconds * 1000 })
   const { helia, datastore } = await startHelia({
-    dataDir: config.dataDir, blockstore, listen: config.libp2p.listen, announce: config.libp2p.announce, httpServer: p2pServer
+    dataDir: config.dataDir, blockstore, listen: config.libp2p.listen, announce: config.libp2p.announce
   })
+  await p2pServer.start(helia.libp2p)
   const p2p = { server: p2pServer, client: new PeerClient(helia.libp2p) }
   const accounts = new Accounts(db, config.accounts)
   await accounts.start()
@@ -123,6 +124,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     self: identity,
     timeoutMs: config.federation.timeoutSeconds * 1000,
     retryMs: config.federation.retrySeconds * 1000,
+    cacheBytes: config.federation.cacheBytes,
     log: options.log
   })
   sharing.remote = federation.remoteMembers

@@ -28,7 +28,8 @@ const ShareNotice = z.strictObject({
   role: z.enum(['viewer', 'collaborator']),
   epoch: z.number().int().min(0).max(0xffffffff),
   sealedKey: B64,
-  addedAt: z.number().int().nonnegative()
+  addedAt: z.number().int().nonnegative(),
+  sealedName: z.string().max(1400).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64').optional()
 })
 const EndNotice = z.strictObject({ member: Key })
 const GrantBody = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,1000}$/, 'expected a base64url grant token') })

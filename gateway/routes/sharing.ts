@@ -20,7 +20,9 @@ const MemberBody = z.strictObject({
   epoch: z.number().int().min(0).max(0xffffffff),
   sealedKey: b64Bytes(SEALED_KEY_BYTES, SEALED_KEY_BYTES),
   /** For `username@peerId`: their invitation (docs/FORMAT.md, 9.8), required when they are added. */
-  invitation: z.string().max(4096).optional()
+  invitation: z.string().max(4096).optional(),
+  /** For `username@peerId`: the album's name boxed under its key, passed on to their node (src/crypto/wrap.ts, boxShareName). */
+  sealedName: b64Bytes(41, 1024).optional()
 })
 
 export function sharingRoutes (node: ObscuraNode): Router {
@@ -42,7 +44,10 @@ export function sharingRoutes (node: ObscuraNode): Router {
     const id = parseWith(CollectionId, ctx.params.id)
     const username = parseWith(MemberName, ctx.params.username)
     const body = await readJson(ctx, MemberBody)
-    const member = await node.sharing.setMember(user, id, username, { ...body, sealedKey: Buffer.from(body.sealedKey).toString('base64') })
+    const { sealedName, ...rest } = body
+    const member = await node.sharing.setMember(user, id, username, {
+      ...rest, sealedKey: Buffer.from(body.sealedKey).toString('base64'), ...(sealedName != null ? { sealedName: Buffer.from(sealedName).toString('base64') } : {})
+    })
     ctx.body = { member }
   })
 

@@ -37,8 +37,13 @@ const INTEGRITY_CODES = new Set([
   'ERR_BOX_AUTHENTICATION', 'ERR_SIGNATURE', 'ERR_ROLLBACK', 'ERR_FORK', 'ERR_UNAUTHORISED_AUTHOR'
 ])
 
+/** Whether the node handed back altered or missing data (see INTEGRITY_CODES). */
+export function isIntegrityError (err: unknown): err is ObscuraError {
+  return err instanceof ObscuraError && INTEGRITY_CODES.has(err.code)
+}
+
 export function formatCliError (err: unknown): string {
-  if (err instanceof ObscuraError && INTEGRITY_CODES.has(err.code)) {
+  if (isIntegrityError(err)) {
     return `integrity check failed: ${err.message}; the node returned altered or missing data, and nothing was written from it`
   }
   if (err instanceof ObscuraError) return err.message

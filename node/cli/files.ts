@@ -10,16 +10,18 @@ import { mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Readable } from 'node:stream'
-import { UsageError } from './errors.ts'
+import { formatCliError, isIntegrityError, UsageError } from './errors.ts'
 import { openItem, readPart, type OpenedItem } from '../../src/client/download.ts'
+import { NodeUnreachableError } from '../../src/client/errors.ts'
+import { ObscuraError } from '../../src/errors.ts'
 import { contentTagOfStream } from '../../src/crypto/content-tag.ts'
 import { bytesEqual } from '../../src/crypto/bytes.ts'
 import { createStreamEncryptor } from '../../src/crypto/stream.ts'
 import { formatBytes, ProgressBar } from './progress.ts'
 import type { NodeApi } from '../../src/client/api.ts'
-import type { CollectionState } from '../../src/client/collection.ts'
+import type { CollectionState, ItemEntry } from '../../src/client/collection.ts'
 import type { UploadSource } from '../../src/client/upload.ts'
-import { inform } from './output.ts'
+import { errorLine, inform } from './output.ts'
 
 const SKIPPED = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini'])
 
@@ -175,8 +177,13 @@ async function sealsTo (path: string, opened: OpenedItem, part: 'original' | 'mo
  * request. An item tagged under another key (added by another member, or an owner's item seen
  * through a link) is recognised by sealing the file again instead, which costs one request for
  * its manifest. Any other file under that name stays, and the item goes beside it ("a (1).jpg").
+ *
+ * An item that cannot be read (the album's home node is offline and this node never cached its
+ * blocks) does not stop the others: it is listed on stderr with the reason and returned, and the
+ * caller exits non-zero. Cancelling, this node being down, local disk errors and a failed
+ * integrity check (a node that alters data is not trusted for the rest) end the whole download.
  */
-export async function downloadCollection (api: NodeApi, collection: CollectionState, out: string, options: DownloadOptions): Promise<void> {
+export async function downloadCollection (api: NodeApi, collection: CollectionState, out: string, options: DownloadOptions): Promise<{ failed: ItemFailure[] }> {
   const { dedupKey, signal } = options
   const items = [...collection.items.values()].filter((i) => i.trashedAt == null)
   const total = items.reduce((sum, i) => sum + i.size, 0)
@@ -185,36 +192,16 @@ export async function downloadCollection (api: NodeApi, collection: CollectionSt
   let done = 0
   let present = 0
   let presentBytes = 0
+  const failed: ItemFailure[] = []
+  let failedBytes = 0
   try {
     for (const item of items) {
-      let opened: OpenedItem | undefined
-      const open = async (): Promise<OpenedItem> => (opened ??= await openItem(api, collection, item, signal))
-      const still = await placeIn(out, safeFileName(item.name), taken, async (path, size) => {
-        if (size !== item.size) return false
-        if (bytesEqual(await contentTagOfStream(dedupKey, createReadStream(path), { signal }), item.contentTag)) return true
-        return await sealsTo(path, await open(), 'original', signal)
-      })
-      const base = done
-      if (!still.present) {
-        await writeAtomically(join(out, still.name), readPart(api, await open(), 'original', {
-          signal, onProgress: (bytes) => { bar.update(base + bytes, still.name) }
-        }))
-      }
-      let videoPresent = true
-      // A Live Photo's video was a file of its own: it comes back beside the still.
-      if (item.kind === 'live') {
-        const live = await open()
-        const { motionName } = live.manifest
-        const motion = live.manifest.parts.motion
-        if (motionName != null && motion != null) {
-          const video = await placeIn(out, safeFileName(motionName), taken, async (path, size) => size === motion.size && await sealsTo(path, live, 'motion', signal))
-          if (!video.present) await writeAtomically(join(out, video.name), readPart(api, live, 'motion', { signal }))
-          videoPresent = video.present
-        }
-      }
-      if (still.present && videoPresent) {
-        present++
-        presentBytes += item.size
+      try {
+        presentBytes += await downloadItem(item)
+      } catch (err) {
+        if (!isItemFailure(err, signal)) throw err
+        failed.push({ name: item.name, reason: formatCliError(err) })
+        failedBytes += item.size
       }
       done += item.size
       bar.update(done)
@@ -222,7 +209,58 @@ export async function downloadCollection (api: NodeApi, collection: CollectionSt
   } finally {
     bar.finish()
   }
-  const fetched = items.length - present
+  const fetched = items.length - present - failed.length
   const there = present > 0 ? `; ${present} already there` : ''
-  inform(`Downloaded ${fetched} item${fetched === 1 ? '' : 's'} (${formatBytes(total - presentBytes)}) to ${out}${there}`)
+  inform(`Downloaded ${fetched} item${fetched === 1 ? '' : 's'} (${formatBytes(total - presentBytes - failedBytes)}) to ${out}${there}`)
+  if (failed.length > 0) {
+    errorLine(`${failed.length} item${failed.length === 1 ? '' : 's'} could not be read (run the same command again later to fetch ${failed.length === 1 ? 'it' : 'them'}):`)
+    for (const f of failed) errorLine(`  ${f.name}: ${f.reason}`, { prefix: false })
+  }
+  return { failed }
+
+  /** Writes one item unless it is there already; returns its size when it was. */
+  async function downloadItem (item: ItemEntry): Promise<number> {
+    let opened: OpenedItem | undefined
+    const open = async (): Promise<OpenedItem> => (opened ??= await openItem(api, collection, item, signal))
+    const still = await placeIn(out, safeFileName(item.name), taken, async (path, size) => {
+      if (size !== item.size) return false
+      if (bytesEqual(await contentTagOfStream(dedupKey, createReadStream(path), { signal }), item.contentTag)) return true
+      return await sealsTo(path, await open(), 'original', signal)
+    })
+    const base = done
+    if (!still.present) {
+      await writeAtomically(join(out, still.name), readPart(api, await open(), 'original', {
+        signal, onProgress: (bytes) => { bar.update(base + bytes, still.name) }
+      }))
+    }
+    let videoPresent = true
+    // A Live Photo's video was a file of its own: it comes back beside the still.
+    if (item.kind === 'live') {
+      const live = await open()
+      const { motionName } = live.manifest
+      const motion = live.manifest.parts.motion
+      if (motionName != null && motion != null) {
+        const video = await placeIn(out, safeFileName(motionName), taken, async (path, size) => size === motion.size && await sealsTo(path, live, 'motion', signal))
+        if (!video.present) await writeAtomically(join(out, video.name), readPart(api, live, 'motion', { signal }))
+        videoPresent = video.present
+      }
+    }
+    if (!still.present || !videoPresent) return 0
+    present++
+    return item.size
+  }
+}
+
+/** An item `downloadCollection` could not read, and why. */
+export interface ItemFailure {
+  name: string
+  reason: string
+}
+
+/** Whether `err` concerns one item only (a refusal or a failed check), not the whole download. */
+function isItemFailure (err: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted === true || err instanceof NodeUnreachableError || isIntegrityError(err)) return false
+  if (err instanceof ObscuraError) return true
+  // Local disk errors (ENOSPC, EACCES) carry a syscall; they would fail every item the same way.
+  return (err as { syscall?: unknown }).syscall == null
 }

@@ -28,7 +28,9 @@ export const OPTIONS = {
     data: { type: 'string', value: 'DIR', help: 'data folder (default ./data)' },
     host: { type: 'string', value: 'HOST', help: 'address the gateway listens on (default 127.0.0.1)' },
     port: { type: 'string', value: 'N', help: 'gateway port (default 8080)' },
-    config: { type: 'string', value: 'FILE', help: 'JSON config file (see config/); flags override it' }
+    config: { type: 'string', value: 'FILE', help: 'JSON config file (see config/); flags override it' },
+    'libp2p-listen': { type: 'string', multiple: true, value: 'MULTIADDR', help: 'where libp2p listens for other nodes, e.g. /ip4/0.0.0.0/tcp/4001 (repeatable)' },
+    'libp2p-announce': { type: 'string', multiple: true, value: 'MULTIADDR', help: 'the address other nodes are told to dial, e.g. /dns4/photos.example.org/tcp/4001 (repeatable)' }
   },
   signup: { node, invite: { type: 'string', value: 'CODE', help: 'an invite code from the node\'s admin (every signup but the first)' } },
   login: { node },

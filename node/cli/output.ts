@@ -76,9 +76,15 @@ export function note (line: string): void {
   process.stderr.write(`${paint(process.stderr, '33', 'obscura: note:')} ${termSafe(line)}\n`)
 }
 
-/** The one line a failed command prints. */
-export function errorLine (message: string): void {
-  process.stderr.write(`${paint(process.stderr, '1;31', 'obscura:')} ${termSafe(message)}\n`)
+/** Something likely wrong that did not stop the command; printed even with `--quiet`. */
+export function warn (line: string): void {
+  process.stderr.write(`${paint(process.stderr, '33', 'obscura: warning:')} ${termSafe(line)}\n`)
+}
+
+/** The one line a failed command prints (`prefix: false` for the lines of a list under it). */
+export function errorLine (message: string, options: { prefix?: boolean } = {}): void {
+  const prefix = options.prefix === false ? '' : `${paint(process.stderr, '1;31', 'obscura:')} `
+  process.stderr.write(`${prefix}${termSafe(message)}\n`)
 }
 
 /** Any value as indented JSON on stdout, with the characters of [Note: names from the network] escaped. */

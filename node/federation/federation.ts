@@ -12,6 +12,7 @@
  * node with the same routes as a local one.
  */
 import { ForbiddenError, NotFoundError, OwnerNodeUnreachableError } from '../errors.ts'
+import { MirrorCache, type CacheUse } from './cache.ts'
 import { Mirrors, type MirrorHealth, type MirrorStats } from './mirror.ts'
 import { Outbox } from './outbox.ts'
 import { errorOf, PeerUnreachableError, type PeerClient } from './p2p-http.ts'
@@ -37,11 +38,15 @@ export interface FederationOptions {
   timeoutMs: number
   /** First wait before trying an unreachable node again (doubles up to a minute). */
   retryMs: number
+  /** Most bytes of blocks fetched from other nodes kept here (cache.ts). */
+  cacheBytes: number
   log?: (line: string) => void
 }
 
 /** A share of another node's album as `GET /api/v1/shared` lists it: a local share's fields, plus its node. */
 export interface FederatedSharedView extends SharedView {
+  /** The album's name boxed under its key by the owner's client (src/crypto/wrap.ts, boxShareName). */
+  sealedName?: string
   node: {
     peerId: string
     /** `ok`: synced; `unreachable`: the owner's node did not answer (cached items stay readable); `pending`: not synced yet. */
@@ -50,6 +55,8 @@ export interface FederatedSharedView extends SharedView {
     /** When the grant token this node holds for the member expires (0: none); clients hand a fresh one before. */
     grantExpiresAt: number
     error?: { code: string, message: string }
+    /** Blocks of this album this node fetched from its node and still keeps (not the member's own uploads). */
+    cached: CacheUse
   }
 }
 
@@ -58,6 +65,7 @@ export class Federation {
   readonly remoteMembers: RemoteMembers
   readonly shares: FederatedShares
   readonly mirrors: Mirrors
+  readonly cache: MirrorCache
   private readonly options: FederationOptions
   private readonly onConnect = (evt: CustomEvent<{ toString: () => string }>): void => {
     const peerId = evt.detail.toString()
@@ -70,11 +78,13 @@ export class Federation {
     this.outbox = new Outbox(options.db, options.client, { timeoutMs: options.timeoutMs, log: options.log })
     this.remoteMembers = new RemoteMembers(options.db, this.outbox, options.self)
     this.shares = new FederatedShares(options.db, options.accounts)
-    this.mirrors = new Mirrors(options.db, options.store, options.client, this.shares, { timeoutMs: options.timeoutMs, retryMs: options.retryMs })
+    this.cache = new MirrorCache(options.db, options.store, { maxBytes: options.cacheBytes })
+    this.mirrors = new Mirrors(options.db, options.store, options.client, this.shares, this.cache, { timeoutMs: options.timeoutMs, retryMs: options.retryMs })
   }
 
   async start (): Promise<void> {
     await this.shares.start()
+    await this.cache.start()
     this.outbox.start()
     this.options.libp2p.addEventListener('peer:connect', this.onConnect as EventListener)
     this.outbox.flush().catch(() => {})
@@ -102,7 +112,9 @@ export class Federation {
     const shares = await this.shares.ofUser(user)
     await Promise.all(shares.map(async (s) => { await this.mirrors.refresh(s.collection).catch(() => {}) }))
     const out: FederatedSharedView[] = []
-    for (const share of await this.shares.ofUser(user)) {
+    const current = await this.shares.ofUser(user)
+    const usage = await this.cache.usage(current.map((s) => s.collection))
+    for (const share of current) {
       const mirror = await this.options.db.mirrors.get(share.collection)
       const health = this.mirrors.healthOf(share.collection)
       out.push({
@@ -113,11 +125,13 @@ export class Federation {
         sealedKey: share.sealedKey,
         addedAt: share.addedAt,
         seq: mirror?.seq ?? 0,
+        ...(share.sealedName != null ? { sealedName: share.sealedName } : {}),
         node: {
           peerId: share.ownerNode.peerId,
           state: health.state,
           ...(mirror != null ? { syncedAt: mirror.syncedAt } : {}),
           grantExpiresAt: share.grantExpiresAt ?? 0,
+          cached: usage.get(share.collection) ?? { blocks: 0, bytes: 0 },
           ...(health.state === 'unreachable'
             ? { error: { code: 'OWNER_NODE_UNREACHABLE', message: new OwnerNodeUnreachableError(share.ownerNode.peerId, health.reason).message } }
             : health.state === 'pending' ? { error: { code: 'FEDERATION_PENDING', message: health.reason } } : {})

@@ -28,6 +28,7 @@ import { KeyedMutex } from '../lock.ts'
 import { seqKey, type CollectionRecord, type FederatedShareRecord, type MirrorRecord, type NodeDatabase, type UserRecord } from '../db.ts'
 import { errorOf, PeerUnreachableError, type PeerAddress, type PeerClient } from './p2p-http.ts'
 import type { LogPage } from '../collections.ts'
+import type { MirrorCache } from './cache.ts'
 import type { FederatedShares } from './shares.ts'
 
 const DAG_CBOR = 0x71
@@ -60,6 +61,7 @@ export class Mirrors {
   private readonly client: PeerClient
   private readonly shares: FederatedShares
   private readonly options: MirrorOptions
+  private readonly cache: MirrorCache
   private readonly lock = new KeyedMutex()
   private readonly health = new Map<string, MirrorHealth>()
   private readonly refreshing = new Map<string, Promise<void>>()
@@ -67,7 +69,8 @@ export class Mirrors {
   private readonly fetching = new Map<string, Promise<Uint8Array>>()
   readonly stats: MirrorStats = { remoteBlocks: 0, cachedBlocks: 0, logRefreshes: 0, pushedBlocks: 0 }
 
-  constructor (db: NodeDatabase, store: BlockStorage, client: PeerClient, shares: FederatedShares, options: MirrorOptions) {
+  constructor (db: NodeDatabase, store: BlockStorage, client: PeerClient, shares: FederatedShares, cache: MirrorCache, options: MirrorOptions) {
+    this.cache = cache
     this.db = db
     this.store = store
     this.client = client
@@ -234,10 +237,14 @@ export class Mirrors {
     }
     if (share == null) return undefined
     if (await this.store.has(cid)) {
-      this.stats.cachedBlocks++
-      const bytes = await readAll(this.store.get(cid, { signal }))
-      await this.indexManifest(cid, bytes, share.collection)
-      return bytes
+      // Evicted between the two calls: fetched again below.
+      const bytes = await readAll(this.store.get(cid, { signal })).catch(() => undefined)
+      if (bytes != null) {
+        this.stats.cachedBlocks++
+        await this.cache.touched(cid)
+        await this.indexManifest(cid, bytes, share.collection)
+        return bytes
+      }
     }
     const running = this.fetching.get(key)
     if (running != null) return running
@@ -273,6 +280,7 @@ export class Mirrors {
       throw new NodeError('CID_MISMATCH', `The album's home node sent bytes that do not hash to ${cid}`, 502)
     }
     await this.store.put(cid, res.body)
+    await this.cache.added(cid, res.body.byteLength)
     await this.indexManifest(cid, res.body, id)
     this.stats.remoteBlocks++
     return res.body

@@ -5,17 +5,32 @@
  * serving side knows the remote peer id of every request (`remotePeerOf`) and one set of routes
  * and checks serves browsers and nodes.
  *
- * [Note: why Node's HTTP on both ends] @libp2p/http hands each incoming stream to a `WebServer`
- * after reading its request head; its published Node adapter targets the libp2p 2 stream API,
- * so `P2pHttpServer` does the same in a few lines for libp2p 3: it wraps the stream in a
- * `net.Socket`-like Duplex, puts the head back in front and gives it to a non-listening
- * `http.Server`. Requests go out through Node's `http.request` on the same kind of socket (not
- * @libp2p/http's `fetch`, which drops query strings), with the request's AbortSignal reaching
- * the dial; Node's client and server parse HTTP/1.1 exactly as they do over TCP.
+ * [Note: why Node's HTTP on both ends] Node's own HTTP/1.1 parser (llhttp) reads every request
+ * from its first byte: `P2pHttpServer` registers the `/http/1.1` protocol of @libp2p/http with
+ * libp2p itself, wraps each incoming stream in a `net.Socket`-like Duplex and gives it to a
+ * non-listening `http.Server`. It does not use @libp2p/http's server side, whose `readHeaders`
+ * hands each chunk to @achingbrain/http-parser-js: when a request's head and body arrive in one
+ * chunk (as yamux delivers a 1 MiB block push more often than not), that parser counts the body
+ * as head bytes and aborts at 80 KiB ("max header size exceeded"), so large node-to-node
+ * requests failed by timing (issue 13). llhttp limits the head alone (`MAX_HEAD_BYTES`) however
+ * the bytes are cut, and the gateway's body readers cap each body. Requests go out through
+ * Node's `http.request` on the same kind of socket (not @libp2p/http's `fetch`, which drops
+ * query strings), with the request's AbortSignal reaching the dial; Node's client and server
+ * parse HTTP/1.1 exactly as they do over TCP.
+ *
+ * [Note: peers cannot stall the node] A peer's request that is malformed or has an oversized
+ * head is answered `400 MALFORMED_REQUEST` or `431 HEAD_TOO_LARGE` in the gateway's JSON error
+ * shape, then the stream closes. Node's header and request time-outs only run for a listening
+ * server, so each stream has its own idle timer instead: armed while the node waits for the
+ * peer (the head, the rest of the body, a next request), reset by every chunk, paused while the
+ * node answers. A peer silent for `idleMs` gets `408 REQUEST_TIMEOUT` if nothing was answered
+ * yet, and the stream is closed; so is a stream that carries more than `MAX_STREAM_BYTES`.
+ * libp2p caps open streams of this protocol per connection
+ * (`MAX_STREAMS_PER_CONNECTION`), so a peer holding many streams open starves only itself.
  */
-import { Agent, createServer, request, type IncomingHttpHeaders, type RequestListener } from 'node:http'
-import { HTTP_PROTOCOL, type WebServer } from '@libp2p/http'
-import { Libp2pSocket, type HeaderInfo } from '@libp2p/http-utils'
+import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http'
+import { HTTP_PROTOCOL } from '@libp2p/http'
+import { Libp2pSocket } from '@libp2p/http-utils'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { NodeError } from '../errors.ts'
 import type { Connection, Libp2p, Stream } from '@libp2p/interface'
@@ -37,6 +52,17 @@ export class PeerUnreachableError extends NodeError {
   }
 }
 
+/** Longest request head (request line and headers) a peer may send; Node's default. */
+export const MAX_HEAD_BYTES = 16 * 1024
+/**
+ * Most bytes a peer may send on one stream. Nodes send one request per stream, and no route takes
+ * a body larger than a block (1 MiB + 4 KiB): this stops a peer that keeps sending a body nobody
+ * reads (after a 413, or to a route without a body) from holding the stream open.
+ */
+export const MAX_STREAM_BYTES = 4 * 1024 * 1024
+/** Streams of the HTTP protocol one connection may hold open at once. */
+export const MAX_STREAMS_PER_CONNECTION = 32
+
 const peers = new WeakMap<object, string>()
 
 /** The libp2p peer id of the node that sent a request on `socket`; undefined for plain HTTP. */
@@ -44,17 +70,50 @@ export function remotePeerOf (socket: object | null | undefined): string | undef
   return socket == null ? undefined : peers.get(socket)
 }
 
+export interface P2pHttpServerOptions {
+  /** How long the node waits for a peer's next bytes (head, body, next request) before it closes the stream. */
+  idleMs: number
+}
+
+/** A stream's idle timer (see [Note: peers cannot stall the node]). */
+interface StreamWatch {
+  arm: () => void
+  pause: () => void
+  answered: boolean
+}
+
+const rawAnswer = (status: number, reason: string, code: string, message: string): string => {
+  const body = JSON.stringify({ error: { code, message } })
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+}
+
+/** Sends `answer` (if any) and then resets the stream, so that a refused peer cannot keep it open. */
+function refuse (socket: Duplex, answer: string | undefined): void {
+  const reset = (): void => { socket.destroy(new Error('request refused')) }
+  if (answer == null || !socket.writable) reset()
+  else socket.end(answer, reset)
+}
+
 /**
  * Receives the HTTP requests that other nodes open as libp2p streams and hands them to the
  * request listener set with `serve` (the gateway's Koa callback); until one is set, it answers
  * 503 so that an early caller gets an answer rather than a hang.
  */
-export class P2pHttpServer implements WebServer {
-  private readonly server = createServer()
+export class P2pHttpServer {
+  private readonly server = createServer({ maxHeaderSize: MAX_HEAD_BYTES })
+  private readonly watches = new WeakMap<object, StreamWatch>()
+  private readonly options: P2pHttpServerOptions
   private listener?: RequestListener
 
-  constructor () {
-    this.server.on('request', (req, res) => {
+  constructor (options: P2pHttpServerOptions) {
+    this.options = options
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const watch = this.watches.get(req.socket)
+      if (watch != null) {
+        watch.answered = true
+        req.once('end', watch.pause)
+        res.once('finish', watch.arm)
+      }
       if (this.listener != null) {
         this.listener(req, res)
         return
@@ -62,17 +121,56 @@ export class P2pHttpServer implements WebServer {
       res.writeHead(503, { 'content-type': 'application/json' })
       res.end(JSON.stringify({ error: { code: 'STARTING', message: 'The node is starting; try again' } }))
     })
+    this.server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+      refuse(socket, this.watches.get(socket)?.answered === true
+        ? undefined
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? rawAnswer(431, 'Request Header Fields Too Large', 'HEAD_TOO_LARGE', `The request head is longer than ${MAX_HEAD_BYTES} bytes`)
+          : rawAnswer(400, 'Bad Request', 'MALFORMED_REQUEST', `The request is not valid HTTP/1.1 (${err.code ?? 'parse error'})`))
+    })
   }
 
   serve (listener: RequestListener): void {
     this.listener = listener
   }
 
-  async inject (info: HeaderInfo, stream: Stream, connection: Connection): Promise<void> {
+  /** Answers the `/http/1.1` protocol on `libp2p` from now on. */
+  async start (libp2p: Pick<Libp2p, 'handle'>): Promise<void> {
+    await libp2p.handle(HTTP_PROTOCOL, (stream, connection) => { this.accept(stream, connection) }, { maxInboundStreams: MAX_STREAMS_PER_CONNECTION })
+  }
+
+  /** Serves the requests of one incoming stream (what `start` registers for each). */
+  accept (stream: Stream, connection: Connection): void {
     const socket = new Libp2pSocket(stream, connection)
     peers.set(socket, connection.remotePeer.toString())
-    // @libp2p/http read the request head off the stream to route it: give it back to the parser.
-    socket.unshift(Buffer.from(info.raw.subarray()))
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let waiting = true
+    const watch: StreamWatch = {
+      answered: false,
+      arm: () => {
+        waiting = true
+        clearTimeout(timer)
+        timer = setTimeout(() => {
+          refuse(socket, watch.answered ? undefined : rawAnswer(408, 'Request Timeout', 'REQUEST_TIMEOUT', `Nothing arrived for ${this.options.idleMs / 1000} s`))
+        }, this.options.idleMs)
+      },
+      pause: () => {
+        waiting = false
+        clearTimeout(timer)
+      }
+    }
+    this.watches.set(socket, watch)
+    let received = 0
+    stream.addEventListener('message', (evt) => {
+      received += evt.data.byteLength
+      if (received > MAX_STREAM_BYTES) {
+        refuse(socket, watch.answered ? undefined : rawAnswer(413, 'Payload Too Large', 'PAYLOAD_TOO_LARGE', `A stream carries at most ${MAX_STREAM_BYTES} bytes`))
+        return
+      }
+      if (waiting) watch.arm()
+    })
+    socket.once('close', () => { clearTimeout(timer) })
+    watch.arm()
     this.server.emit('connection', socket)
   }
 }

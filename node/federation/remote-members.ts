@@ -24,6 +24,8 @@ export interface RemoteMemberInput {
   sealedKey: string
   /** The member's invitation; needed the first time, optional afterwards (it refreshes the node's addresses). */
   invitation?: string
+  /** The album's name boxed under its key by the owner's client; passed on to the member's node. */
+  sealedName?: string
 }
 
 const hexOfB64 = (b64: string): string => Buffer.from(b64, 'base64').toString('hex')
@@ -69,6 +71,8 @@ export class RemoteMembers {
     const record: RemoteMemberRecord = {
       collection: collection.id, handle, ...identity, role: input.role, epoch: input.epoch, sealedKey: input.sealedKey, addedAt: existing?.addedAt ?? Date.now()
     }
+    const sealedName = input.sealedName ?? (existing?.epoch === input.epoch ? existing.sealedName : undefined)
+    if (sealedName != null) record.sealedName = sealedName
     await this.db.remoteMembers.put(`${collection.id}!${hexOfB64(record.signingPublicKey)}`, record)
     const delivered = await this.notifyShare(owner, record)
     return { record, delivered }
@@ -111,7 +115,8 @@ export class RemoteMembers {
         role: record.role,
         epoch: record.epoch,
         sealedKey: record.sealedKey,
-        addedAt: record.addedAt
+        addedAt: record.addedAt,
+        ...(record.sealedName != null ? { sealedName: record.sealedName } : {})
       }
     })
   }

@@ -20,6 +20,7 @@ export interface ShareNotice {
   epoch: number
   sealedKey: string
   addedAt: number
+  sealedName?: string
 }
 
 export class FederatedShares {
@@ -58,6 +59,7 @@ export class FederatedShares {
       epoch: notice.epoch,
       sealedKey: notice.sealedKey,
       addedAt: notice.addedAt,
+      ...(notice.sealedName != null ? { sealedName: notice.sealedName } : {}),
       ...(existing?.grant != null ? { grant: existing.grant, grantExpiresAt: existing.grantExpiresAt } : {})
     }
     await this.db.federatedShares.put(key, record)

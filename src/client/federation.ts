@@ -39,6 +39,18 @@ export async function createInvitationText (account: Account, options?: RequestO
   }, account.keys.signing)
 }
 
+/** Multiaddrs that only this machine can dial: loopback IPs and `localhost`. */
+const LOOPBACK = /^\/(ip4\/127\.|ip6\/::1\/|dns[46]?\/localhost\/)/
+
+/** Whether a node on another machine can dial any of `multiaddrs` (an invitation's, a node's). */
+export function reachableFromOtherMachines (multiaddrs: readonly string[]): boolean {
+  return multiaddrs.some((ma) => !LOOPBACK.test(ma))
+}
+
+/** What to do about a node that other machines cannot reach. */
+export const LOOPBACK_ONLY_HINT = 'libp2p listens on loopback only, so users of nodes on other machines cannot reach this one: ' +
+  'start the node with --libp2p-listen /ip4/0.0.0.0/tcp/4001 (and --libp2p-announce /dns4/HOST/tcp/4001 behind NAT or a name)'
+
 /** Decodes and verifies an invitation (SignatureError, InvalidStructureError). */
 export async function parseInvitation (text: string): Promise<Invitation> {
   return openInvitation(text)

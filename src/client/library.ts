@@ -17,7 +17,7 @@ import { commitOps, emptyCollection, mayChange, syncCollection, type CollectionS
 import { toHex } from '../crypto/bytes.ts'
 import { AmbiguousNameError, InvalidNameError, NotFoundInLibraryError, NotYourItemError, ViewOnlyError } from './errors.ts'
 import { newKey, rootCollectionKey, unwrapCollectionKey, wrapCollectionKey } from '../crypto/wrap.ts'
-import { confirmedRole, openShared, sharedKeyFor, type SharedCollection } from './sharing.ts'
+import { confirmedRole, openShared, sharedKeyFor, unavailableShared, type SharedCollection } from './sharing.ts'
 import { sharingApi } from './sharing-api.ts'
 import { provideGrants } from './federation.ts'
 import { nameProblem, type RecordOp } from '../format/record-ops.ts'
@@ -93,7 +93,7 @@ export class Library {
     for (const entry of listed) {
       const known = this.shared.get(entry.collection)
       try {
-        if (known != null && known.state.seq === entry.seq && known.state.keys.has(entry.epoch)) {
+        if (known != null && known.unavailable == null && known.state.seq === entry.seq && known.state.keys.has(entry.epoch)) {
           known.role = confirmedRole(this.account, known.state, entry)
           known.node = entry.node
           continue
@@ -101,6 +101,11 @@ export class Library {
         this.shared.set(entry.collection, { ...await openShared(this.account, entry, known?.state, signal), node: entry.node })
       } catch (err) {
         if (signal?.aborted === true) throw err
+        const unavailable = unavailableShared(this.account, entry, err as Error)
+        if (unavailable != null) {
+          this.shared.set(entry.collection, unavailable)
+          continue
+        }
         this.shared.delete(entry.collection)
         this.sharedErrors.set(entry.collection, err as Error)
       }

@@ -25,13 +25,17 @@ const SharedSchema = z.object({
   sealedKey: b64,
   addedAt: z.number(),
   seq: z.number().int(),
+  /** Albums of another node: the album's name boxed under its key by the owner's client (src/crypto/wrap.ts, boxShareName). */
+  sealedName: b64.optional(),
   /** Albums of another node: that node, how it last answered, and the grant token this node holds (docs/API.md, "Federation"). */
   node: z.object({
     peerId: z.string(),
     state: z.enum(['ok', 'unreachable', 'pending']),
     syncedAt: z.number().optional(),
     grantExpiresAt: z.number(),
-    error: z.object({ code: z.string(), message: z.string() }).optional()
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    /** What the member's node keeps of the album, fetched from its node (its own uploads not counted). */
+    cached: z.object({ blocks: z.number().int().nonnegative(), bytes: z.number().nonnegative() }).optional()
   }).optional()
 })
 export type ApiShared = z.infer<typeof SharedSchema>
@@ -97,8 +101,9 @@ export const sharingApi = {
     return api.json('GET', `/api/v1/collections/${collection}/members`, z.object({ owner: ProfileSchema, members: z.array(MemberSchema) }), undefined, options)
   },
 
-  async setMember (api: NodeApi, collection: string, username: string, body: { role: 'viewer' | 'collaborator', epoch: number, sealedKey: Uint8Array, invitation?: string }, options?: RequestOptions): Promise<ApiMember> {
-    const res = await api.json('PUT', `/api/v1/collections/${collection}/members/${user(username)}`, z.object({ member: MemberSchema }), { ...body, sealedKey: toBase64(body.sealedKey) }, options)
+  async setMember (api: NodeApi, collection: string, username: string, body: { role: 'viewer' | 'collaborator', epoch: number, sealedKey: Uint8Array, invitation?: string, sealedName?: Uint8Array }, options?: RequestOptions): Promise<ApiMember> {
+    const wire = { ...body, sealedKey: toBase64(body.sealedKey), ...(body.sealedName != null ? { sealedName: toBase64(body.sealedName) } : {}) }
+    const res = await api.json('PUT', `/api/v1/collections/${collection}/members/${user(username)}`, z.object({ member: MemberSchema }), wire, options)
     return res.member
   },
 

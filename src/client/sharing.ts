@@ -18,7 +18,7 @@
  */
 import { bytesEqual, toHex } from '../crypto/bytes.ts'
 import { unwrapLinkOwnerSecrets } from '../crypto/link-keys.ts'
-import { newKey, openCollectionKey, sealCollectionKey, unwrapCollectionKey, wrapCollectionKey, wrapLinkCollectionKey, wrapPreviousKey } from '../crypto/wrap.ts'
+import { boxShareName, newKey, openCollectionKey, openShareName, sealCollectionKey, unwrapCollectionKey, wrapCollectionKey, wrapLinkCollectionKey, wrapPreviousKey } from '../crypto/wrap.ts'
 import { emptyCollection, roleOf, syncCollection, type CollectionState, type MemberEntry } from './collection.ts'
 import { fromBase64 } from './encoding.ts'
 import { ApiError, NotFoundInLibraryError, UnconfirmedShareError } from './errors.ts'
@@ -35,6 +35,12 @@ export interface SharedCollection {
   owner: ApiProfile
   /** Albums of another node: that node and how it last answered (`unreachable`: what is shown is this node's cached copy). */
   node?: ApiShared['node']
+  /**
+   * Set when the album's log could not be read yet (its node never reached the owner's): the
+   * state is empty and only its name, from the share, is known; nothing is confirmed by the
+   * owner's log until it is read.
+   */
+  unavailable?: Error
 }
 
 /** One member as the owner or a member sees them. */
@@ -92,7 +98,10 @@ export async function shareWithProfile (
     }])
     return sealedKey
   }
-  const extra = invitation != null ? { invitation } : {}
+  // A member of another node gets the name with the share: its node may never reach the album's log (the owner's node offline).
+  const extra = invitation != null
+    ? { invitation, ...(collection.name != null ? { sealedName: boxShareName(collection.key, collection.id, collection.epoch, collection.name) } : {}) }
+    : {}
   let set
   if (grantsLess && current != null) {
     set = await sharingApi.setMember(api, collection.id, username, { role, epoch: current.epoch, sealedKey: current.sealedKey, ...extra })
@@ -218,6 +227,24 @@ export async function openShared (account: Account, entry: ApiShared, existing?:
   if (!state.keys.has(entry.epoch)) state.keys.set(entry.epoch, key)
   await syncCollection(account.api, state, { signal, keyFor: sharedKeyFor(account, entry.collection) })
   return { state, role: confirmedRole(account, state, entry), owner: entry.owner }
+}
+
+/**
+ * A share of another node's album whose log this account's node could not fetch yet (the owner's
+ * node offline since the share): listed by the name the owner's client boxed into the share, with
+ * no items, and the reason. Undefined when the share carries no name or it does not open.
+ */
+export function unavailableShared (account: Account, entry: ApiShared, reason: Error): SharedCollection | undefined {
+  if (entry.node == null || entry.sealedName == null) return undefined
+  try {
+    const key = openCollectionKey(account.keys.box.secretKey, fromBase64(entry.sealedKey))
+    const state = emptyCollection(entry.collection, key, fromBase64(entry.owner.signingPublicKey), entry.epoch)
+    state.name = openShareName(key, entry.collection, entry.epoch, fromBase64(entry.sealedName))
+    state.kind = 'album'
+    return { state, role: entry.role, owner: entry.owner, node: entry.node, unavailable: reason }
+  } catch {
+    return undefined
+  }
 }
 
 /**

@@ -60,6 +60,8 @@ export const LABELS = {
   sealCollectionKey: 'collection-key',
   /** Box: the key of the previous epoch under the key of a newer one (context = collection id || epoch). */
   boxPreviousCollectionKey: 'obscura/v1/box/previous-collection-key',
+  /** Box: an album's name under its collection key, in a share with a member of another node (context = collection id || epoch). */
+  boxShareName: 'obscura/v1/box/share-name',
   /** Box: a collection key under a public link's wrap key (context = collection id || epoch). */
   boxLinkCollectionKey: 'obscura/v1/box/link-collection-key',
   /** Box: a public link's token and secrets, kept for its owner under the master key. */

@@ -5,6 +5,7 @@
  * make a client use one album's key for another album, or one item's key for another item.
  */
 import { boxOpen, boxSeal, openSealed, sealTo } from './box.ts'
+import { utf8 } from './bytes.ts'
 import { hkdf } from './hash.ts'
 import { LABELS } from './labels.ts'
 import { defaultRandom, randomBytes, type RandomSource } from './random.ts'
@@ -63,6 +64,19 @@ export function sealCollectionKey (memberBoxPublicKey: Uint8Array, collectionKey
 
 export function openCollectionKey (boxSecretKey: Uint8Array, sealed: Uint8Array): Uint8Array {
   return openSealed(boxSecretKey, sealed, { label: LABELS.sealCollectionKey })
+}
+
+/**
+ * An album's name under its collection key, carried by a share with a member of another node so
+ * that the album is listed by name before its log was ever fetched (the owner's node may be
+ * offline by then); context = collection id || epoch. Draws 24 bytes.
+ */
+export function boxShareName (collectionKey: Uint8Array, collectionId: string, epoch: number, name: string, random?: RandomSource): Uint8Array {
+  return boxSeal(collectionKey, utf8(name), { label: LABELS.boxShareName, context: epochContext(collectionId, epoch), random })
+}
+
+export function openShareName (collectionKey: Uint8Array, collectionId: string, epoch: number, boxed: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: true }).decode(boxOpen(collectionKey, boxed, { label: LABELS.boxShareName, context: epochContext(collectionId, epoch) }))
 }
 
 /** File key under the collection key; context = item id. Draws 24 bytes. */

@@ -1,14 +1,15 @@
 /**
  * Sharing across nodes with the `obscura` command, as two people on two nodes run it: Bob prints
  * his invitation, Alice shares an album with it, Bob sees it under his albums (with its node),
- * downloads it byte-identical through his own node, leaves it, and Alice removes him by his handle.
+ * downloads it byte-identical through his own node, leaves it, and Alice removes him by his handle;
+ * with Alice's node down, Bob still downloads what his node holds and is told what it lacks.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
-import { cliJson, cliOk, newCliUser, type CliUser } from '../helpers/cli.ts'
+import { cliJson, cliOk, newCliUser, runCli, type CliUser } from '../helpers/cli.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 
 interface AlbumRow { name: string, shared: boolean, role: string, owner?: string, items: number, node?: { peerId: string, state: string } }
@@ -22,8 +23,9 @@ describe('federation: the CLI', function () {
   const photo = randomBytes(300_000)
 
   before(async function () {
-    a = await startTestNode({ accounts: { openSignup: true } })
-    b = await startTestNode({ accounts: { openSignup: true } })
+    const config = { accounts: { openSignup: true }, federation: { retrySeconds: 0.2, timeoutSeconds: 3 } }
+    a = await startTestNode(config)
+    b = await startTestNode(config)
     work = await mkdtemp(join(tmpdir(), 'obscura-fed-cli-'))
     alice = await newCliUser(a.url, 'alice-fed-pw')
     bob = await newCliUser(b.url, 'bob-fed-pw')
@@ -57,6 +59,20 @@ describe('federation: the CLI', function () {
     expect(members.map((m) => m.username)).to.deep.equal(['alice', handle])
   })
 
+  it('warns that an invitation carrying only loopback addresses reaches no other machine', async function () {
+    const invite = await cliOk(bob, ['invite'])
+    expect(invite.stderr).to.match(/warning: this invitation carries only loopback addresses.*--libp2p-listen/)
+  })
+
+  it('answers unshare by a bare name with the handle of the member of the other node', async function () {
+    await cliOk(alice, ['share', 'Harbour', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])
+    const res = await runCli(alice, ['unshare', 'Harbour', '--with', 'bob'])
+    expect(res.code).to.equal(1)
+    expect(res.stderr).to.include(`--with bob@${b.node.identity().peerId}`)
+    const nobody = await runCli(alice, ['unshare', 'Harbour', '--with', 'nobody'])
+    expect(nobody.stderr).to.include('NAME@PEER_ID')
+  })
+
   it('lets the member of the other node leave through their own node', async function () {
     const handle = `bob@${b.node.identity().peerId}`
     await cliOk(alice, ['share', 'Harbour', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])
@@ -74,5 +90,57 @@ describe('federation: the CLI', function () {
     expect((await cliOk(alice, ['unshare', 'Harbour', '--with', handle])).stdout).to.include(`Removed ${handle}`)
     const rows = await cliJson<AlbumRow[]>(bob, ['albums'])
     expect(rows.find((r) => r.name === 'Harbour')).to.equal(undefined)
+  })
+
+  it("downloads what the member's node holds while the owner's node is down, lists the rest and exits non-zero", async function () {
+    const pier = randomBytes(200_000)
+    const mine = randomBytes(150_000)
+    await writeFile(join(work, 'pier.bin'), pier)
+    await writeFile(join(work, 'mine.bin'), mine)
+    await cliOk(alice, ['upload', join(work, 'pier.bin'), '--album', 'Quay'])
+    await cliOk(alice, ['share', 'Quay', '--with', (await cliOk(bob, ['invite'])).stdout.trim(), '--role', 'collaborator'])
+    expect((await cliJson<AlbumRow[]>(bob, ['albums'])).find((r) => r.name === 'Quay')).to.include({ items: 1 })
+    await cliOk(bob, ['upload', join(work, 'mine.bin'), '--album', 'Quay'])
+
+    await a.node.stop()
+    try {
+      const out = join(work, 'quay-offline')
+      const partial = await runCli(bob, ['download', 'Quay', '--out', out])
+      expect(partial.code, partial.stderr).to.equal(1)
+      expect(await readFile(join(out, 'mine.bin'))).to.deep.equal(mine)
+      expect(await readFile(join(out, 'pier.bin')).catch(() => undefined)).to.equal(undefined)
+      expect(partial.stdout).to.include('Downloaded 1 item')
+      expect(partial.stderr).to.include('1 item could not be read')
+      expect(partial.stderr).to.match(/pier\.bin: .*cannot be reached/)
+      expect(partial.stderr.split('\n').filter((l) => l !== '').length, partial.stderr).to.be.below(4)
+    } finally {
+      await a.restart()
+    }
+    const out = join(work, 'quay-offline')
+    const whole = await cliOk(bob, ['download', 'Quay', '--out', out])
+    expect(whole.stdout).to.include('1 already there')
+    expect(await readFile(join(out, 'pier.bin'))).to.deep.equal(pier)
+  })
+
+  it("lists an album shared but never opened before the owner's node went down by its name, and download says why it cannot", async function () {
+    await writeFile(join(work, 'lamp.bin'), randomBytes(50_000))
+    await cliOk(alice, ['upload', join(work, 'lamp.bin'), '--album', 'Lighthouse'])
+    await cliOk(alice, ['share', 'Lighthouse', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])
+    await a.node.stop()
+    try {
+      const rows = await cliJson<Array<AlbumRow & { unavailable?: string }>>(bob, ['albums'])
+      const row = rows.find((r) => r.name === 'Lighthouse')
+      expect(row).to.include({ shared: true, owner: 'alice', items: 0 })
+      expect(row?.unavailable).to.match(/cannot be reached/)
+      const table = await cliOk(bob, ['albums'])
+      expect(table.stdout).to.match(/Lighthouse.*shared by alice.*not fetched yet/)
+      const res = await runCli(bob, ['download', 'Lighthouse', '--out', join(work, 'lighthouse')])
+      expect(res.code).to.equal(1)
+      expect(res.stderr).to.match(/"Lighthouse" has not been fetched from its owner's node yet/)
+    } finally {
+      await a.restart()
+    }
+    const rows = await cliJson<AlbumRow[]>(bob, ['albums'])
+    expect(rows.find((r) => r.name === 'Lighthouse')).to.include({ items: 1 })
   })
 })

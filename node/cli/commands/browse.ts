@@ -26,7 +26,7 @@ export async function runAlbums (args: string[]): Promise<number> {
     role: 'owner'
   }))
   // Albums shared with me also say whose they are; mine keep the shape they always had.
-  const shared = library.sharedCollections().map(({ state, role, owner, node }) => ({
+  const shared = library.sharedCollections().map(({ state, role, owner, node, unavailable }) => ({
     id: state.id,
     kind: state.kind,
     name: state.name,
@@ -35,7 +35,9 @@ export async function runAlbums (args: string[]): Promise<number> {
     role: role as string,
     owner: owner.username,
     // Albums of another node: that node and how it last answered (docs/API.md, "Federation").
-    node: node != null ? { peerId: node.peerId, state: node.state, error: node.error } : undefined
+    node: node != null ? { peerId: node.peerId, state: node.state, error: node.error, cached: node.cached } : undefined,
+    // Shared from another node, but its log was never fetched: listed by the name in the share.
+    unavailable: unavailable?.message
   }))
   const rows = [...own, ...shared].sort((a, b) => Number(a.shared) - Number(b.shared) || (a.kind ?? '').localeCompare(b.kind ?? '') || (a.name ?? '').localeCompare(b.name ?? ''))
   if (values.json === true) {
@@ -46,9 +48,12 @@ export async function runAlbums (args: string[]): Promise<number> {
     for (const row of rows) {
       const members = row.shared ? 0 : library.collections.get(row.id)?.members.size ?? 0
       const node = row.shared ? library.shared.get(row.id)?.node : undefined
-      const from = node != null ? ` on node ${node.peerId.slice(0, 12)}…` : ''
+      const from = node != null ? ` on node ${node.peerId.slice(0, 12)}…${node.cached != null ? `, ${formatBytes(node.cached.bytes)} cached on yours` : ''}` : ''
       const sharing = 'owner' in row ? `  (shared by ${row.owner}${from}, you are ${row.role})` : members > 0 ? `  (shared with ${members})` : ''
-      const state = node?.state === 'unreachable' ? "  [owner's node unreachable: showing this node's cached copy]" : ''
+      const unavailable = row.shared ? library.shared.get(row.id)?.unavailable : undefined
+      const state = unavailable != null
+        ? `  [not fetched yet: ${unavailable.message}]`
+        : node?.state === 'unreachable' ? "  [owner's node unreachable: showing this node's cached copy]" : ''
       say(`${(row.kind ?? '').padEnd(6)}  ${String(row.items).padStart(6)} items  ${row.name ?? ''}${sharing}${state}`)
     }
   }

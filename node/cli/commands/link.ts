@@ -127,8 +127,8 @@ async function download (args: string[]): Promise<number> {
   const link = await open(positionals[0] as string)
   if (link.noDownload) throw new UsageError('the owner of this link turned off downloads: it is for viewing only')
   const collection = link.collection
-  await downloadCollection(link.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), { dedupKey: link.keys.dedupKey })
-  return 0
+  const { failed } = await downloadCollection(link.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), { dedupKey: link.keys.dedupKey })
+  return failed.length > 0 ? 1 : 0
 }
 
 const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = { create, list, revoke, download, upload }

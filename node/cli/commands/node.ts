@@ -1,6 +1,8 @@
 /**
  * `obscura node`: runs a storage node and its gateway in the foreground until SIGINT/SIGTERM,
- * then shuts both down cleanly.
+ * then shuts both down cleanly. `--libp2p-listen` and `--libp2p-announce` (repeatable) set the
+ * addresses other nodes dial (federation); without them libp2p listens on loopback only, which
+ * the start-up lines point out.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -8,6 +10,7 @@ import { startGateway } from '../../../gateway/server.ts'
 import { loadConfig } from '../../config.ts'
 import { describeFfmpeg, findFfmpeg } from '../../media/ffmpeg.ts'
 import { startNode } from '../../node.ts'
+import { LOOPBACK_ONLY_HINT, reachableFromOtherMachines } from '../../../src/client/federation.ts'
 import { parseFlags, parseInteger } from '../args.ts'
 
 const builtWebUi = fileURLToPath(new URL('../../../webui/dist', import.meta.url))
@@ -17,7 +20,9 @@ export async function runNode (args: string[]): Promise<number> {
   const config = await loadConfig(values.config, {
     dataDir: values.data,
     host: values.host,
-    port: parseInteger('port', values.port, 0, 65535)
+    port: parseInteger('port', values.port, 0, 65535),
+    libp2pListen: values['libp2p-listen'],
+    libp2pAnnounce: values['libp2p-announce']
   })
   const node = await startNode(config, { log: (line) => process.stderr.write(`${line}\n`) })
   const webuiDir = config.gateway.webuiDir ?? (existsSync(builtWebUi) ? builtWebUi : undefined)
@@ -41,6 +46,7 @@ export async function runNode (args: string[]): Promise<number> {
       : `  blocks:  ${config.dataDir}/blocks`,
     `  peer id: ${peerId}`,
     ...multiaddrs.map((ma) => `  libp2p:  ${ma}`),
+    ...(reachableFromOtherMachines(multiaddrs) ? [] : [`  note:    ${LOOPBACK_ONLY_HINT}`]),
     webuiDir == null ? '  web UI:  not built (run `npm run build`); a placeholder page is served' : `  web UI:  ${gateway.url}/`,
     `  ffmpeg:  ${describeFfmpeg(ffmpeg)}, for video posters of CLI uploads`,
     ''

@@ -6,7 +6,7 @@
 import { shareWithInvitation } from '../../../src/client/federation.ts'
 import { leaveCollection, listMembers, reconcileMembers, shareCollection, unshareCollection } from '../../../src/client/sharing.ts'
 import { looksLikeInvitation } from '../../../src/format/invitation.ts'
-import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
+import { ApiError, NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
 import { openLibrary } from '../library.ts'
@@ -58,12 +58,30 @@ export async function runShare (args: string[]): Promise<number> {
   return 0
 }
 
+/**
+ * "No user named carol" when Carol is a member of another node says nothing of how she is named
+ * here: point at her `carol@<peer id>` handle (or at the form, when no member has that name).
+ */
+async function withHandleHint (library: Library, collection: CollectionState, username: string, err: unknown): Promise<unknown> {
+  if (username.includes('@') || !(err instanceof ApiError) || err.code !== 'NOT_FOUND') return err
+  const handles = (await listMembers(library.account, collection)).map((m) => m.username).filter((u) => u.startsWith(`${username}@`))
+  const hint = handles.length > 0
+    ? `members of other nodes go by their handle: ${handles.map((h) => `--with ${h}`).join(' or ')}`
+    : 'a member of another node goes by NAME@PEER_ID (see `obscura members ALBUM`)'
+  return new NotFoundInLibraryError(`${err.message}; ${hint}`)
+}
+
 export async function runUnshare (args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('unshare', args)
   const name = oneName('unshare', positionals)
   const username = withUser('unshare', values.with)
   const library = await openLibrary(values.node)
-  await unshareCollection(library, owned(library, name), username)
+  const collection = owned(library, name)
+  try {
+    await unshareCollection(library, collection, username)
+  } catch (err) {
+    throw await withHandleHint(library, collection, username, err)
+  }
   inform(`Removed ${username} from "${name}". The album was re-keyed: nothing added from now on opens with what ${username} knew.`)
   return 0
 }

@@ -12,6 +12,7 @@ import { uploadFiles } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
 import { CancelledError, QuotaTooSmallError, UsageError } from '../errors.ts'
+import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { collectFiles, downloadCollection, safeFileName, type LocalFile } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import { formatBytes, ProgressBar } from '../progress.ts'
@@ -125,8 +126,10 @@ export async function runDownload (args: string[]): Promise<number> {
   const signal = cancelOnSignal()
   const library = await openLibrary(values.node, signal)
   const collection = library.resolve(positionals[0] as string)
-  await downloadCollection(library.account.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), {
+  const unavailable = library.shared.get(collection.id)?.unavailable
+  if (unavailable != null) throw new NotFoundInLibraryError(`"${collection.name ?? collection.id}" has not been fetched from its owner's node yet, so nothing can be downloaded (${unavailable.message})`)
+  const { failed } = await downloadCollection(library.account.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), {
     dedupKey: library.account.keys.dedupKey, signal
   })
-  return 0
+  return failed.length > 0 ? 1 : 0
 }
