@@ -1,8 +1,14 @@
 /**
  * Composes the node's Helia instance explicitly, for offline-safe operation: a persistent
  * blockstore and LevelDB datastore under the data folder, a libp2p peer with TCP, Noise, Yamux
- * and Identify (Identify is required by bitswap), bitswap for exchanging blocks with known
- * peers, and @libp2p/http, over which other nodes reach the gateway's API (node/federation/).
+ * and Identify, and @libp2p/http, over which other nodes reach the gateway's API (node/federation/).
+ *
+ * [Note: no bitswap] The node runs no bitswap, nor any other libp2p protocol that hands out
+ * blocks: bitswap serves any block to any peer that asks for its CID, with no grant check.
+ * Blocks travel between nodes only through the gateway's grant-checked API over @libp2p/http
+ * (node/federation/mirror.ts), with the same checks as for any HTTP client. Helia here only
+ * composes blockstore, datastore and libp2p; the node reads its raw blockstore, never Helia's
+ * networked one.
  * Nothing here dials the public network: no bootstrap list, DHT, delegated routing, UPnP or
  * autoTLS — `createHelia()`'s defaults do all of those and must not be used.
  * The libp2p key is created once and kept in the datastore, so the peer id survives restarts.
@@ -10,7 +16,6 @@
 import { join } from 'node:path'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
 import { http, type HTTP } from '@libp2p/http'
 import { identify } from '@libp2p/identify'
@@ -40,14 +45,13 @@ export async function startHelia (options: HeliaNodeOptions): Promise<{ helia: H
   const datastore = new LevelDatastore(join(options.dataDir, 'datastore'))
   await datastore.open()
   const base = createHeliaLight({ blockstore: options.blockstore, datastore })
-  const withNet = withLibp2pLight(base, {
+  const helia = withLibp2pLight(base, {
     addresses: { listen: options.listen, ...(options.announce != null && options.announce.length > 0 ? { announce: options.announce } : {}) },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: { identify: identify(), http: http({ server: options.httpServer }) }
-  })
-  const helia = withBitswap(withNet) as unknown as HeliaNode
+  }) as unknown as HeliaNode
   await helia.start()
   return { helia, datastore }
 }
