@@ -294,8 +294,8 @@ export class Sharing {
    * [Note: who may link which block] Linking is an access decision: whoever can read a
    * collection can read every block it links, and a linked block lives (and stays charged) as
    * long as any collection links it. So a logged-in writer may link only
-   * - a block it uploaded first (`owners[0]`; uploading a copy of someone else's block later
-   *   does not make it the first), or
+   * - a block it uploaded, if it uploaded it first (`owners[0]`) or no collection links it yet
+   *   (uploading a copy of a block it read through someone else's collection does not count), or
    * - a block this collection already contains (nothing becomes readable that was not), or
    * - into a collection of its own, a block a collection of its own contains (moving and adding
    *   among one's own albums and folders, including collaborators' uploads to them).
@@ -306,6 +306,7 @@ export class Sharing {
   async canLinkBlock (user: UserRecord, collection: string, ownerId: string, cid: CID, record: BlockRecord): Promise<boolean> {
     if (record.owners[0] === user.id) return true
     const containers = await this.containersOf(cid.toString())
+    if (record.owners.includes(user.id) && Object.keys(containers).length === 0) return true
     if (containers[collection] != null) return true
     if (ownerId !== user.id) return false
     for (const container in containers) {
