@@ -27,6 +27,8 @@ export interface LogPage {
 export interface CollectionPolicy {
   canRead: (user: UserRecord | undefined, collection: CollectionRecord, grant?: CollectionGrant) => Promise<boolean>
   canWrite: (user: UserRecord, collection: CollectionRecord, head: Head) => Promise<boolean>
+  /** May `user` link this block into a collection owned by `ownerId`? See [Note: who may link which block]. */
+  canLink: (user: UserRecord, collection: string, ownerId: string, cid: CID, record: BlockRecord) => Promise<boolean>
 }
 
 /**
@@ -49,6 +51,9 @@ export interface RemoteCollections {
   log: (user: UserRecord | undefined, id: string, after: number, limit: number) => Promise<LogPage | undefined>
   updateHead: (user: UserRecord, id: string, head: Uint8Array, commit: Uint8Array) => Promise<CollectionRecord | undefined>
 }
+
+/** The collection a commit links blocks into, and its owner (the writer, for a new one). */
+interface LinkTarget { id: string, ownerId: string }
 
 const DAG_CBOR = 0x71
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64')
@@ -100,8 +105,9 @@ export class Collections {
       const expectedSeq = (current?.seq ?? 0) + 1
       if (head.seq !== expectedSeq || !sameCid(head.prev, current?.headCid ?? null)) throw new StaleHeadError(expectedSeq, head.seq)
       if (!sameCid(commit.prev, current?.root ?? null)) throw new InvalidHeadError('The commit does not follow the current one')
+      const target = { id, ownerId: current?.ownerId ?? user.id }
       for (const link of commit.links) {
-        await this.assertLinkable(user, link, grant)
+        await this.assertLinkable(user, target, link, grant)
       }
       if (!writesAsOwner) await this.assertUnlinkable(user, commit, grant)
       await this.blocks.hold(commit.links)
@@ -217,9 +223,9 @@ export class Collections {
    * must not become a way to read them. Checked before anything is written, so a bad link leaves
    * the head where it was instead of failing half-way through the update.
    */
-  private async assertLinkable (user: UserRecord, cid: CID, grant?: CollectionGrant): Promise<void> {
+  private async assertLinkable (user: UserRecord, target: LinkTarget, cid: CID, grant?: CollectionGrant): Promise<void> {
     const record = await this.db.blocks.get(cid.toString())
-    if (record == null || !await this.mayLink(user, cid, record, grant)) throw new ForbiddenError(`The commit links block ${cid}, which you cannot read`)
+    if (record == null || !await this.mayLink(user, target, cid, record, grant)) throw new ForbiddenError(`The commit links block ${cid}, which you may not link here`)
     if (cid.code !== DAG_CBOR) return
     let chunks = record.links
     if (chunks == null) {
@@ -232,16 +238,21 @@ export class Collections {
     for (const chunk of chunks) {
       const chunkRecord = await this.db.blocks.get(chunk)
       if (chunkRecord == null) continue
-      if (!await this.mayLink(user, CID.parse(chunk), chunkRecord, grant)) throw new ForbiddenError(`The manifest ${cid} names block ${chunk}, which you cannot read`)
+      if (!await this.mayLink(user, target, CID.parse(chunk), chunkRecord, grant)) throw new ForbiddenError(`The manifest ${cid} names block ${chunk}, which you may not link here`)
     }
   }
 
   /**
-   * A user links what they can read. A link holder adding photos links what the request's link
-   * can read, or blocks just uploaded through it: charged to the owner and linked nowhere yet.
+   * A user links what they can read and the access policy lets them link here (see [Note: who
+   * may link which block] in node/sharing.ts). A link holder adding photos links what the
+   * request's link can read, or blocks just uploaded through it: charged to the owner and linked
+   * nowhere yet.
    */
-  private async mayLink (user: UserRecord, cid: CID, record: BlockRecord, grant?: CollectionGrant): Promise<boolean> {
-    if (grant == null) return await this.blocks.canRead(user, cid, record)
+  private async mayLink (user: UserRecord, target: LinkTarget, cid: CID, record: BlockRecord, grant?: CollectionGrant): Promise<boolean> {
+    if (grant == null) {
+      if (!await this.blocks.canRead(user, cid, record)) return false
+      return this.policy == null || await this.policy.canLink(user, target.id, target.ownerId, cid, record)
+    }
     if (record.refs === 0 && record.owners.includes(user.id)) return true
     return await this.blocks.canRead(undefined, cid, record, grant)
   }

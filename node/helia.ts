@@ -1,9 +1,15 @@
 /**
  * Composes the node's Helia instance explicitly, for offline-safe operation: a persistent
  * blockstore and LevelDB datastore under the data folder, a libp2p peer with TCP, Noise, Yamux
- * and Identify (Identify is required by bitswap), bitswap for exchanging blocks with known
- * peers. Other nodes reach the gateway's API over the `/http/1.1` protocol, which
+ * and Identify. Other nodes reach the gateway's API over the `/http/1.1` protocol, which
  * node/federation/p2p-http.ts registers on the started libp2p.
+ *
+ * [Note: no bitswap] The node runs no bitswap, nor any other libp2p protocol that hands out
+ * blocks: bitswap serves any block to any peer that asks for its CID, with no grant check.
+ * Blocks travel between nodes only through the gateway's grant-checked API over `/http/1.1`
+ * (node/federation/mirror.ts), with the same checks as for any HTTP client. Helia here only
+ * composes blockstore, datastore and libp2p; the node reads its raw blockstore, never Helia's
+ * networked one.
  * Nothing here dials the public network: no bootstrap list, DHT, delegated routing, UPnP or
  * autoTLS — `createHelia()`'s defaults do all of those and must not be used.
  * The libp2p key is created once and kept in the datastore, so the peer id survives restarts.
@@ -11,7 +17,6 @@
 import { join } from 'node:path'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight, type HeliaWithLibp2p } from '@helia/libp2p'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
@@ -37,14 +42,13 @@ export async function startHelia (options: HeliaNodeOptions): Promise<{ helia: H
   const datastore = new LevelDatastore(join(options.dataDir, 'datastore'))
   await datastore.open()
   const base = createHeliaLight({ blockstore: options.blockstore, datastore })
-  const withNet = withLibp2pLight(base, {
+  const helia = withLibp2pLight(base, {
     addresses: { listen: options.listen, ...(options.announce != null && options.announce.length > 0 ? { announce: options.announce } : {}) },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     services: { identify: identify() }
-  })
-  const helia = withBitswap(withNet) as unknown as HeliaNode
+  }) as unknown as HeliaNode
   await helia.start()
   return { helia, datastore }
 }

@@ -103,7 +103,8 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   await sharing.start()
   collections.policy = {
     canRead: async (user, collection, grant) => await sharing.canReadCollection(user, collection, grant),
-    canWrite: async (user, collection, head) => await sharing.canWriteCollection(user, collection, head)
+    canWrite: async (user, collection, head) => await sharing.canWriteCollection(user, collection, head),
+    canLink: async (user, collection, ownerId, cid, record) => await sharing.canLinkBlock(user, collection, ownerId, cid, record)
   }
   collections.index = {
     add: async (collection, cids) => { await sharing.addContainer(collection, cids) },

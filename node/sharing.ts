@@ -288,6 +288,33 @@ export class Sharing {
     return false
   }
 
+  /**
+   * May `user` link `cid` into `collection` (owned by `ownerId`)?
+   *
+   * [Note: who may link which block] Linking is an access decision: whoever can read a
+   * collection can read every block it links, and a linked block lives (and stays charged) as
+   * long as any collection links it. So a logged-in writer may link only
+   * - a block it uploaded, if it uploaded it first (`owners[0]`) or no collection links it yet
+   *   (uploading a copy of a block it read through someone else's collection does not count), or
+   * - a block this collection already contains (nothing becomes readable that was not), or
+   * - into a collection of its own, a block a collection of its own contains (moving and adding
+   *   among one's own albums and folders, including collaborators' uploads to them).
+   * Not a block it reads only as a member of someone else's collection: it would keep reading it
+   * after its removal, and the owner's delete would free nothing. Link holders' and remote
+   * collaborators' commits are checked against their grant instead (node/collections.ts).
+   */
+  async canLinkBlock (user: UserRecord, collection: string, ownerId: string, cid: CID, record: BlockRecord): Promise<boolean> {
+    if (record.owners[0] === user.id) return true
+    const containers = await this.containersOf(cid.toString())
+    if (record.owners.includes(user.id) && Object.keys(containers).length === 0) return true
+    if (containers[collection] != null) return true
+    if (ownerId !== user.id) return false
+    for (const container in containers) {
+      if ((await this.entry(container))?.ownerId === user.id) return true
+    }
+    return false
+  }
+
   // ---- grant tokens --------------------------------------------------------------------------
 
   /**

@@ -41,6 +41,24 @@ export class CollectionKeyUnavailableError extends ObscuraError {
   }
 }
 
+/**
+ * A re-key moved the collection to its new key epoch, but some links (or members) could not be
+ * given the new key: the owner's box of a link would not open (made by another client version,
+ * or damaged), or the node refused. Everything else was re-keyed. `pending` names what is left;
+ * the owner revokes those links, or retries with `finishRekey` (any later sharing action does).
+ */
+export class RekeyIncompleteError extends ObscuraError {
+  readonly epoch: number
+  readonly pending: Array<{ kind: 'link' | 'member', id: string, reason: string }>
+  constructor (epoch: number, pending: RekeyIncompleteError['pending']) {
+    const list = pending.map((p) => `${p.kind} ${p.id} (${p.reason})`).join(', ')
+    super('REKEY_INCOMPLETE', `re-keyed to epoch ${epoch}, but ${pending.length} could not be given the new key: ${list}. ` +
+      'Their holders see nothing added from now on; revoke those links, or retry (any sharing action on the album does)')
+    this.epoch = epoch
+    this.pending = pending
+  }
+}
+
 /** A share the node lists is not confirmed by the collection's own, owner-signed log. */
 export class UnconfirmedShareError extends ObscuraError {
   constructor (message: string) { super('SHARE_UNCONFIRMED', message) }

@@ -134,12 +134,13 @@ export async function listLinks (library: Library, collection: CollectionState):
 }
 
 /**
- * Revokes a link given as its URL or token: its holders are refused from their next request
- * (410 LINK_REVOKED), the link's upload key (if any) is revoked in the log, and the album is
- * re-keyed, so nothing added later opens with the key the link handed out.
+ * Revokes a link given as its URL or token, or as its collection and id (a link whose URL the
+ * owner's box no longer yields, as RekeyIncompleteError lists them): its holders are refused
+ * from their next request (410 LINK_REVOKED), the link's upload key (if any) is revoked in the
+ * log, and the album is re-keyed, so nothing added later opens with the key the link handed out.
  */
-export async function revokeLink (library: Library, urlOrToken: string): Promise<ApiOwnedLink> {
-  const revoked = await sharingApi.revokeLink(library.account.api, { token: linkToken(urlOrToken) })
+export async function revokeLink (library: Library, link: string | { collection: string, id: string }): Promise<ApiOwnedLink> {
+  const revoked = await sharingApi.revokeLink(library.account.api, typeof link === 'string' ? { token: linkToken(link) } : link)
   const collection = library.collections.get(revoked.collection)
   if (collection == null) return revoked
   const uploadKey = revoked.uploadKey != null ? fromBase64(revoked.uploadKey) : undefined

@@ -21,7 +21,7 @@ import { unwrapLinkOwnerSecrets } from '../crypto/link-keys.ts'
 import { boxShareName, newKey, openCollectionKey, openShareName, sealCollectionKey, unwrapCollectionKey, wrapCollectionKey, wrapLinkCollectionKey, wrapPreviousKey } from '../crypto/wrap.ts'
 import { emptyCollection, roleOf, syncCollection, type CollectionState, type MemberEntry } from './collection.ts'
 import { fromBase64 } from './encoding.ts'
-import { ApiError, NotFoundInLibraryError, UnconfirmedShareError } from './errors.ts'
+import { ApiError, NotFoundInLibraryError, RekeyIncompleteError, UnconfirmedShareError } from './errors.ts'
 import { sharingApi, type ApiProfile, type ApiShared } from './sharing-api.ts'
 import type { MemberRole, RecordOp } from '../format/record-ops.ts'
 import type { Account } from './session.ts'
@@ -167,18 +167,39 @@ export async function rekeyCollection (library: Library, collection: CollectionS
     }))
   ]
   await library.commit(collection, ops, { rekey: { epoch, key } })
+  await finishRekey(library, collection)
+}
 
+/**
+ * Gives the collection's current key to every member and live link the node still lists on an
+ * older epoch: the second half of a re-key, safe to run again. One that fails does not stop the
+ * others; RekeyIncompleteError lists what is left once all were tried.
+ */
+export async function finishRekey (library: Library, collection: CollectionState): Promise<void> {
+  assertOwner(library, collection)
+  const { api, keys } = library.account
+  const { epoch, key } = collection
+  const pending: RekeyIncompleteError['pending'] = []
   const onNode = await sharingApi.members(api, collection.id)
   for (const member of onNode.members) {
     const entry = collection.members.get(toHex(fromBase64(member.signingPublicKey)))
-    if (entry == null) continue
-    await sharingApi.setMember(api, collection.id, member.username, { role: member.role, epoch, sealedKey: entry.sealedKey })
+    if (entry == null || member.epoch >= epoch) continue
+    try {
+      await sharingApi.setMember(api, collection.id, member.username, { role: member.role, epoch, sealedKey: entry.sealedKey })
+    } catch (err) {
+      pending.push({ kind: 'member', id: member.username, reason: (err as Error).message })
+    }
   }
   for (const link of await sharingApi.links(api, collection.id)) {
-    if (link.revokedAt != null) continue
-    const { wrapKey } = unwrapLinkOwnerSecrets(keys.masterKey, collection.id, link.id, fromBase64(link.ownerBox))
-    await sharingApi.setLinkKey(api, collection.id, link.id, { epoch, keyBox: wrapLinkCollectionKey(wrapKey, collection.id, epoch, key) })
+    if (link.revokedAt != null || link.epoch >= epoch) continue
+    try {
+      const { wrapKey } = unwrapLinkOwnerSecrets(keys.masterKey, collection.id, link.id, fromBase64(link.ownerBox))
+      await sharingApi.setLinkKey(api, collection.id, link.id, { epoch, keyBox: wrapLinkCollectionKey(wrapKey, collection.id, epoch, key) })
+    } catch (err) {
+      pending.push({ kind: 'link', id: link.id, reason: (err as Error).message })
+    }
   }
+  if (pending.length > 0) throw new RekeyIncompleteError(epoch, pending)
 }
 
 /**
