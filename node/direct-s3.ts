@@ -284,9 +284,10 @@ export class DirectS3 {
     await this.store.bucket.put(probeKey, bytes)
     try {
       const problem = await publicReadProblem(this.publicBase + PROBE_NAME, bytes)
-      if (problem != null) {
-        throw new S3StartupError(`direct = public, but ${problem}: make the bucket's blocks publicly readable (a bucket policy allowing s3:GetObject), or set direct = authorised`)
+      if (problem?.kind === 'refused') {
+        throw new S3StartupError(`direct = public, but ${problem.message}: make the bucket's blocks publicly readable (a bucket policy allowing s3:GetObject), or set direct = authorised`)
       }
+      if (problem != null) this.log(`S3: could not check that blocks are publicly readable: ${problem.message}; if clients cannot read them either, every read goes through the gateway`)
     } finally {
       await this.store.bucket.delete(probeKey).catch(() => {})
     }

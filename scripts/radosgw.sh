@@ -19,19 +19,28 @@ ACCESS_KEY=${RADOSGW_ACCESS_KEY:-obscura}
 SECRET_KEY=${RADOSGW_SECRET_KEY:-obscura-secret}
 CONF=$DIR/ceph.conf
 
-fail () { echo "radosgw.sh: $*" >&2; exit 1; }
+fail () { echo "radosgw.sh: $*" >&2; stop; exit 1; }
 
+# Every daemon writes its pid file into $DIR/run (pid_file below).
 stop () {
-  for name in rgw osd mon; do
-    if [ -f "$DIR/$name.pid" ]; then
-      pid=$(cat "$DIR/$name.pid")
-      kill "$pid" 2>/dev/null || true
-      i=0
-      while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
+  for file in "$DIR"/run/*.pid; do
+    [ -f "$file" ] || continue
+    pid=$(cat "$file")
+    kill "$pid" 2>/dev/null || true
+    i=0
+    while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    kill -9 "$pid" 2>/dev/null || true
   done
   rm -rf "$DIR"
+}
+
+wait_for_file () {
+  i=0
+  until [ -s "$1" ]; do
+    i=$((i + 1))
+    [ $i -lt 100 ] || fail "$2 did not start (see $DIR/log)"
+    sleep 0.1
+  done
 }
 
 start () {
@@ -39,6 +48,9 @@ start () {
     command -v $tool >/dev/null 2>&1 || fail "$tool is not installed (apt-get install ceph-mon ceph-osd radosgw ceph-common)"
   done
   [ -e "$DIR" ] && stop
+  if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+    echo "radosgw.sh: 127.0.0.1:$PORT is in use (another radosgw? set RADOSGW_PORT)" >&2; exit 1
+  fi
   mkdir -p "$DIR/mon" "$DIR/osd" "$DIR/run" "$DIR/log"
   fsid=$(cat /proc/sys/kernel/random/uuid)
   cat > "$CONF" <<EOF
@@ -76,12 +88,12 @@ EOF
   monmaptool --create --fsid "$fsid" --addv a "[v1:127.0.0.1:$MON_PORT]" "$DIR/monmap" >/dev/null
   ceph-mon -c "$CONF" --mkfs -i a --monmap "$DIR/monmap" >"$DIR/log/mkfs.log" 2>&1 || fail "ceph-mon --mkfs failed: $(tail -1 "$DIR/log/mkfs.log")"
   ceph-mon -c "$CONF" -i a 2>>"$DIR/log/daemons.log" || fail "ceph-mon did not start"
-  cp "$DIR/run/mon.a.pid" "$DIR/mon.pid" 2>/dev/null || true
+  wait_for_file "$DIR/run/mon.a.pid" ceph-mon
   osd_uuid=$(cat /proc/sys/kernel/random/uuid)
   id=$(timeout 60 ceph -c "$CONF" osd new "$osd_uuid" 2>>"$DIR/log/client.log") || fail "the monitor did not answer (see $DIR/log)"
   ceph-osd -c "$CONF" -i "$id" --mkfs --osd-uuid "$osd_uuid" >>"$DIR/log/mkfs.log" 2>&1 || fail "ceph-osd --mkfs failed: $(tail -1 "$DIR/log/mkfs.log")"
   ceph-osd -c "$CONF" -i "$id" 2>>"$DIR/log/daemons.log" || fail "ceph-osd did not start"
-  cp "$DIR/run/osd.$id.pid" "$DIR/osd.pid" 2>/dev/null || true
+  wait_for_file "$DIR/run/osd.$id.pid" ceph-osd
   radosgw -c "$CONF" -n client.rgw 2>>"$DIR/log/daemons.log" || fail "radosgw did not start"
   i=0
   until curl -s -o /dev/null "http://127.0.0.1:$PORT/"; do
@@ -89,7 +101,6 @@ EOF
     [ $i -lt 600 ] || fail "radosgw did not answer on 127.0.0.1:$PORT within 60 s (see $DIR/log)"
     sleep 0.1
   done
-  cp "$DIR/run/client.rgw.pid" "$DIR/rgw.pid" 2>/dev/null || true
   timeout 60 radosgw-admin -c "$CONF" -n client.rgw user create --uid=obscura --display-name=Obscura \
     --access-key="$ACCESS_KEY" --secret="$SECRET_KEY" >"$DIR/log/user.log" 2>&1 || fail "radosgw-admin user create failed: $(tail -1 "$DIR/log/user.log")"
   echo "RADOSGW_ENDPOINT=http://127.0.0.1:$PORT"

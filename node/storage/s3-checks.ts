@@ -33,22 +33,23 @@ export async function probeStoreChecks (bucket: S3Bucket, key: string, signal?: 
 
 /**
  * Whether `url` (a block's public URL) serves `expected` to anyone: fetched with no signature,
- * as a browser would. Returns the reason when it does not.
+ * as a browser would. Returns what went wrong: `refused` (an answer other than those bytes) or
+ * `unreachable` (no answer: the node may simply not reach the address its clients use).
  */
-export async function publicReadProblem (url: string, expected: Uint8Array, timeoutMs = 10_000): Promise<string | undefined> {
+export async function publicReadProblem (url: string, expected: Uint8Array, timeoutMs = 10_000): Promise<{ kind: 'refused' | 'unreachable', message: string } | undefined> {
   let res: Response
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
   } catch (err) {
     const cause = (err as { cause?: { code?: string } }).cause
-    return `${url} did not answer (${cause?.code ?? (err as Error).message})`
+    return { kind: 'unreachable', message: `${url} did not answer the node (${cause?.code ?? (err as Error).message})` }
   }
   if (!res.ok) {
     const code = /<Code>([^<]*)<\/Code>/.exec(await res.text().catch(() => ''))?.[1]
-    return `an anonymous GET of ${url} was refused: HTTP ${res.status}${code != null ? ` ${code}` : ''}`
+    return { kind: 'refused', message: `an anonymous GET of ${url} was refused: HTTP ${res.status}${code != null ? ` ${code}` : ''}` }
   }
   const body = new Uint8Array(await res.arrayBuffer())
-  if (Buffer.compare(body, expected) !== 0) return `${url} answered other bytes than the node stored there`
+  if (Buffer.compare(body, expected) !== 0) return { kind: 'refused', message: `${url} answered other bytes than the node stored there` }
   return undefined
 }
 

@@ -25,7 +25,7 @@ describe('direct S3 transfers through the client library', function () {
   let s3: TestS3
 
   before(async function () {
-    s3 = await startTestS3()
+    s3 = await startTestS3({ publicRead: true })
   })
 
   after(async function () {
@@ -109,7 +109,7 @@ describe('direct S3 transfers through the client library', function () {
       const bytes = await fetchVerified(s.alice.api, item.manifest)
       const altered = new Uint8Array(bytes)
       altered[altered.length - 1]! ^= 1
-      await s.store.put(item.manifest, altered)
+      await s.store.bucket.put(s.store.keyOf(item.manifest), altered) // not store.put: it would declare the CID's digest, which radosgw checks
       try {
         await readItem(fresh, state, item)
         expect.fail('an altered block was accepted')
