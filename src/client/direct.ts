@@ -175,6 +175,7 @@ class DirectReads {
           return bytes
         } catch (err) {
           if (signal?.aborted === true) throw err
+          this.stats.fallbackReason ??= `reading from the bucket: ${(err as Error).message}`
           this.urls.delete(key)
           this.breaker.failed()
         }
@@ -252,6 +253,7 @@ class DirectSender implements BlockSender {
       })
     } catch (err) {
       if (this.signal?.aborted === true) throw err
+      this.stats.fallbackReason ??= `uploading to the bucket: ${(err as Error).message}`
       this.breaker.failed()
       return await this.viaGateway(key, bytes)
     }
@@ -262,7 +264,10 @@ class DirectSender implements BlockSender {
       return
     }
     // The bucket did not keep what was sent: let the gateway store it (see the note above).
-    if (outcome.code === 'BLOCK_MISSING' || outcome.code === 'CID_MISMATCH') return await this.viaGateway(key, bytes)
+    if (outcome.code === 'BLOCK_MISSING' || outcome.code === 'CID_MISMATCH') {
+      this.stats.fallbackReason ??= `the node found no matching upload in the bucket: ${outcome.code}`
+      return await this.viaGateway(key, bytes)
+    }
     throw refusal(outcome)
   }
 

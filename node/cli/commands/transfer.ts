@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path'
 import { createNodeMediaProcessor } from '../../media/processor.ts'
+import { fallbackNote, transportFor } from '../../../src/client/blocks.ts'
 import { uploadFiles } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
@@ -15,6 +16,7 @@ import { CancelledError, QuotaTooSmallError, UsageError } from '../errors.ts'
 import { collectFiles, downloadCollection, safeFileName } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import { formatBytes, ProgressBar } from '../progress.ts'
+import type { NodeApi } from '../../../src/client/api.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 import type { Library } from '../../../src/client/library.ts'
 import type { UploadSource } from '../../../src/client/upload.ts'
@@ -91,6 +93,7 @@ export async function runUpload (args: string[]): Promise<number> {
     bar.finish()
     const where = targets.map((t) => `${t.kind} "${t.kind === 'folder' ? library.folderPath(t) : t.name ?? ''}"`).join(' and ')
     const live = result.live > 0 ? `, ${result.live} of them Live Photo${result.live === 1 ? '' : 's'} (still and video as one item)` : ''
+    await noteFallback(library.account.api)
     process.stdout.write(`Uploaded ${result.uploaded} file${result.uploaded === 1 ? '' : 's'}${live} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${result.skipped} already uploaded.\n`)
     return 0
   } finally {
@@ -107,5 +110,12 @@ export async function runDownload (args: string[]): Promise<number> {
   await downloadCollection(library.account.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), {
     dedupKey: library.account.keys.dedupKey, signal
   })
+  await noteFallback(library.account.api)
   return 0
+}
+
+/** Says on stderr when direct S3 transfers fell back to the gateway (see fallbackNote). */
+async function noteFallback (api: NodeApi): Promise<void> {
+  const note = fallbackNote(await transportFor(api))
+  if (note != null) process.stderr.write(`obscura: note: ${note}\n`)
 }
