@@ -39,9 +39,10 @@ export const S3StorageSchema = z.strictObject({
   /** Lifetime of presigned URLs, in seconds. */
   urlExpirySeconds: z.number().int().min(10).max(3600).default(300),
   /**
-   * How a direct upload is checked at commit: `auto` trusts the store's SHA-256 checksum when it
-   * reports one (AWS S3, MinIO, R2 verify it on upload) and reads the block back otherwise;
-   * `read` always reads and hashes it.
+   * How a direct upload is checked at commit: `auto` makes one HEAD and trusts the store's
+   * SHA-256 checksum when it reports one (AWS S3, MinIO, R2 verify it on upload), else compares
+   * the ETag with the MD5 signed into the PUT URL; `read` always reads and hashes the block (for
+   * stores whose ETag is not the object's MD5, such as AWS with SSE-KMS and no checksums).
    */
   verifyUploads: z.enum(['auto', 'read']).default('auto'),
   /** How long start-up waits for the bucket before giving up with an error. */

@@ -77,6 +77,8 @@ export interface PendingUpload {
   size: number
   /** When the URL expires (ms since the epoch); reserved quota counts until then. */
   expiresAt: number
+  /** The base64 MD5 signed into the URL, checked against the ETag at commit (absent in records from before it was signed). */
+  md5?: string
 }
 
 /** A user's membership of another user's collection (node/sharing.ts). */

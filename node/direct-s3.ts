@@ -4,13 +4,27 @@
  *
  * Writes are two steps. `authoriseUploads` checks the user's quota for the whole batch (counting
  * URLs already signed and not yet committed) before signing anything, then returns a presigned
- * PUT per block with `content-length` and `x-amz-checksum-sha256` (the CID's own SHA-256 digest)
- * signed as headers: the store refuses a body of another length, and stores that check checksums
- * (AWS S3, MinIO, R2) one of other bytes. `commitUploads` then checks each block in the bucket —
- * its size, and its hash (from the store's checksum or by reading it back) — and only then
- * registers it with Blocks, which charges the quota: nothing counts before a commit. Blocks the
- * user already holds need no upload; a block another user stored is sent through the gateway
- * instead ("proxy"), so that owning a block always means having had its bytes.
+ * PUT per block; see [Note: what binds a presigned PUT to its bytes] for the headers it signs.
+ * `commitUploads` then checks each block in the bucket with a HEAD — its size, and its
+ * SHA-256 checksum or its ETag against the signed MD5 — and only then registers it with Blocks,
+ * which charges the quota: nothing counts before a commit. Only stores configured with
+ * `verifyUploads: read` have each block read back instead. Blocks the node already holds never
+ * get a PUT URL: the user's own need no upload, and a block another user stored is sent through
+ * the gateway instead ("proxy"), so that owning a block always means having had its bytes.
+ *
+ * [Note: what binds a presigned PUT to its bytes] Every header named in a presigned URL is
+ * signed, so the client must send exactly these values: `content-length` (every store refuses
+ * another length), `content-md5` (the client's MD5 of the block, which AWS, MinIO, Ceph, R2 and
+ * B2 check against the body: other bytes are refused, even through the same URL after a commit)
+ * and `x-amz-checksum-sha256` (the CID's own digest, checked by AWS, MinIO and R2 but not by
+ * Ceph 16 or the dev server). Where the store honours it (found at start-up, storage/s3-checks.ts),
+ * `if-none-match: *` is signed too, so that no URL can replace an object that exists: a
+ * committed block can never be overwritten. At commit the ETag a store reports for a plain PUT
+ * is the MD5 of the bytes it kept, so comparing it with the signed MD5 proves the bucket holds
+ * what the client hashed, at the cost of one HEAD instead of reading the block. The MD5 is the
+ * client's claim, not the node's: without a SHA-256 checksum check by the store, a client can
+ * store bytes that do not match the CID it named — readers' CID check refuses them, and the
+ * block only ever had that client's bytes (see docs/SECURITY.md).
  *
  * Reads: in `authorised` mode each block the caller may read (Blocks.canRead) gets a short-lived
  * presigned GET; in `public` mode the bucket is publicly readable and URLs need no signature.
@@ -25,6 +39,8 @@ import { MAX_BLOCK_BYTES } from './blocks.ts'
 import { BlockMismatchError, BlockMissingError, BlockTooLargeError, DirectS3DisabledError, InvalidRequestError, QuotaExceededError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import { Periodic } from './periodic.ts'
+import { PROBE_NAME, probeStoreChecks, publicReadProblem, type StoreChecks } from './storage/s3-checks.ts'
+import { S3StartupError } from './storage/s3.ts'
 import type { Accounts } from './accounts.ts'
 import type { Blocks } from './blocks.ts'
 import type { NodeDatabase, UserRecord } from './db.ts'
@@ -46,8 +62,10 @@ export interface DirectS3Options {
   urlExpirySeconds: number
   /** Base URL of publicly readable blocks in public mode; defaults to the bucket's public URL. */
   publicUrl?: string
-  /** `auto`: trust the store's SHA-256 checksum when it reports one; `read`: always read back. */
+  /** `auto`: a HEAD (size, then SHA-256 checksum or ETag); `read`: always read the block back. */
   verifyUploads: 'auto' | 'read'
+  /** Where start-up notes go (a store that does not check Content-MD5, say). */
+  log?: (line: string) => void
   /** How long after its URL expired an uncommitted upload is cleared (default 15 min). */
   graceMs?: number
   /** How often `sweep` runs once `start` was called (default 5 min). */
@@ -67,7 +85,10 @@ export interface DirectDescription {
 export type UploadGrant =
   | { cid: string, status: 'present' }
   | { cid: string, status: 'proxy' }
-  /** `headers` must be sent with the PUT; its Content-Length must be the size asked for. */
+  /**
+   * `headers` must be sent with the PUT; its Content-Length must be the size asked for. A 412
+   * answer means the block is already in the bucket: commit it.
+   */
   | { cid: string, status: 'upload', url: string, headers: Record<string, string> }
 
 export type CommitOutcome =
@@ -95,6 +116,9 @@ export class DirectS3 {
   /** Per block: a commit and the sweep never interleave. */
   private readonly blockLocks = new KeyedMutex()
   private readonly periodic: Periodic
+  private readonly log: (line: string) => void
+  /** What the store checks on a PUT; found by `start`, assumed nothing before. */
+  checks: StoreChecks = { contentMd5: false, conditionalWrites: false }
   /** URLs signed since start, for tests and benchmarks. */
   signedUrls = 0
 
@@ -111,6 +135,7 @@ export class DirectS3 {
     this.graceMs = options.graceMs ?? 15 * 60_000
     this.periodic = new Periodic(async () => await this.sweep(), options.sweepEveryMs ?? 5 * 60_000)
     this.now = options.now ?? Date.now
+    this.log = options.log ?? (() => {})
   }
 
   describe (): DirectDescription {
@@ -127,17 +152,17 @@ export class DirectS3 {
    * Presigned PUT URLs for the blocks of one batch that the user does not hold yet. Refuses the
    * whole batch (QUOTA_EXCEEDED) before signing anything when it does not fit the quota.
    */
-  async authoriseUploads (user: UserRecord, blocks: Array<{ cid: CID, size: number }>): Promise<{ expiresAt: number, blocks: UploadGrant[] }> {
+  async authoriseUploads (user: UserRecord, blocks: UploadRequest[]): Promise<{ expiresAt: number, blocks: UploadGrant[] }> {
     this.requireEnabled()
     const wanted = uniqueBlocks(blocks)
     return this.userLocks.run(user.id, async () => {
       const now = this.now()
       const expiresAt = now + this.expirySeconds * 1000
       const records = await this.db.blocks.getMany(wanted.map((b) => b.cid.toString()))
-      const grants = wanted.map(({ cid, size }, i) => {
+      const grants = wanted.map(({ cid, size, md5 }, i) => {
         const record = records[i]
         const status: UploadGrant['status'] = record == null ? 'upload' : record.owners.includes(user.id) ? 'present' : 'proxy'
-        return { cid, size, status }
+        return { cid, size, md5, status }
       })
       const current = await this.accounts.get(user.id) ?? user
       const reserved = await this.reservedBytes(user.id, now, new Set(wanted.map((b) => b.cid.toString())))
@@ -149,15 +174,20 @@ export class DirectS3 {
       const present = grants.filter((g) => g.status === 'present').map((g) => g.cid)
       if (present.length > 0) await this.blocks.have(user, present)
       const uploads = grants.filter((g) => g.status === 'upload')
-      await this.db.s3Uploads.batch(uploads.map(({ cid, size }) => ({ type: 'put', key: reservationKey(user.id, cid), value: { size, expiresAt } })))
+      await this.db.s3Uploads.batch(uploads.map(({ cid, size, md5 }) => ({ type: 'put', key: reservationKey(user.id, cid), value: { size, expiresAt, md5 } })))
       const signedAt = new Date(now)
       return {
         expiresAt,
-        blocks: grants.map(({ cid, size, status }): UploadGrant => {
+        blocks: grants.map(({ cid, size, md5, status }): UploadGrant => {
           if (status !== 'upload') return { cid: cid.toString(), status }
-          // Content-Length is signed too; it is not handed back because HTTP clients (fetch,
-          // browsers) set it from the body themselves and refuse to have it set.
-          const headers = { 'x-amz-checksum-sha256': Buffer.from(cid.multihash.digest).toString('base64') }
+          // See [Note: what binds a presigned PUT to its bytes]. Content-Length is signed too; it
+          // is not handed back because HTTP clients (fetch, browsers) set it from the body
+          // themselves and refuse to have it set.
+          const headers: Record<string, string> = {
+            'content-md5': md5,
+            'x-amz-checksum-sha256': Buffer.from(cid.multihash.digest).toString('base64'),
+            ...(this.checks.conditionalWrites ? { 'if-none-match': '*' } : {})
+          }
           this.signedUrls++
           const url = this.store.bucket.presign('PUT', this.store.keyOf(cid), {
             expiresSeconds: this.expirySeconds,
@@ -223,13 +253,44 @@ export class DirectS3 {
     return { expired: expired.length, deleted }
   }
 
-  /** Sweeps now and then every `sweepEveryMs`; failures (a bucket down) wait for the next round. */
-  start (): void {
+  /**
+   * Finds out what the store checks (storage/s3-checks.ts) and, in public mode, that blocks are
+   * readable without a signature: a bucket that is not would send every read through the
+   * gateway, so the node refuses to start (S3StartupError) instead. Then sweeps now and every
+   * `sweepEveryMs`; failures (a bucket down) wait for the next round.
+   */
+  async start (): Promise<void> {
+    if (this.mode !== 'off') {
+      const probeKey = this.store.prefix + PROBE_NAME
+      try {
+        this.checks = await probeStoreChecks(this.store.bucket, probeKey)
+      } catch (err) {
+        throw new S3StartupError(`S3 bucket "${this.store.bucket.name}" refused the start-up test writes of ${probeKey}: ${(err as Error).message}`, { cause: err })
+      }
+      if (!this.checks.contentMd5) {
+        this.log(`S3: the store does not check Content-MD5${this.checks.conditionalWrites ? '' : ' or If-None-Match'}: a client holding a PUT URL can replace its block with other bytes until the URL expires (readers' CID check refuses them)`)
+      }
+      if (this.mode === 'public') await this.checkPublicReads(probeKey)
+    }
     this.periodic.start()
   }
 
   async stop (): Promise<void> {
     await this.periodic.stop()
+  }
+
+  private async checkPublicReads (probeKey: string): Promise<void> {
+    const bytes = new TextEncoder().encode('obscura public-read probe\n')
+    await this.store.bucket.put(probeKey, bytes)
+    try {
+      const problem = await publicReadProblem(this.publicBase + PROBE_NAME, bytes)
+      if (problem?.kind === 'refused') {
+        throw new S3StartupError(`direct = public, but ${problem.message}: make the bucket's blocks publicly readable (a bucket policy allowing s3:GetObject), or set direct = authorised`)
+      }
+      if (problem != null) this.log(`S3: could not check that blocks are publicly readable: ${problem.message}; if clients cannot read them either, every read goes through the gateway`)
+    } finally {
+      await this.store.bucket.delete(probeKey).catch(() => {})
+    }
   }
 
   private requireEnabled (): void {
@@ -260,7 +321,7 @@ export class DirectS3 {
         return { cid: key, ok: false, code: 'NOT_AUTHORISED', message: `No upload of ${key} was signed for you: ask for a URL first` }
       }
       try {
-        const { stored } = await this.blocks.registerStored(user, cid, reservation.size, { verify: async () => { await this.verifyUpload(cid, reservation.size) } })
+        const { stored } = await this.blocks.registerStored(user, cid, reservation.size, { verify: async () => { await this.verifyUpload(cid, reservation.size, reservation.md5) } })
         await this.db.s3Uploads.del(reservationKey(user.id, cid))
         return { cid: key, ok: true, stored }
       } catch (err) {
@@ -276,13 +337,18 @@ export class DirectS3 {
    * Runs inside Blocks' lock for this block while the node has no record of it, so bytes that
    * fail the check can be deleted at once: nobody else's copy is at stake.
    */
-  private async verifyUpload (cid: CID, size: number): Promise<void> {
+  private async verifyUpload (cid: CID, size: number, md5: string | undefined): Promise<void> {
     const info = await this.store.stat(cid)
     if (info == null) throw new BlockMissingError(cid.toString())
     try {
       if (info.size !== size) throw new BlockMismatchError(cid.toString())
       if (this.verifyUploads === 'auto' && info.checksumSha256 != null) {
         if (info.checksumSha256 !== Buffer.from(cid.multihash.digest).toString('base64')) throw new BlockMismatchError(cid.toString())
+        return
+      }
+      // An ETag that is not an MD5 (SSE-KMS, a multipart upload) says nothing: read the block back.
+      if (this.verifyUploads === 'auto' && md5 != null && info.etag != null && /^[0-9a-f]{32}$/i.test(info.etag)) {
+        if (info.etag.toLowerCase() !== Buffer.from(md5, 'base64').toString('hex')) throw new BlockMismatchError(cid.toString())
         return
       }
       await this.blocks.verifyStored(cid, size)
@@ -293,6 +359,9 @@ export class DirectS3 {
   }
 }
 
+/** Base64 of 16 bytes. */
+export const CONTENT_MD5 = /^[A-Za-z0-9+/]{22}==$/
+
 function reservationKey (userId: string, cid: CID): string {
   return `${userId}!${cid.toString()}`
 }
@@ -301,14 +370,18 @@ function encodeKey (key: string): string {
   return key.split('/').map(encodeURIComponent).join('/')
 }
 
-/** Drops repeated CIDs; the same CID with two sizes is a malformed request. */
-function uniqueBlocks (blocks: Array<{ cid: CID, size: number }>): Array<{ cid: CID, size: number }> {
-  const seen = new Map<string, { cid: CID, size: number }>()
+/** One block a client wants to upload: `md5` is the base64 MD5 of its bytes (a `Content-MD5` value). */
+export interface UploadRequest { cid: CID, size: number, md5: string }
+
+/** Drops repeated CIDs; the same CID with two sizes or MD5s is a malformed request. */
+function uniqueBlocks (blocks: UploadRequest[]): UploadRequest[] {
+  const seen = new Map<string, UploadRequest>()
   for (const block of blocks) {
     if (!Number.isSafeInteger(block.size) || block.size < 0) throw new InvalidRequestError(`Invalid size for ${block.cid}`)
     if (block.size > MAX_BLOCK_BYTES) throw new BlockTooLargeError(block.size, MAX_BLOCK_BYTES)
     const earlier = seen.get(block.cid.toString())
-    if (earlier != null && earlier.size !== block.size) throw new InvalidRequestError(`Block ${block.cid} is listed twice with different sizes`)
+    if (!CONTENT_MD5.test(block.md5)) throw new InvalidRequestError(`Invalid md5 for ${block.cid}: expected the base64 MD5 of its bytes (24 characters)`)
+    if (earlier != null && (earlier.size !== block.size || earlier.md5 !== block.md5)) throw new InvalidRequestError(`Block ${block.cid} is listed twice with different sizes or MD5s`)
     seen.set(block.cid.toString(), block)
   }
   return [...seen.values()]

@@ -148,10 +148,11 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
       accounts,
       urlExpirySeconds: config.storage.urlExpirySeconds,
       publicUrl: config.storage.publicUrl,
-      verifyUploads: config.storage.verifyUploads
+      verifyUploads: config.storage.verifyUploads,
+      log: options.log
     })
     : undefined
-  direct?.start()
+  await direct?.start()
   collector.start()
   void dialKnownPeers(helia.libp2p, config.libp2p.peers, { log: options.log, timeoutMs: config.federation.timeoutSeconds * 1000 })
 

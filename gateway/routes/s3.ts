@@ -7,7 +7,7 @@
 import Router from '@koa/router'
 import { z } from 'zod'
 import { MAX_BLOCK_BYTES, parseBlockCid } from '../../node/blocks.ts'
-import { MAX_DIRECT_BATCH } from '../../node/direct-s3.ts'
+import { CONTENT_MD5, MAX_DIRECT_BATCH } from '../../node/direct-s3.ts'
 import { DirectS3DisabledError } from '../../node/errors.ts'
 import { readJson } from '../body.ts'
 import { requireUser, type GatewayState } from '../middleware/auth.ts'
@@ -16,7 +16,12 @@ import type { ObscuraNode } from '../../node/node.ts'
 
 const CidText = z.string().max(200)
 const UploadsBody = z.strictObject({
-  blocks: z.array(z.strictObject({ cid: CidText, size: z.number().int().min(0).max(MAX_BLOCK_BYTES) })).min(1).max(MAX_DIRECT_BATCH)
+  blocks: z.array(z.strictObject({
+    cid: CidText,
+    size: z.number().int().min(0).max(MAX_BLOCK_BYTES),
+    /** Base64 MD5 of the block, signed into its PUT URL as Content-MD5. */
+    md5: z.string().regex(CONTENT_MD5, 'expected the base64 MD5 of the block (24 characters)')
+  })).min(1).max(MAX_DIRECT_BATCH)
 })
 const CidsBody = z.strictObject({ cids: z.array(CidText).min(1).max(MAX_DIRECT_BATCH) })
 
@@ -39,7 +44,7 @@ export function s3Routes (node: ObscuraNode): Router {
     const user = requireUser(ctx)
     const { blocks } = await readJson(ctx, UploadsBody, MAX_JSON)
     ctx.set('cache-control', 'no-store')
-    ctx.body = await direct().authoriseUploads(user, blocks.map((b) => ({ cid: parseBlockCid(b.cid), size: b.size })))
+    ctx.body = await direct().authoriseUploads(user, blocks.map((b) => ({ cid: parseBlockCid(b.cid), size: b.size, md5: b.md5 })))
   })
 
   router.post('/commit', async (ctx) => {

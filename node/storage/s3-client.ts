@@ -39,6 +39,12 @@ export interface ObjectInfo {
   size: number
   /** Base64 SHA-256 the store computed and checked on upload, when it reports one (AWS, MinIO, R2). */
   checksumSha256?: string
+  /**
+   * The ETag without its quotes. For an object stored by one plain PUT every S3-compatible store
+   * makes it the hex MD5 of the bytes it kept (AWS's SSE-KMS encryption and multipart uploads
+   * are the exceptions, and do not look like an MD5).
+   */
+  etag?: string
 }
 
 /** Bytes the node itself moved to and from the bucket (bodies only), for benchmarks and operators. */
@@ -160,7 +166,12 @@ export class S3Bucket {
     if (res.status === 404) return undefined
     if (!res.ok) throw new S3ResponseError('HEAD', key, res.status, `HTTP_${res.status}`, '')
     const checksum = res.headers.get('x-amz-checksum-sha256')
-    return { size: Number(res.headers.get('content-length')), ...(checksum != null ? { checksumSha256: checksum } : {}) }
+    const etag = res.headers.get('etag')?.replace(/^(W\/)?"|"$/g, '')
+    return {
+      size: Number(res.headers.get('content-length')),
+      ...(checksum != null ? { checksumSha256: checksum } : {}),
+      ...(etag != null && etag !== '' ? { etag } : {})
+    }
   }
 
   /** The object's bytes; undefined when it does not exist. */
@@ -176,9 +187,13 @@ export class S3Bucket {
     return bytes
   }
 
-  /** Stores `bytes`; `sha256` (the block's digest) is sent so the store can check the body. */
-  async put (key: string, bytes: Uint8Array, options: { sha256?: Uint8Array, signal?: AbortSignal } = {}): Promise<void> {
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' }
+  /**
+   * Stores `bytes`, with their `Content-MD5` so that the store refuses a body damaged on the way;
+   * `sha256` (the block's digest) is sent too, for the stores that check it. `headers` adds
+   * request headers (a conditional write's `if-none-match`).
+   */
+  async put (key: string, bytes: Uint8Array, options: { sha256?: Uint8Array, headers?: Record<string, string>, signal?: AbortSignal } = {}): Promise<void> {
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-md5': md5Base64(bytes), ...options.headers }
     if (options.sha256 != null) headers['x-amz-checksum-sha256'] = Buffer.from(options.sha256).toString('base64')
     const payloadHash = options.sha256 != null ? Buffer.from(options.sha256).toString('hex') : undefined
     const res = await this.send('PUT', this.objectUrl(key), { headers, body: bytes, payloadHash, signal: options.signal })
@@ -274,6 +289,11 @@ export class S3Bucket {
 
 function sha256Hex (bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** The value of a `Content-MD5` header: the base64 MD5 of the body. */
+export function md5Base64 (bytes: Uint8Array): string {
+  return createHash('md5').update(bytes).digest('base64')
 }
 
 /** `ECONNREFUSED`, `ENOTFOUND`… from undici's "fetch failed" wrapper. */

@@ -47,7 +47,8 @@ export type ApiLog = z.infer<typeof LogSchema>
 
 const HttpUrl = z.url({ protocol: /^https?$/ })
 /** Only S3's own headers may be asked of the client (never cookies, authorization, …). */
-const AmzHeaders = z.record(z.string().regex(/^x-amz-[a-z0-9-]+$/), z.string())
+/** Headers a presigned PUT needs: S3's own, and the two that bind it to its bytes (node/direct-s3.ts). */
+const AmzHeaders = z.record(z.string().regex(/^(x-amz-[a-z0-9-]+|content-md5|if-none-match)$/), z.string())
 
 const S3ConfigSchema = z.object({
   direct: z.enum(['off', 'public', 'authorised']),
@@ -190,8 +191,8 @@ export class NodeApi {
     return this.json('GET', '/api/v1/s3/config', S3ConfigSchema, undefined, options)
   }
 
-  /** Presigned PUT URLs for blocks this user does not hold yet (at most `maxBatch` per call). */
-  async authoriseUploads (blocks: Array<{ cid: string, size: number }>, options?: RequestOptions): Promise<{ expiresAt: number, blocks: ApiUploadGrant[] }> {
+  /** Presigned PUT URLs for blocks this user does not hold yet (at most `maxBatch` per call); `md5` is the block's base64 MD5. */
+  async authoriseUploads (blocks: Array<{ cid: string, size: number, md5: string }>, options?: RequestOptions): Promise<{ expiresAt: number, blocks: ApiUploadGrant[] }> {
     return this.json('POST', '/api/v1/s3/uploads', z.object({ expiresAt: z.number(), blocks: z.array(UploadGrantSchema) }), { blocks }, options)
   }
 

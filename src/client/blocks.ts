@@ -19,6 +19,8 @@ export interface TransferStats {
   gatewayReads: number
   directWrites: number
   gatewayWrites: number
+  /** Why a direct transfer first fell back to the gateway (the bucket's answer, say); unset while none has. */
+  fallbackReason?: string
 }
 
 /** Sends the blocks of one upload; `send` resolves once the node has counted the block. */
@@ -82,6 +84,18 @@ async function discover (api: NodeApi): Promise<BlockTransport> {
     throw err
   }
   return config.direct === 'off' ? proxyTransport(api) : directTransport(api, { ...config, direct: config.direct })
+}
+
+/**
+ * One line saying that direct S3 transfers fell back to the gateway, and why, for the CLI and the
+ * web UI to show: a bucket without CORS or public reads otherwise costs the node's bandwidth
+ * without a word. Undefined when nothing fell back.
+ */
+export function fallbackNote (transport: BlockTransport): string | undefined {
+  const { stats } = transport
+  if (transport.mode === 'proxy' || stats.fallbackReason == null) return undefined
+  const blocks = stats.gatewayReads + stats.gatewayWrites
+  return `direct S3 transfers failed (${stats.fallbackReason}); ${blocks} block${blocks === 1 ? '' : 's'} went through the node's gateway instead`
 }
 
 /** Fetches one block and checks that its bytes hash to `cid` (throws CidMismatchError). */

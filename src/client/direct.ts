@@ -14,6 +14,7 @@
  * the gateway's block route, which answers with its own refusal — or the block, if the two
  * routes' access policies ever differ.
  */
+import { contentMd5 } from '../crypto/hash.ts'
 import { verifyBlock, type CID } from '../format/cid.ts'
 import { Batcher } from './batcher.ts'
 import { ApiError, BadResponseError } from './errors.ts'
@@ -87,9 +88,9 @@ async function raceSignal<T> (promise: Promise<T>, signal?: AbortSignal): Promis
 
 /**
  * One request to the bucket: network errors, 429 and 5xx are tried again (`attempts` in all),
- * any other non-2xx fails at once. Only aborts propagate as they are.
+ * any other non-2xx (but `alsoOk`) fails at once. Only aborts propagate as they are.
  */
-async function bucketRequest (url: string, init: RequestInit, attempts: number): Promise<Response> {
+async function bucketRequest (url: string, init: RequestInit, attempts: number, alsoOk?: number): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     let res: Response | undefined
     let reason = ''
@@ -100,7 +101,7 @@ async function bucketRequest (url: string, init: RequestInit, attempts: number):
       reason = (err as Error).message
     }
     if (res != null) {
-      if (res.ok) return res
+      if (res.ok || res.status === alsoOk) return res
       await res.body?.cancel()
       if (res.status < 500 && res.status !== 429) throw new Error(`the bucket answered HTTP ${res.status}`)
       reason = `HTTP ${res.status}`
@@ -174,6 +175,7 @@ class DirectReads {
           return bytes
         } catch (err) {
           if (signal?.aborted === true) throw err
+          this.stats.fallbackReason ??= `reading from the bucket: ${(err as Error).message}`
           this.urls.delete(key)
           this.breaker.failed()
         }
@@ -217,7 +219,7 @@ class DirectSender implements BlockSender {
   private readonly stats: TransferStats
   private readonly signal?: AbortSignal
   private readonly slots: Slots
-  private readonly authorise: Batcher<{ cid: string, size: number }, ApiUploadGrant>
+  private readonly authorise: Batcher<{ cid: string, size: number, md5: string }, ApiUploadGrant>
   private readonly commit: Batcher<string, ApiCommitOutcome>
 
   constructor (api: NodeApi, config: ApiS3Config, breaker: Breaker, stats: TransferStats, options: { concurrency: number, signal?: AbortSignal }) {
@@ -239,16 +241,19 @@ class DirectSender implements BlockSender {
   async send (cid: CID, bytes: Uint8Array): Promise<void> {
     const key = cid.toString()
     if (this.breaker.open) return await this.viaGateway(key, bytes)
-    const grant = await this.authorise.add({ cid: key, size: bytes.byteLength })
+    const grant = await this.authorise.add({ cid: key, size: bytes.byteLength, md5: contentMd5(bytes) })
     if (grant.status === 'present') return
     if (grant.status === 'proxy') return await this.viaGateway(key, bytes)
     try {
       await this.slots.run(async () => {
-        const res = await bucketRequest(grant.url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, headers: grant.headers, signal: this.signal }, 3)
+        // 412: the URL forbids replacing an object and the block is there already (an earlier
+        // try whose answer was lost, say); the commit checks what the bucket holds.
+        const res = await bucketRequest(grant.url, { method: 'PUT', body: bytes as Uint8Array<ArrayBuffer>, headers: grant.headers, signal: this.signal }, 3, 412)
         await res.body?.cancel()
       })
     } catch (err) {
       if (this.signal?.aborted === true) throw err
+      this.stats.fallbackReason ??= `uploading to the bucket: ${(err as Error).message}`
       this.breaker.failed()
       return await this.viaGateway(key, bytes)
     }
@@ -259,7 +264,10 @@ class DirectSender implements BlockSender {
       return
     }
     // The bucket did not keep what was sent: let the gateway store it (see the note above).
-    if (outcome.code === 'BLOCK_MISSING' || outcome.code === 'CID_MISMATCH') return await this.viaGateway(key, bytes)
+    if (outcome.code === 'BLOCK_MISSING' || outcome.code === 'CID_MISMATCH') {
+      this.stats.fallbackReason ??= `the node found no matching upload in the bucket: ${outcome.code}`
+      return await this.viaGateway(key, bytes)
+    }
     throw refusal(outcome)
   }
 

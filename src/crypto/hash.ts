@@ -7,6 +7,7 @@
  */
 import { hkdf as nobleHkdf } from '@noble/hashes/hkdf.js'
 import { hmac } from '@noble/hashes/hmac.js'
+import { md5 } from '@noble/hashes/legacy.js'
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 import { assertBytes, assertInteger, utf8 } from './bytes.ts'
 import { nodeCrypto } from './native.ts'
@@ -55,4 +56,16 @@ export function hkdf (ikm: Uint8Array, options: HkdfOptions): Uint8Array {
   assertInteger(length, 1, 255 * 32, 'hkdf length')
   const info = typeof options.info === 'string' ? utf8(options.info) : options.info
   return nobleHkdf(nobleSha256, ikm, options.salt, info, length)
+}
+
+/**
+ * The base64 MD5 of `data`, for S3's `Content-MD5` header: a transport checksum the bucket
+ * checks a direct upload's body against (node/direct-s3.ts), never a security hash in Obscura.
+ * OpenSSL under Node; @noble/hashes in browsers, where Web Crypto has no MD5.
+ */
+export function contentMd5 (data: Uint8Array): string {
+  const digest = nodeCrypto != null ? nodeCrypto.createHash('md5').update(data).digest() : md5(data)
+  let binary = ''
+  for (const byte of digest) binary += String.fromCharCode(byte)
+  return btoa(binary)
 }

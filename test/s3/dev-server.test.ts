@@ -6,12 +6,13 @@
 import { readFile } from 'node:fs/promises'
 import { expect } from 'chai'
 import { corsXml } from '../../node/cli/commands/s3-dev.ts'
-import { startTestS3, type TestS3 } from './helpers.ts'
+import { onlyOn, startTestS3, type TestS3 } from './helpers.ts'
 
 describe('obscura s3-dev', function () {
   let s3: TestS3
 
   before(async function () {
+    onlyOn(this, 's3rver')
     s3 = await startTestS3()
   })
 

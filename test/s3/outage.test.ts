@@ -14,7 +14,7 @@ import { DirectS3 } from '../../node/direct-s3.ts'
 import { S3Blockstore } from '../../node/storage/s3.ts'
 import { bytesSource, openLibrary, readItem } from '../helpers/client.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
-import { s3StorageConfig, startTestS3, type TestS3 } from './helpers.ts'
+import { onlyOn, s3StorageConfig, startTestS3, type TestS3 } from './helpers.ts'
 
 describe('direct S3 upload when the S3 server stops', function () {
   let s3: TestS3
@@ -23,6 +23,7 @@ describe('direct S3 upload when the S3 server stops', function () {
   let store: S3Blockstore
 
   before(async function () {
+    onlyOn(this, 's3rver') // stops and restarts the server
     s3 = await startTestS3()
     node = await startTestNode({ storage: s3StorageConfig(s3, { direct: 'authorised' }) })
     alice = (await signup(node.url, 'alice', 'alice-password-1')).account

@@ -4,7 +4,8 @@
  * @20minutes/s3rver 4.0.4, which checks SigV4 signatures, presigned URL expiry, signed headers
  * (so a body of another length is refused), method and key; the original s3rver 3.7.1 checks
  * none of these and must not be used. Neither checks a body's SHA-256 against
- * `x-amz-checksum-sha256` — the node reads blocks back on commit for that — and both answer
+ * `x-amz-checksum-sha256`, its `Content-MD5` or `If-None-Match` (the node's commit check still
+ * compares the ETag, the MD5 of what it stored, with the signed MD5), and both answer
  * unsigned requests too: this is a development server, not storage for real photos.
  * Tests and benchmarks start it through `startDevS3`.
  */

@@ -8,6 +8,7 @@
  */
 import { resolve } from 'node:path'
 import { createNodeMediaProcessor } from '../../media/processor.ts'
+import { fallbackNote, transportFor } from '../../../src/client/blocks.ts'
 import { uploadFiles } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
@@ -16,6 +17,7 @@ import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { collectFiles, downloadCollection, safeFileName, type LocalFile } from '../files.ts'
 import { openLibrary } from '../library.ts'
 import { formatBytes, ProgressBar } from '../progress.ts'
+import type { NodeApi } from '../../../src/client/api.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 import type { Library } from '../../../src/client/library.ts'
 import type { UploadSource } from '../../../src/client/upload.ts'
@@ -113,6 +115,7 @@ export async function runUpload (args: string[]): Promise<number> {
     const top = folders[0] != null ? [folders.length > 1 ? `folder "${values.folder ?? ''}" (${folders.length} folders)` : `folder "${library.folderPath(folders[0])}"`] : []
     const where = [...top, ...albums.map((t) => `album "${t.name ?? ''}"`)].join(' and ')
     const live = totals.live > 0 ? `, ${totals.live} of them Live Photo${totals.live === 1 ? '' : 's'} (still and video as one item)` : ''
+    await noteFallback(library.account.api)
     inform(`Uploaded ${totals.uploaded} file${totals.uploaded === 1 ? '' : 's'}${live} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${totals.skipped} already uploaded.`)
     return 0
   } finally {
@@ -131,5 +134,12 @@ export async function runDownload (args: string[]): Promise<number> {
   const { failed } = await downloadCollection(library.account.api, collection, resolve(values.out ?? safeFileName(collection.name ?? collection.id)), {
     dedupKey: library.account.keys.dedupKey, signal
   })
+  await noteFallback(library.account.api)
   return failed.length > 0 ? 1 : 0
+}
+
+/** Says on stderr when direct S3 transfers fell back to the gateway (see fallbackNote). */
+async function noteFallback (api: NodeApi): Promise<void> {
+  const fallback = fallbackNote(await transportFor(api))
+  if (fallback != null) note(fallback)
 }
