@@ -22,7 +22,7 @@ const NODE = '[--node URL]'
 
 export const commands: Record<string, Command> = {
   node: lazy('Start a storage node with its gateway and web UI (foreground)',
-    '[--data DIR] [--host H] [--port N] [--config FILE]', async () => (await import('./node.ts')).runNode),
+    '[--data DIR] [--host H] [--port N] [--config FILE] | check [--repair] [--data DIR]', async () => (await import('./node.ts')).runNode),
   signup: lazy('Create an account (the first one on a node becomes its admin)', `USER [--invite CODE] ${NODE}`,
     async () => (await import('./account.ts')).runSignup),
   login: lazy('Log in and keep the unlocked keys on this device', `USER ${NODE}`, async () => (await import('./account.ts')).runLogin),
