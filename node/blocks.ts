@@ -23,7 +23,7 @@ import {
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { Accounts } from './accounts.ts'
-import { putOp, unlinkedKey, type BlockRecord, type NodeDatabase, type ReleaseRecord, type UserRecord } from './db.ts'
+import { putOp, unlinkedKey, type BatchOperation, type BlockRecord, type NodeDatabase, type ReleaseRecord, type UserRecord } from './db.ts'
 import type { Blockstore } from 'interface-blockstore'
 import type { CollectionGrant } from './sharing.ts'
 
@@ -267,9 +267,59 @@ export class Blocks {
     return await this.readPolicy?.canRead(user, cid, rec, grant) ?? false
   }
 
-  /** Adds one reference to each block; a manifest's first reference also links its chunks. */
-  async link (cids: CID[]): Promise<void> {
-    for (const cid of cids) await this.changeRefs(cid, +1)
+  /**
+   * Adds one reference to `cid` and writes `also` (the collection's link row) in the same batch;
+   * a manifest's first reference counts its raw chunks in within that batch too. See [Note: a
+   * link and its count in one batch]. Chunks that are not raw blocks (no client writes such a
+   * manifest) are counted after the batch, as `link` does, since locking them here could nest
+   * manifest locks into a cycle.
+   */
+  async linkWith (cid: CID, also: BatchOperation[]): Promise<void> {
+    const key = cid.toString()
+    const later = await this.refsLock.run(key, async () => {
+      const record = await this.db.blocks.get(key)
+      if (record == null) {
+        await this.db.batch(also)
+        return []
+      }
+      const next: BlockRecord = { ...record, refs: record.refs + 1 }
+      if (record.refs === 0) {
+        if (cid.code === DAG_CBOR && record.links == null) {
+          next.links = decodeManifestEnvelope(await readAll(await this.store.get(cid))).links.map((l) => l.toString())
+        }
+        delete next.pendingSince
+      }
+      const chunks = record.refs === 0 ? next.links ?? [] : []
+      const counts = new Map<string, number>()
+      const nonRaw: string[] = []
+      for (const chunk of chunks) {
+        if (chunk !== key && CID.parse(chunk).code === RAW) counts.set(chunk, (counts.get(chunk) ?? 0) + 1)
+        else nonRaw.push(chunk)
+      }
+      await this.runLocked([...counts.keys()].sort(), async () => {
+        const ops = this.db.blockOperations(key, record, next)
+        for (const [chunk, count] of counts) {
+          const chunkRecord = await this.db.blocks.get(chunk)
+          if (chunkRecord == null) continue
+          const chunkNext: BlockRecord = { ...chunkRecord, refs: chunkRecord.refs + count }
+          delete chunkNext.pendingSince
+          ops.push(...this.db.blockOperations(chunk, chunkRecord, chunkNext))
+        }
+        await this.db.batch([...ops, ...also])
+      })
+      return nonRaw
+    })
+    for (const link of later) await this.changeRefs(CID.parse(link), +1)
+  }
+
+  /**
+   * Runs `fn` holding the locks of all `keys`, taken in the order given: callers sort them, so two
+   * manifests sharing chunks cannot each hold one the other waits for.
+   */
+  private async runLocked<T> (keys: string[], fn: () => Promise<T>): Promise<T> {
+    if (keys.length === 0) return fn()
+    const [first, ...rest] = keys as [string, ...string[]]
+    return this.refsLock.run(first, async () => this.runLocked(rest, fn))
   }
 
   /** Drops one reference from each block, deleting blocks nobody references any more. */

@@ -11,8 +11,9 @@ import { decodeCommit, type Commit } from '../src/format/commit.ts'
 import { decodeHead, verifyHeadSignature, type Head } from '../src/format/head.ts'
 import { decodeManifestEnvelope } from '../src/format/manifest.ts'
 import { ForbiddenError, InvalidHeadError, NotFoundError, StaleHeadError, UnauthenticatedError } from './errors.ts'
+import { faultPoint } from './faults.ts'
 import { KeyedMutex } from './lock.ts'
-import { seqKey, type BlockRecord, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
+import { putOp, seqKey, type BlockRecord, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
 import type { Blocks } from './blocks.ts'
 import type { CollectionGrant } from './sharing.ts'
 
@@ -122,17 +123,23 @@ export class Collections {
         createdAt: current?.createdAt ?? Date.now()
       }
       // [Note: links before the head, unlinks after] A crash between the steps then leaves a
-      // block counted once too often (kept for good: a leak), never a block the published head
-      // names with no count (which the unlinked-block sweep would delete after its grace period).
+      // block counted once too often (kept for good until `obscura node check --repair`: a leak),
+      // never a block the published head names with no count (which the unlinked-block sweep
+      // would delete after its grace period). Each step is itself atomic: see [Note: a link and
+      // its count in one batch]; the commit, the head and the owner's index are one batch too.
       const added = await this.addLinks(id, commit)
+      faultPoint('commit:linked')
       try {
-        await this.db.commits.put(`${id}!${seqKey(head.seq)}`, { cid: commitCid.toString(), bytes: b64(commitBytes) })
-        await this.db.collections.put(id, next)
+        await this.db.batch([
+          putOp(this.db.commits, `${id}!${seqKey(head.seq)}`, { cid: commitCid.toString(), bytes: b64(commitBytes) }),
+          putOp(this.db.collections, id, next),
+          ...(current == null ? [putOp(this.db.userCollections, `${user.id}!${id}`, id)] : [])
+        ])
       } catch (err) {
         await this.undoLinks(id, added)
         throw err
       }
-      if (current == null) await this.db.userCollections.put(`${user.id}!${id}`, id)
+      faultPoint('commit:head')
       await this.dropUnlinks(id, commit)
       return next
     })
@@ -261,16 +268,24 @@ export class Collections {
    * Each collection holds at most one reference to a block, whatever its records say, so a
    * writer can only ever release what this collection itself linked. Returns the blocks this
    * commit linked here for the first time.
+   *
+   * [Note: a link and its count in one batch] A link row and the reference it stands for are
+   * written in one LevelDB batch (`Blocks.linkWith`), with the chunk counts of a manifest's first
+   * link. They used to be separate writes: a crash between them left rows without counts, a rerun
+   * of the commit skipped the rows that existed, and the blocks were deleted once their other
+   * links went while the album still listed them. Now a row exists exactly when its count does,
+   * so skipping an existing row is right, and a crash before the head only leaves rows of a
+   * commit that never landed: a leak that `obscura node check --repair` (node/check.ts) removes.
    */
   private async addLinks (id: string, commit: Commit): Promise<CID[]> {
     const added: CID[] = []
     for (const cid of commit.links) {
       const key = `${id}!${cid}`
       if (await this.db.links.get(key) != null) continue
-      await this.db.links.put(key, 1)
+      await this.blocks.linkWith(cid, [putOp(this.db.links, key, 1)])
       added.push(cid)
+      faultPoint('commit:link')
     }
-    await this.blocks.link(added)
     await this.index?.add(id, added)
     return added
   }
@@ -290,6 +305,7 @@ export class Collections {
       if (await this.db.links.get(key) == null) continue
       await this.db.links.del(key)
       dropped.push(cid)
+      faultPoint('commit:unlink')
     }
     const closure = await this.index?.closure(dropped) ?? []
     await this.blocks.unlink(dropped)

@@ -32,6 +32,11 @@ export const OPTIONS = {
     'libp2p-listen': { type: 'string', multiple: true, value: 'MULTIADDR', help: 'where libp2p listens for other nodes, e.g. /ip4/0.0.0.0/tcp/4001 (repeatable)' },
     'libp2p-announce': { type: 'string', multiple: true, value: 'MULTIADDR', help: 'the address other nodes are told to dial, e.g. /dns4/photos.example.org/tcp/4001 (repeatable)' }
   },
+  'node check': {
+    data: { type: 'string', value: 'DIR', help: 'data folder of the stopped node (default ./data)' },
+    config: { type: 'string', value: 'FILE', help: 'JSON config file of the node (for an S3 blockstore)' },
+    repair: { type: 'boolean', help: 'fix what the check finds (missing reference counts, half-written commits)' }
+  },
   signup: { node, invite: { type: 'string', value: 'CODE', help: 'an invite code from the node\'s admin (every signup but the first)' } },
   login: { node },
   logout: {},

@@ -16,7 +16,8 @@ export interface TestNode {
   dataDir: string
   node: ObscuraNode
   gateway: Gateway
-  restart: () => Promise<void>
+  /** Stops and starts again on the same data folder; `whileStopped` runs in between (offline tools). */
+  restart: (whileStopped?: () => Promise<void>) => Promise<void>
   stop: () => Promise<void>
 }
 
@@ -37,9 +38,10 @@ export async function startTestNode (overrides: Partial<NodeConfigInput> = {}, o
     dataDir,
     node: running.node,
     gateway: running.gateway,
-    async restart () {
+    async restart (whileStopped) {
       await running.gateway.close()
       await running.node.stop()
+      await whileStopped?.()
       running = await launch()
       handle.node = running.node
       handle.gateway = running.gateway

@@ -32,10 +32,13 @@ function command (spec: Omit<Command, 'run'>, load: () => Promise<Runner>): Comm
 export const commands: Record<string, Command> = {
   node: command({
     summary: 'Start a storage node with its gateway and web UI (foreground)',
-    args: '',
-    flags: ['node'],
-    more: ['Stops cleanly on Ctrl-C or SIGTERM. The first account signed up becomes the node\'s admin.'],
-    examples: ['obscura node --data ./data --port 8080', 'obscura node --config config/example-s3.json']
+    args: '| check',
+    flags: ['node', 'node check'],
+    more: [
+      'Stops cleanly on Ctrl-C or SIGTERM. The first account signed up becomes the node\'s admin.',
+      '`obscura node check` checks a stopped node\'s data folder for what a crash left behind; --repair fixes it.'
+    ],
+    examples: ['obscura node --data ./data --port 8080', 'obscura node --config config/example-s3.json', 'obscura node check --repair --data ./data']
   }, async () => (await import('./node.ts')).runNode),
   signup: command({
     summary: 'Create an account (the first one on a node becomes its admin)',

@@ -2,20 +2,27 @@
  * `obscura node`: runs a storage node and its gateway in the foreground until SIGINT/SIGTERM,
  * then shuts both down cleanly. `--libp2p-listen` and `--libp2p-announce` (repeatable) set the
  * addresses other nodes dial (federation); without them libp2p listens on loopback only, which
- * the start-up lines point out.
+ * the start-up lines point out. `obscura node check [--repair]` checks a stopped node's data
+ * folder for what crashed commits leave behind (node/check.ts), and with --repair fixes it.
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { startGateway } from '../../../gateway/server.ts'
 import { loadConfig } from '../../config.ts'
 import { describeFfmpeg, findFfmpeg } from '../../media/ffmpeg.ts'
+import { checkNode } from '../../check.ts'
+import { NodeDatabase } from '../../db.ts'
 import { startNode } from '../../node.ts'
+import { openFsBlockstore } from '../../storage/fs.ts'
+import { openS3Blockstore } from '../../storage/s3.ts'
+import { ObscuraError } from '../../../src/errors.ts'
 import { LOOPBACK_ONLY_HINT, reachableFromOtherMachines } from '../../../src/client/federation.ts'
 import { parseFlags, parseInteger } from '../args.ts'
 
 const builtWebUi = fileURLToPath(new URL('../../../webui/dist', import.meta.url))
 
 export async function runNode (args: string[]): Promise<number> {
+  if (args[0] === 'check') return runCheck(args.slice(1))
   const { values } = parseFlags('node', args)
   const config = await loadConfig(values.config, {
     dataDir: values.data,
@@ -63,4 +70,35 @@ export async function runNode (args: string[]): Promise<number> {
   await gateway.close()
   await node.stop()
   return 0
+}
+
+/** `obscura node check [--repair]`: exit 0 when consistent (or repaired), 1 when problems remain. */
+async function runCheck (args: string[]): Promise<number> {
+  const { values } = parseFlags('node check', args)
+  const config = await loadConfig(values.config, { dataDir: values.data })
+  const db = new NodeDatabase(config.dataDir)
+  try {
+    await db.open()
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause
+    if (cause?.code === 'LEVEL_LOCKED') {
+      throw new ObscuraError('NODE_RUNNING', `A node is running on ${config.dataDir}: stop it first, then run obscura node check`)
+    }
+    throw new ObscuraError('DATABASE_UNREADABLE', `Cannot open the database in ${config.dataDir}/meta: ${(err as Error).message}`)
+  }
+  try {
+    const store = config.storage.type === 's3' ? await openS3Blockstore(config.storage) : await openFsBlockstore(config.dataDir)
+    const report = await checkNode(db, store, { repair: values.repair === true })
+    for (const problem of report.problems) process.stdout.write(`${problem}\n`)
+    if (report.problems.length === 0) {
+      process.stdout.write(`${config.dataDir}: consistent\n`)
+      return 0
+    }
+    process.stdout.write(report.repaired
+      ? `${report.problems.length} problems repaired; blocks nobody links any more are deleted after their grace period\n`
+      : `${report.problems.length} problems found; run obscura node check --repair with the node stopped to fix them\n`)
+    return report.repaired && report.counts.missingFiles === 0 ? 0 : 1
+  } finally {
+    await db.close()
+  }
 }
