@@ -32,7 +32,7 @@ function command (spec: Omit<Command, 'run'>, load: () => Promise<Runner>): Comm
 export const commands: Record<string, Command> = {
   node: command({
     summary: 'Start a storage node with its gateway and web UI (foreground)',
-    args: '| check',
+    args: '[check]',
     flags: ['node', 'node check'],
     more: [
       'Stops cleanly on Ctrl-C or SIGTERM. The first account signed up becomes the node\'s admin.',

@@ -6,6 +6,7 @@
  * folder for what crashed commits leave behind (node/check.ts), and with --repair fixes it.
  */
 import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGateway } from '../../../gateway/server.ts'
 import { loadConfig } from '../../config.ts'
@@ -76,6 +77,7 @@ export async function runNode (args: string[]): Promise<number> {
 async function runCheck (args: string[]): Promise<number> {
   const { values } = parseFlags('node check', args)
   const config = await loadConfig(values.config, { dataDir: values.data })
+  if (!existsSync(join(config.dataDir, 'meta'))) throw new ObscuraError('NOT_FOUND', `No node data in ${config.dataDir} (no meta folder): give the node's folder with --data`)
   const db = new NodeDatabase(config.dataDir)
   try {
     await db.open()
