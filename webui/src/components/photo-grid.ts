@@ -13,21 +13,21 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import { firstRowAt, layoutGrid, rowIndexOfItem, rowOfItem, tileBoxes, LABEL, type Grouping, type Layout, type Row } from '../state/grid-layout.ts'
+import { firstRowAt, layoutGrid, rowIndexOfItem, rowOfItem, tileBoxes, HEADER, LABEL, type Grouping, type Layout, type Row } from '../state/grid-layout.ts'
 import type { ItemView } from '../worker/protocol.ts'
 import './photo-tile.ts'
 import './date-scrubber.ts'
 import type { DateScrubber } from './date-scrubber.ts'
 
-/** Width of the scrubber's column. */
-const SCRUBBER = 56
+/** Width of the scrubber's column, on wide and on narrow screens. */
+const SCRUBBER = { wide: 56, narrow: 36 }
 /** Target row heights of the thumbnail-size control, on wide and on narrow screens. */
-const SIZES = { wide: [100, 140, 190, 260], narrow: [64, 90, 124, 180] }
+const SIZES = { wide: [80, 110, 160, 240], narrow: [64, 110, 150, 200] }
 const SIZE_KEY = 'obscura.thumbnail-size'
 
 function savedSize (): number {
-  const saved = Number(globalThis.localStorage?.getItem(SIZE_KEY))
-  return Number.isInteger(saved) && saved >= 0 && saved < SIZES.wide.length ? saved : 2
+  const saved = Number(globalThis.localStorage?.getItem(SIZE_KEY) ?? NaN)
+  return Number.isInteger(saved) && saved >= 0 && saved < SIZES.wide.length ? saved : 1
 }
 
 @customElement('photo-grid')
@@ -41,7 +41,7 @@ export class PhotoGrid extends LitElement {
     .row > photo-tile { position: absolute; }
     .day { position: absolute; top: 0; height: ${LABEL}px; line-height: ${LABEL + 2}px; font-size: .82rem; font-weight: 500;
       color: var(--fg-soft); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    h3 { margin: 0; padding: 1.3rem 0 .4rem; font-size: 1.15rem; font-weight: 600; height: 52px; box-sizing: border-box; }
+    h3 { margin: 0; padding: 1rem 0 .3rem; font-size: 1.15rem; font-weight: 600; height: ${HEADER}px; box-sizing: border-box; }
     date-scrubber { position: absolute; top: 0; bottom: 0; right: 0; z-index: 2; }
     .sizes { position: absolute; top: 18px; right: 0; z-index: 3; display: flex; gap: 2px; background: var(--bg-raised);
       border: 1px solid var(--line); border-radius: 999px; padding: 1px; box-shadow: var(--shadow); }
@@ -50,7 +50,7 @@ export class PhotoGrid extends LitElement {
     .sizes button:hover { background: var(--bg-soft); }
     .sizes button:disabled { opacity: .35; cursor: default; }
     .sizes button:focus-visible { outline: 2px solid var(--accent); }
-    @media (max-width: 600px) { .space { margin: 0 2px; } h3, .day { padding-left: .4rem; } }
+    @media (max-width: 600px) { .space { margin: 0 2px; } h3, .day { padding-left: .4rem; } date-scrubber { width: ${SCRUBBER.narrow}px; } }
   `
 
   /** Items to show, already in display order (newest first). */
@@ -111,7 +111,7 @@ export class PhotoGrid extends LitElement {
     // The scrubber takes a column of its own, beside the tiles and never over them.
     const scrubbed = this.grouping !== 'none' && layout.height > this.clientHeight * 3
     if (scrubbed) {
-      width = this.clientWidth - SCRUBBER - (narrow ? 2 : 16)
+      width = this.clientWidth - (narrow ? SCRUBBER.narrow + 2 : SCRUBBER.wide + 16)
       layout = layoutGrid(this.items, width, this.grouping, target)
     }
     this.scrubbed = scrubbed
@@ -213,7 +213,7 @@ export class PhotoGrid extends LitElement {
         const box = boxes[label.index - row.start] ?? { x: 0, width: 0 }
         const next = labels[i + 1]
         const end = next != null ? (boxes[next.index - row.start]?.x ?? this.width) - 8 : this.width
-        return html`<span class="day" style="left:${box.x}px;max-width:${Math.max(0, end - box.x)}px" title=${label.text}>${label.text}</span>`
+        return html`<span class="day" style="left:${box.x}px;max-width:${Math.max(0, end - box.x)}px" title=${label.title}>${label.text}</span>`
       })}
       ${boxes.map((box, i) => {
         const item = this.items[row.start + i] as ItemView
@@ -236,9 +236,9 @@ export class PhotoGrid extends LitElement {
       <div class="scroller ${this.scrubbed ? 'scrubbed' : ''}" @scroll=${this.onScroll}>
         <div class="space" style="height:${layout.height}px;width:${this.width}px">
           <div class="sizes" role="group" aria-label="Thumbnail size">
-        <button aria-label="Smaller thumbnails" ?disabled=${this.size === 0} @click=${() => { this.setSize(this.size - 1) }}>−</button>
-        <button aria-label="Larger thumbnails" ?disabled=${this.size === SIZES.wide.length - 1} @click=${() => { this.setSize(this.size + 1) }}>+</button>
-      </div>
+            <button aria-label="Smaller thumbnails" ?disabled=${this.size === 0} @click=${() => { this.setSize(this.size - 1) }}>−</button>
+            <button aria-label="Larger thumbnails" ?disabled=${this.size === SIZES.wide.length - 1} @click=${() => { this.setSize(this.size + 1) }}>+</button>
+          </div>
           ${rows.map((row) => this.renderRow(row))}
         </div>
       </div>

@@ -21,18 +21,22 @@ export function duration (seconds: number): string {
  * A photo's time shows as its camera clock read it, in the offset the file gave (EXIF 12:00
  * +01:00 is "12:00" wherever the browser is), and the timeline groups by that day. The instant
  * is moved by the offset and formatted in UTC; an item without an offset shows in the browser's
- * zone, as before. Every date in the gallery goes through these functions: one format app-wide.
+ * zone, as before: the same wall clock as `takenAtLocalIso` (src/media/dates.ts) gives the CLI,
+ * computed here without a string per item since the timeline groups 100 000 of them. Every
+ * photo date in the gallery goes through these functions: one format app-wide.
  */
 function wallClock (ms: number, offsetMinutes?: number): number {
   return ms + (offsetMinutes ?? -new Date(ms).getTimezoneOffset()) * 60_000
 }
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+const shortDayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' })
 const shortMonth = new Intl.DateTimeFormat(undefined, { month: 'short', year: 'numeric', timeZone: 'UTC' })
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short', timeZone: 'UTC' })
 
 export const formatDay = (ms: number, offsetMinutes?: number): string => dayFormat.format(wallClock(ms, offsetMinutes))
+export const formatShortDay = (ms: number, offsetMinutes?: number): string => shortDayFormat.format(wallClock(ms, offsetMinutes))
 export const formatMonth = (ms: number, offsetMinutes?: number): string => monthFormat.format(wallClock(ms, offsetMinutes))
 export const formatShortMonth = (ms: number, offsetMinutes?: number): string => shortMonth.format(wallClock(ms, offsetMinutes))
 /** Date and time as taken, with the offset when known ("Monday, 3 June 2024 at 12:00 (UTC+01:00)"). */

@@ -3,18 +3,19 @@
  * Photos, Immich and Flickr's justified-layout draw a timeline. Items (newest first) flow into
  * rows filled edge to edge, each tile as wide as its aspect ratio at the row's height (square
  * while the ratio is unknown: collection records do not carry dimensions); the last row of a
- * block keeps the target height and is not stretched. Grouped by day, several days share a row,
+ * block is not stretched. Grouped by day, several days share a row,
  * each day's label above its first tile; a month header row starts each month (grouped by day
  * or month). Every row has a fixed top and height, computed once per width, size or items
  * change, so the grid finds the rows on screen by binary search and renders only those,
  * whatever the number of items (100 000 items lay out in a few milliseconds).
  */
-import { dayKey, formatDay, formatMonth, formatShortMonth, monthKey } from './format.ts'
+import { dayKey, formatDay, formatShortDay, formatMonth, formatShortMonth, monthKey } from './format.ts'
 import type { ItemView } from '../worker/protocol.ts'
 
 export type Grouping = 'day' | 'month' | 'none'
 
-export interface Label { index: number, text: string }
+/** A day starting in a row: its first item, the short text shown (the month header gives the year) and the full date. */
+export interface Label { index: number, text: string, title: string }
 
 export interface Row {
   kind: 'header' | 'tiles'
@@ -45,9 +46,9 @@ export interface Layout {
 }
 
 export const GAP = 4
-export const HEADER = 52
+export const HEADER = 46
 /** Height of the band above a row's tiles that holds the day labels. */
-export const LABEL = 30
+export const LABEL = 26
 /** Room at the top of the grid: the thumbnail-size control sits there, or beside the first month header. */
 const PAD_TOP = 8
 const PAD_TOP_UNGROUPED = 52
@@ -62,11 +63,14 @@ export function layoutGrid (items: ItemView[], width: number, grouping: Grouping
   const band = grouping === 'day' ? LABEL : 0
   let top = grouping === 'none' ? PAD_TOP_UNGROUPED : PAD_TOP
   let row: { start: number, sum: number, labels: Label[] } | undefined
+  // A short row (a month's last) is as tall as a full row of square tiles would be, not taller.
+  const perRow = Math.max(1, Math.ceil((width + GAP) / (target + GAP)))
+  const shortHeight = Math.min(target, (width - GAP * (perRow - 1)) / perRow)
 
   const close = (end: number, full: boolean): void => {
     if (row == null || end <= row.start) return
     const n = end - row.start
-    const tileHeight = full ? (width - GAP * (n - 1)) / row.sum : Math.min(target, (width - GAP * (n - 1)) / row.sum)
+    const tileHeight = full ? (width - GAP * (n - 1)) / row.sum : Math.min(shortHeight, (width - GAP * (n - 1)) / row.sum)
     const height = band + tileHeight + GAP
     rows.push({ kind: 'tiles', top, height, start: row.start, end, tileHeight, full, ...(row.labels.length > 0 ? { labels: row.labels } : {}) })
     top += height
@@ -93,7 +97,7 @@ export function layoutGrid (items: ItemView[], width: number, grouping: Grouping
           top += HEADER
         }
       }
-      if (grouping === 'day') (row ??= { start: i, sum: 0, labels: [] }).labels.push({ index: i, text: formatDay(item.takenAt, item.takenOffsetMinutes) })
+      if (grouping === 'day') (row ??= { start: i, sum: 0, labels: [] }).labels.push({ index: i, text: formatShortDay(item.takenAt, item.takenOffsetMinutes), title: formatDay(item.takenAt, item.takenOffsetMinutes) })
     }
     row ??= { start: i, sum: 0, labels: [] }
     row.sum += aspect(item, i)
