@@ -21,6 +21,8 @@ export class ViewerInfo extends LitElement {
 
   /** The item's decrypted details. */
   @property({ attribute: false }) details?: ItemDetails
+  /** The capture's UTC offset, from the item's record (the time shows as taken, in it). */
+  @property({ type: Number }) offset?: number
 
   override render () {
     const d = this.details
@@ -30,7 +32,7 @@ export class ViewerInfo extends LitElement {
       <h2>Details</h2>
       <dl>
         <dt>Name</dt><dd>${d.name}</dd>
-        <dt>Taken</dt><dd>${d.takenAt > 0 ? formatFull(d.takenAt) : 'Unknown'}</dd>
+        <dt>Taken</dt><dd>${d.takenAt > 0 ? formatFull(d.takenAt, this.offset) : 'Unknown'}</dd>
         <dt>Size</dt><dd>${bytes(d.size)}</dd>
         <dt>Type</dt><dd>${d.mime}</dd>
         ${d.width != null && d.height != null ? html`<dt>Pixels</dt><dd>${d.width} × ${d.height}</dd>` : nothing}

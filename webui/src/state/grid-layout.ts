@@ -1,22 +1,36 @@
 /**
- * The arithmetic of the virtual grid, kept apart from rendering: items (newest first) are cut
- * into groups by day or month, each group into a header row and rows of square tiles. Every row
- * has a fixed top and height, so the grid finds the rows on screen by binary search and renders
- * only those, whatever the number of items (100 000 items lay out in a few milliseconds).
+ * The arithmetic of the virtual grid, kept apart from rendering: a justified layout, as Google
+ * Photos, Immich and Flickr's justified-layout draw a timeline. Items (newest first) flow into
+ * rows filled edge to edge, each tile as wide as its aspect ratio at the row's height (square
+ * while the ratio is unknown: collection records do not carry dimensions); the last row of a
+ * block is not stretched. Grouped by day, several days share a row,
+ * each day's label above its first tile; a month header row starts each month (grouped by day
+ * or month). Every row has a fixed top and height, computed once per width, size or items
+ * change, so the grid finds the rows on screen by binary search and renders only those,
+ * whatever the number of items (100 000 items lay out in a few milliseconds).
  */
-import { formatDay, formatMonth, formatShortMonth, monthKey } from './format.ts'
+import { dayKey, formatDay, formatShortDay, formatMonth, formatShortMonth, monthKey } from './format.ts'
 import type { ItemView } from '../worker/protocol.ts'
 
 export type Grouping = 'day' | 'month' | 'none'
+
+/** A day starting in a row: its first item, the short text shown (the month header gives the year) and the full date. */
+export interface Label { index: number, text: string, title: string }
 
 export interface Row {
   kind: 'header' | 'tiles'
   top: number
   height: number
-  /** Item indexes [start, end) this row shows (a header: its whole group). */
+  /** Item indexes [start, end) this row shows (a header: its whole month). */
   start: number
   end: number
+  /** A header's text. */
   label?: string
+  /** Tile rows: the height of their tiles, and the days that start in this row (grouped by day). */
+  tileHeight?: number
+  labels?: Label[]
+  /** Whether the row is stretched to the full width (false for a block's last, short row). */
+  full?: boolean
 }
 
 export interface Mark { top: number, label: string, year: number }
@@ -25,55 +39,87 @@ export interface Layout {
   rows: Row[]
   /** The tile rows alone, for finding an item's row. */
   tileRows: Row[]
-  columns: number
-  size: number
+  width: number
   height: number
   /** One per month: where it starts, for the date scrubber. */
   marks: Mark[]
 }
 
 export const GAP = 4
-export const HEADER = 48
+export const HEADER = 46
+/** Height of the band above a row's tiles that holds the day labels. */
+export const LABEL = 26
+/** Room at the top of the grid: the thumbnail-size control sits there, or beside the first month header. */
 const PAD_TOP = 8
+const PAD_TOP_UNGROUPED = 52
 const PAD_BOTTOM = 96
 
-/** The local calendar day or month containing `ms`, as [start, end) in ms. */
-function periodOf (ms: number, grouping: Grouping): [number, number] {
-  const d = new Date(ms)
-  if (grouping === 'month') return [new Date(d.getFullYear(), d.getMonth(), 1).getTime(), new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime()]
-  if (grouping === 'day') return [new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime()]
-  return [-Infinity, Infinity]
-}
+/** Aspect ratio (width / height) used for an item; 1 until the ratio is known. */
+export type Aspect = (item: ItemView, index: number) => number
 
-export function layoutGrid (items: ItemView[], width: number, grouping: Grouping, target = 180): Layout {
-  const columns = Math.max(3, Math.floor((width + GAP) / (target + GAP)))
-  const size = Math.max(40, (width - GAP * (columns - 1)) / columns)
+export function layoutGrid (items: ItemView[], width: number, grouping: Grouping, target = 180, aspect: Aspect = () => 1): Layout {
   const rows: Row[] = []
   const marks: Mark[] = []
-  let top = PAD_TOP
-  let lastMonth = -1
-  for (let i = 0; i < items.length;) {
-    const takenAt = (items[i] as ItemView).takenAt
-    // One Date per group, not per item: items are in order, so a group ends where one leaves its period.
-    const [start, end] = periodOf(takenAt, grouping)
-    let j = i + 1
-    while (j < items.length && (items[j] as ItemView).takenAt >= start && (items[j] as ItemView).takenAt < end) j++
-    const month = grouping === 'none' ? lastMonth : monthKey(takenAt)
-    if (month !== lastMonth || marks.length === 0) {
-      marks.push({ top, label: formatShortMonth(takenAt), year: Math.floor(monthKey(takenAt) / 100) })
-      lastMonth = month
-    }
-    if (grouping !== 'none') {
-      rows.push({ kind: 'header', top, height: HEADER, start: i, end: j, label: grouping === 'day' ? formatDay(takenAt) : formatMonth(takenAt) })
-      top += HEADER
-    }
-    for (let k = i; k < j; k += columns) {
-      rows.push({ kind: 'tiles', top, height: size + GAP, start: k, end: Math.min(k + columns, j) })
-      top += size + GAP
-    }
-    i = j
+  const band = grouping === 'day' ? LABEL : 0
+  let top = grouping === 'none' ? PAD_TOP_UNGROUPED : PAD_TOP
+  let row: { start: number, sum: number, labels: Label[] } | undefined
+  // A short row (a month's last) is as tall as a full row of square tiles would be, not taller.
+  const perRow = Math.max(1, Math.ceil((width + GAP) / (target + GAP)))
+  const shortHeight = Math.min(target, (width - GAP * (perRow - 1)) / perRow)
+
+  const close = (end: number, full: boolean): void => {
+    if (row == null || end <= row.start) return
+    const n = end - row.start
+    const tileHeight = full ? (width - GAP * (n - 1)) / row.sum : Math.min(shortHeight, (width - GAP * (n - 1)) / row.sum)
+    const height = band + tileHeight + GAP
+    rows.push({ kind: 'tiles', top, height, start: row.start, end, tileHeight, full, ...(row.labels.length > 0 ? { labels: row.labels } : {}) })
+    top += height
+    row = undefined
   }
-  return { rows, tileRows: rows.filter((r) => r.kind === 'tiles'), columns, size, height: top + PAD_BOTTOM, marks }
+
+  let lastDay = NaN
+  let lastMonth = NaN
+  let monthRow: Row | undefined
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as ItemView
+    const day = grouping === 'none' ? 0 : dayKey(item.takenAt, item.takenOffsetMinutes)
+    if (day !== lastDay) {
+      lastDay = day
+      const month = grouping === 'none' ? 0 : monthKey(item.takenAt, item.takenOffsetMinutes)
+      if (month !== lastMonth) {
+        lastMonth = month
+        close(i, false)
+        if (monthRow != null) monthRow.end = i
+        if (grouping !== 'none') {
+          marks.push({ top, label: formatShortMonth(item.takenAt, item.takenOffsetMinutes), year: Math.floor(month / 100) })
+          monthRow = { kind: 'header', top, height: HEADER, start: i, end: items.length, label: formatMonth(item.takenAt, item.takenOffsetMinutes) }
+          rows.push(monthRow)
+          top += HEADER
+        }
+      }
+      if (grouping === 'day') (row ??= { start: i, sum: 0, labels: [] }).labels.push({ index: i, text: formatShortDay(item.takenAt, item.takenOffsetMinutes), title: formatDay(item.takenAt, item.takenOffsetMinutes) })
+    }
+    row ??= { start: i, sum: 0, labels: [] }
+    row.sum += aspect(item, i)
+    const n = i + 1 - row.start
+    if (row.sum * target + GAP * (n - 1) >= width) close(i + 1, true)
+  }
+  close(items.length, false)
+  const tileRows = rows.filter((r) => r.kind === 'tiles')
+  return { rows, tileRows, width, height: top + PAD_BOTTOM, marks }
+}
+
+/** Left edge and width of each tile of a tile row (computed for the rows on screen only). */
+export function tileBoxes (row: Row, items: ItemView[], aspect: Aspect = () => 1): Array<{ x: number, width: number }> {
+  const boxes: Array<{ x: number, width: number }> = []
+  const height = row.tileHeight ?? 0
+  let x = 0
+  for (let i = row.start; i < row.end; i++) {
+    const width = aspect(items[i] as ItemView, i) * height
+    boxes.push({ x, width })
+    x += width + GAP
+  }
+  return boxes
 }
 
 /** Index of the first row whose bottom is below `y`. */
@@ -89,8 +135,8 @@ export function firstRowAt (rows: Row[], y: number): number {
   return lo
 }
 
-/** The tile row that shows item `index` (tile rows only, ordered by their first item). */
-export function rowOfItem (tileRows: Row[], index: number): Row | undefined {
+/** Position in `tileRows` of the tile row that shows item `index` (ordered by their first item), or -1. */
+export function rowIndexOfItem (tileRows: Row[], index: number): number {
   let lo = 0
   let hi = tileRows.length - 1
   while (lo <= hi) {
@@ -98,7 +144,12 @@ export function rowOfItem (tileRows: Row[], index: number): Row | undefined {
     const row = tileRows[mid] as Row
     if (index < row.start) hi = mid - 1
     else if (index >= row.end) lo = mid + 1
-    else return row
+    else return mid
   }
-  return undefined
+  return -1
+}
+
+/** The tile row that shows item `index`. */
+export function rowOfItem (tileRows: Row[], index: number): Row | undefined {
+  return tileRows[rowIndexOfItem(tileRows, index)]
 }

@@ -16,6 +16,8 @@ export interface ItemView {
   size: number
   /** Capture time (or file time), ms since the epoch: orders the timeline. */
   takenAt: number
+  /** The capture's UTC offset when the file said it: dates show and group in it (see state/format.ts). */
+  takenOffsetMinutes?: number
   addedAt: number
   favorite: boolean
   archived: boolean

@@ -44,6 +44,7 @@ function itemView (id: string, entries: Entry[]): ItemView {
     favorite: live.some((e) => e.item.favorite === true),
     archived: live.some((e) => e.item.archived === true)
   }
+  if (first.takenOffsetMinutes != null) view.takenOffsetMinutes = first.takenOffsetMinutes
   if (live.length === 0) view.trashedAt = Math.max(...entries.map((e) => e.item.trashedAt ?? 0))
   return view
 }
