@@ -22,6 +22,26 @@ export function isModernNode () {
 }
 
 /**
+ * [Note: orphaned by npm]
+ * SIGTERM to `npm start` (npm 11, as a service manager or `kill` sends it) kills npm and its
+ * `sh -c`, but not the process that sh started: it is re-parented to init and keeps running,
+ * holding the node's database lock. No signal reaches it, so it watches its parent instead: when
+ * its parent process id changes, the parent is gone, and it shuts down as on SIGTERM. The check
+ * runs once a second on an unref'd timer (it never keeps a process alive).
+ */
+export function whenOrphaned (onOrphaned, everyMs = 1000) {
+  const parent = process.ppid
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer)
+      onOrphaned()
+    }
+  }, everyMs)
+  timer.unref()
+  return () => { clearInterval(timer) }
+}
+
+/**
  * Returns when the current Node is new enough; otherwise re-executes `process.argv` under the
  * bundled Node 22 and never returns (the process exits with the child's code).
  */
@@ -35,6 +55,7 @@ export async function ensureModernNode () {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, () => { child.kill(signal) })
   }
+  whenOrphaned(() => { child.kill('SIGTERM') })
   await new Promise(() => {
     child.on('exit', (code, signal) => {
       process.exit(code ?? (signal != null ? 128 + 15 : 1))

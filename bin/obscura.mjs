@@ -4,13 +4,14 @@
 // build`) while it is up to date with the sources, and everything else from the sources
 // ([Note: CLI start-up] in build-cli.mjs).
 import { readFileSync, statSync } from 'node:fs'
-import { enableCompileCache } from 'node:module'
+import * as nodeModule from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { ensureModernNode } from './modern-node.mjs'
 
 await ensureModernNode()
 // V8 keeps the compiled code of the bundle (and the sources) on disk, so later runs skip compiling.
-enableCompileCache?.()
+// (A namespace import: Node 20, which only runs the re-exec above, has no enableCompileCache.)
+nodeModule.enableCompileCache?.()
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const FROM_SOURCE = new Set(['node', 's3-dev'])

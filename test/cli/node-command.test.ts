@@ -1,20 +1,25 @@
 /**
  * `obscura node` as an operator runs it: it prints its URL, peer id and libp2p addresses, serves
  * the gateway, and on SIGTERM or SIGINT stops cleanly — exit code 0, the port closed, and a
- * restart on the same data folder keeps the same peer id.
+ * restart on the same data folder keeps the same peer id. It also stops when its parent goes
+ * with no signal sent to it: SIGTERM to `npm start` kills npm and its shell only ([Note: orphaned
+ * by npm] in bin/modern-node.mjs), and the node must not live on holding its database lock.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import { OBSCURA_BIN } from '../helpers/cli.ts'
 
 interface Running { child: ChildProcess, url: string, peerId: string, output: () => string }
 
-async function startNodeCommand (dataDir: string): Promise<Running> {
-  const child = spawn(process.execPath, [OBSCURA_BIN, 'node', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+async function startNodeCommand (dataDir: string, how: (args: string[]) => ChildProcess = (args) => spawn(process.execPath, [OBSCURA_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })): Promise<Running> {
+  const child = how(['node', '--data', dataDir, '--port', '0'])
   let output = ''
   child.stdout?.setEncoding('utf8').on('data', (text: string) => { output += text })
   child.stderr?.setEncoding('utf8').on('data', (text: string) => { output += text })
@@ -55,6 +60,44 @@ describe('obscura node', function () {
       expect(second.peerId).to.equal(first.peerId)
       second.child.kill('SIGTERM')
       await once(second.child, 'exit')
+    })
+  }
+
+  /** Waits until the gateway at `url` refuses connections, as it does once the node has stopped. */
+  async function gone (url: string): Promise<void> {
+    const deadline = Date.now() + 20_000
+    while (Date.now() < deadline) {
+      try {
+        await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1_000) })
+      } catch {
+        return
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    throw new Error(`the node at ${url} still runs after its parent went away`)
+  }
+
+  const orphanings: Array<[string, (args: string[]) => ChildProcess, (child: ChildProcess) => void]> = [
+    // `npm` from the PATH: on a Node 20 machine this goes through the re-exec launcher as well.
+    ['SIGTERM to `npm start`', (args) => spawn('npm', ['start', '--', ...args.slice(1)], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }),
+      (child) => { child.kill('SIGTERM') }],
+    ['kill -9 of the shell that started it', (args) => spawn('sh', ['-c', `"$0" "$@"; true`, process.execPath, OBSCURA_BIN, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] }),
+      (child) => { child.kill('SIGKILL') }]
+  ]
+  for (const [what, how, kill] of orphanings) {
+    it(`stops and frees its data folder after ${what}`, async function () {
+      const running = await startNodeCommand(dataDir, how)
+      try {
+        kill(running.child)
+        await gone(running.url)
+        // The database lock is free: a new node starts on the same folder, with the same identity.
+        const again = await startNodeCommand(dataDir)
+        expect(again.peerId).to.equal(running.peerId)
+        again.child.kill('SIGTERM')
+        await once(again.child, 'exit')
+      } finally {
+        try { process.kill(-(running.child.pid as number), 'SIGKILL') } catch {}
+      }
     })
   }
 })

@@ -19,6 +19,7 @@ import { openS3Blockstore } from '../../storage/s3.ts'
 import { ObscuraError } from '../../../src/errors.ts'
 import { LOOPBACK_ONLY_HINT, reachableFromOtherMachines } from '../../../src/client/federation.ts'
 import { parseFlags, parseInteger } from '../args.ts'
+import { whenOrphaned } from '../../../bin/modern-node.mjs'
 
 const builtWebUi = fileURLToPath(new URL('../../../webui/dist', import.meta.url))
 
@@ -66,6 +67,8 @@ export async function runNode (args: string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     process.on('SIGINT', () => { resolve() })
     process.on('SIGTERM', () => { resolve() })
+    // The parent gone with no signal sent here ([Note: orphaned by npm] in bin/modern-node.mjs).
+    whenOrphaned(() => { resolve() })
   })
   process.stdout.write('Stopping…\n')
   await gateway.close()
