@@ -117,29 +117,32 @@ describe('garbage collection of unlinked blocks', function () {
 
   it('counts a commit\'s links before its head is published, and takes them back when the head cannot be written', async function () {
     const { db } = node.node
-    const collections = db.collections
-    const put = collections.put.bind(collections)
+    const batch = db.batch.bind(db)
+    const writesHead = (operations: Parameters<typeof db.batch>[0]): boolean => operations.some((op) => op.sublevel === (db.collections as unknown))
     const [kept, lost] = await upload(bob, 2) as [Block, Block]
     // A crash right after the head is written must not leave a block it names uncounted, or the
     // sweep would delete a committed photo: when the head is written, the link is counted.
     let refsWhenPublished: number | undefined
-    collections.put = (async (key: string, value: never) => {
-      refsWhenPublished = (await db.blocks.get(kept.cid.toString()))?.refs
-      return await put(key, value)
-    }) as typeof collections.put
+    db.batch = (async (operations) => {
+      if (writesHead(operations)) refsWhenPublished = (await db.blocks.get(kept.cid.toString()))?.refs
+      return await batch(operations)
+    }) as typeof db.batch
     try {
       expect(await commit(bob, [kept])).to.equal(200)
     } finally {
-      collections.put = put
+      db.batch = batch
     }
     expect(refsWhenPublished).to.equal(1)
 
     // A head write that fails leaves the block as unlinked as before, so it is still collected.
-    collections.put = (async () => { throw new Error('disk full') }) as typeof collections.put
+    db.batch = (async (operations) => {
+      if (writesHead(operations)) throw new Error('disk full')
+      return await batch(operations)
+    }) as typeof db.batch
     try {
       expect(await commit(bob, [lost])).to.equal(500)
     } finally {
-      collections.put = put
+      db.batch = batch
     }
     expect((await db.blocks.get(lost.cid.toString()))?.refs).to.equal(0)
     clock += GRACE + HOUR
