@@ -18,6 +18,7 @@ import { adminRoutes } from './routes/admin.ts'
 import { authRoutes } from './routes/auth.ts'
 import { blockRoutes } from './routes/blocks.ts'
 import { collectionRoutes } from './routes/collections.ts'
+import { eventRoutes } from './routes/events.ts'
 import { federationRoutes } from './routes/federation.ts'
 import { linkRoutes } from './routes/links.ts'
 import { meRoutes } from './routes/me.ts'
@@ -80,7 +81,7 @@ export function createGatewayApp (node: ObscuraNode, options: GatewayOptions = {
   }))
   const routers: Router[] = [
     authRoutes(node, { now: options.now }), meRoutes(node), adminRoutes(node), blockRoutes(node), collectionRoutes(node), sharingRoutes(node), linkRoutes(node), s3Routes(node),
-    federationRoutes(node)
+    federationRoutes(node), eventRoutes(node)
   ]
   const methodNotAllowed = (): NodeError => new NodeError('METHOD_NOT_ALLOWED', 'This route does not take that HTTP method', 405)
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods({ throw: true, methodNotAllowed, notImplemented: methodNotAllowed }))
@@ -121,6 +122,8 @@ export async function startGateway (node: ObscuraNode, host: string, port: numbe
     url: `http://${shownHost}:${boundPort}`,
     server,
     close: async () => {
+      // Live update streams never go idle on their own: end them, and their clients reconnect later.
+      node.changes.endAll()
       const closed = new Promise<void>((resolve) => server.close(() => { resolve() }))
       server.closeIdleConnections()
       setTimeout(() => server.closeAllConnections(), 2_000).unref()

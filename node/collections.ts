@@ -67,6 +67,8 @@ export class Collections {
   policy?: CollectionPolicy
   index?: ContainerIndex
   remote?: RemoteCollections
+  /** Told of every head this node accepted, once it is written (live updates: node/changes.ts). */
+  onCommitted?: (collection: CollectionRecord) => void
 
   constructor (db: NodeDatabase, blocks: Blocks) {
     this.db = db
@@ -100,7 +102,7 @@ export class Collections {
       if (forwarded != null) return forwarded
     }
 
-    return this.lock.run(id, async () => {
+    const record = await this.lock.run(id, async () => {
       const current = await this.db.collections.get(id)
       const writesAsOwner = await this.checkWriter(user, head, current, grant)
       const expectedSeq = (current?.seq ?? 0) + 1
@@ -143,6 +145,8 @@ export class Collections {
       await this.dropUnlinks(id, commit)
       return next
     })
+    this.onCommitted?.(record)
+    return record
   }
 
   /** Commits after `after` (exclusive), at most `limit` of them, with the current head. */

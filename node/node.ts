@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { Accounts } from './accounts.ts'
 import { BlockCollector } from './block-gc.ts'
 import { Blocks } from './blocks.ts'
+import { ChangeFeed } from './changes.ts'
 import { Collections } from './collections.ts'
 import { NodeDatabase } from './db.ts'
 import { DirectS3 } from './direct-s3.ts'
@@ -34,6 +35,8 @@ export interface ObscuraNode {
   sharing: Sharing
   /** Public links. */
   links: Links
+  /** Live updates to users' open streams (GET /api/v1/events). */
+  changes: ChangeFeed
   /** Direct S3 access (presigned URLs); present when blocks live in an S3 bucket. */
   direct?: DirectS3
   /** Albums shared across nodes: members of other nodes, and albums of other nodes mirrored here. */
@@ -112,6 +115,11 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     remove: async (collection, closure) => { await sharing.removeContainer(collection, closure) }
   }
   blocks.readPolicy = { canRead: async (user, cid, record, grant) => await sharing.canReadBlock(user, cid, record, grant) }
+  const changes = new ChangeFeed()
+  collections.onCommitted = (collection) => {
+    sharing.audience(collection.id).then((users) => { changes.notify(users, { collections: [collection.id] }) }, () => {})
+  }
+  sharing.onMembershipChanged = (users) => { changes.notify(users, { shared: true }) }
   const identity = (): { peerId: string, multiaddrs: string[] } => ({
     peerId: helia.libp2p.peerId.toString(),
     multiaddrs: helia.libp2p.getMultiaddrs().map((ma) => ma.toString())
@@ -129,6 +137,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     log: options.log
   })
   sharing.remote = federation.remoteMembers
+  federation.onMembershipChanged = (users) => { changes.notify(users, { shared: true }) }
   collections.remote = federation.collections
   blocks.remote = federation.blocks
   blocks.keep = async (cid) => await sharing.isContained(cid) || await federation.mirrors.holds(cid)
@@ -167,6 +176,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     collections,
     sharing,
     links,
+    changes,
     direct,
     federation,
     p2p,
@@ -174,6 +184,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
     async stop () {
       if (stopped) return
       stopped = true
+      changes.endAll()
       await collector.stop()
       await direct?.stop()
       federation.stop()

@@ -109,6 +109,8 @@ export class Sharing {
   private readonly nodeId: () => string
   /** Members of other nodes (federation); without it, only local users can be members. */
   remote?: RemoteMembers
+  /** Told of the users of this node whose list of albums shared with them changed (live updates). */
+  onMembershipChanged?: (userIds: string[]) => void
 
   constructor (db: NodeDatabase, accounts: Accounts, nodeId: () => string) {
     this.db = db
@@ -149,7 +151,7 @@ export class Sharing {
     const member = await this.accounts.findByUsername(username)
     if (member == null) throw new NotFoundError(`No user named "${username}"`)
     if (member.id === owner.id) throw new InvalidRequestError('You own this collection already')
-    return this.lock.run(collectionId, async () => {
+    const view = await this.lock.run(collectionId, async () => {
       const key = `${collectionId}!${member.id}`
       const existing = await this.db.members.get(key)
       const record: MemberRecord = {
@@ -160,6 +162,8 @@ export class Sharing {
       this.entries.delete(collectionId)
       return { ...profileOf(member), role: record.role, epoch: record.epoch, addedAt: record.addedAt }
     })
+    this.onMembershipChanged?.([member.id])
+    return view
   }
 
   /** Ends a membership: by the owner (removal) or by the member (leaving). Takes effect at once. */
@@ -181,6 +185,7 @@ export class Sharing {
       await this.db.memberships.del(`${member.id}!${collectionId}`)
       this.entries.delete(collectionId)
     })
+    this.onMembershipChanged?.([member.id])
   }
 
   /**
@@ -248,6 +253,12 @@ export class Sharing {
       })
     }
     return shared
+  }
+
+  /** The users of this node who may read the collection: its owner and its members here. */
+  async audience (collectionId: string): Promise<string[]> {
+    const entry = await this.entry(collectionId)
+    return entry == null ? [] : [entry.ownerId, ...entry.members.keys()]
   }
 
   /** The role of a user in a collection: owner, a member's role, or undefined. */

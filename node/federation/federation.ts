@@ -67,6 +67,9 @@ export class Federation {
   readonly mirrors: Mirrors
   readonly cache: MirrorCache
   private readonly options: FederationOptions
+  /** Told of the local users whose albums shared from other nodes changed (live updates: node/changes.ts). */
+  onMembershipChanged?: (userIds: string[]) => void
+
   private readonly onConnect = (evt: CustomEvent<{ toString: () => string }>): void => {
     const peerId = evt.detail.toString()
     this.mirrors.peerIsBack(peerId)
@@ -100,11 +103,12 @@ export class Federation {
   // ---- the member's side: shares --------------------------------------------------------------
 
   async receiveShare (peer: string, notice: ShareNotice): Promise<void> {
-    await this.shares.receive(peer, notice)
+    const record = await this.shares.receive(peer, notice)
+    this.onMembershipChanged?.([record.userId])
   }
 
   async dropShare (peer: string, collection: string, memberKey: string): Promise<void> {
-    await this.shares.dropByOwner(peer, collection, memberKey)
+    this.onMembershipChanged?.(await this.shares.dropByOwner(peer, collection, memberKey))
   }
 
   /** Albums of other nodes shared with `user`, each refreshed from its node first (in parallel, within the time limit). */

@@ -67,13 +67,17 @@ export class FederatedShares {
     return record
   }
 
-  /** Ends the share of `collection` with the local user whose key is `memberKey`, on word from its home node. */
-  async dropByOwner (peer: string, collection: string, memberKey: string): Promise<void> {
+  /** Ends the share of `collection` with the local user whose key is `memberKey`, on word from its home node; returns the users it ended it for. */
+  async dropByOwner (peer: string, collection: string, memberKey: string): Promise<string[]> {
+    const dropped: string[] = []
     for (const share of await this.ofCollection(collection)) {
       if (share.ownerNode.peerId !== peer) continue
       const user = await this.accounts.get(share.userId)
-      if (user?.signingPublicKey === memberKey) await this.drop(share.userId, collection)
+      if (user?.signingPublicKey !== memberKey) continue
+      await this.drop(share.userId, collection)
+      dropped.push(share.userId)
     }
+    return dropped
   }
 
   async drop (userId: string, collection: string): Promise<void> {

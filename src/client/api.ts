@@ -96,6 +96,17 @@ export interface SignupRequest {
 
 export interface RequestOptions { signal?: AbortSignal }
 
+/** One change pushed by GET /api/v1/events (node/changes.ts): ids only, never data. */
+export const ChangeSchema = z.strictObject({
+  collections: z.array(z.string().max(64)).max(1000).optional(),
+  shared: z.literal(true).optional()
+})
+export type ApiChange = z.infer<typeof ChangeSchema>
+export type LiveEvent = { type: 'ready' } | { type: 'change', change: ApiChange }
+
+/** An event block larger than this is no event the node sends: the stream is refused. */
+const MAX_EVENT_CHARS = 64 * 1024
+
 export class NodeApi {
   /** Base URL of the node, without a trailing slash. */
   readonly url: string
@@ -249,6 +260,33 @@ export class NodeApi {
     return parsed.data
   }
 
+  /**
+   * The user's live updates (server-sent events): yields `ready` once connected, then each
+   * change, until the node ends the stream (it returns) or `signal` aborts (it throws).
+   */
+  async * events (options?: RequestOptions): AsyncGenerator<LiveEvent> {
+    const res = await this.request('GET', '/api/v1/events', undefined, options)
+    if (res.body == null) throw new BadResponseError('GET /api/v1/events has no body')
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+    let buffer = ''
+    try {
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) return
+        buffer += value.replace(/\r\n?/g, '\n')
+        let end: number
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = parseEventBlock(buffer.slice(0, end))
+          buffer = buffer.slice(end + 2)
+          if (event != null) yield event
+        }
+        if (buffer.length > MAX_EVENT_CHARS) throw new BadResponseError('GET /api/v1/events sent an event too large to be one')
+      }
+    } finally {
+      reader.cancel().catch(() => {})
+    }
+  }
+
   /** Sends one request; bodies are JSON unless they are bytes. Non-2xx answers throw ApiError. */
   async request (method: string, path: string, body?: unknown, options?: RequestOptions): Promise<Response> {
     const headers: Record<string, string> = {}
@@ -276,4 +314,29 @@ export class NodeApi {
     } catch {}
     throw new ApiError(res.status, error.code, error.message)
   }
+}
+
+/** One server-sent event block (lines up to a blank line): `ready`, a `change`, or nothing to act on (comments, unknown events). */
+function parseEventBlock (block: string): LiveEvent | undefined {
+  let type = 'message'
+  const data: string[] = []
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) continue
+    const colon = line.indexOf(':')
+    const field = colon < 0 ? line : line.slice(0, colon)
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '')
+    if (field === 'event') type = value
+    else if (field === 'data') data.push(value)
+  }
+  if (type === 'ready') return { type: 'ready' }
+  if (type !== 'change') return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(data.join('\n'))
+  } catch {
+    throw new BadResponseError('GET /api/v1/events sent a change that is not JSON')
+  }
+  const parsed = ChangeSchema.safeParse(value)
+  if (!parsed.success) throw new BadResponseError(`GET /api/v1/events: ${parsed.error.issues[0]?.message ?? 'unexpected change'}`)
+  return { type: 'change', change: parsed.data }
 }

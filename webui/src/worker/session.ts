@@ -9,6 +9,7 @@ import { Library } from '../../../src/client/library.ts'
 import { openItem, type OpenedItem } from '../../../src/client/download.ts'
 import { UploadJournal } from '../../../src/client/journal.ts'
 import { NotFoundInLibraryError } from '../../../src/client/errors.ts'
+import { followChanges } from '../../../src/client/live.ts'
 import { LocalDb } from './idb.ts'
 import { LocalCache } from './local-cache.ts'
 import { indexedDbJournalStorage } from './journal-idb.ts'
@@ -28,6 +29,11 @@ export class WorkerSession {
   private index = new Map<string, Entry[]>()
   private sharedIndex = new Map<string, Entry[]>()
   private readonly opened = new Map<string, Promise<OpenedItem>>()
+  /** Ends the live update stream at logout. */
+  private readonly live = new AbortController()
+  private syncing?: Promise<void>
+  private lastSync: Promise<void> = Promise.resolve()
+  private syncAgain = false
 
   private constructor (account: Account, db: LocalDb, post: Post) {
     this.account = account
@@ -42,6 +48,7 @@ export class WorkerSession {
     const db = await LocalDb.open(`obscura-${account.user.id}`)
     const session = new WorkerSession(account, db, post)
     await session.refresh()
+    session.follow()
     // What changed while no tab was open (an album left elsewhere, a share removed) is swept once here.
     session.cache.keepOnly((id) => session.canOpen(id)).catch(() => {})
     return session
@@ -76,11 +83,38 @@ export class WorkerSession {
     return serialiseAccount(this.account) as unknown as SavedSession
   }
 
-  /** Syncs with the node, then sends the page a fresh view. */
+  /**
+   * Syncs whenever the node says something this user can read changed (src/client/live.ts), so
+   * that a share, a collaborator's additions or another device's changes show within a moment.
+   */
+  private follow (): void {
+    followChanges(this.account.api, () => { this.syncSoon() }, { signal: this.live.signal }).catch(() => {})
+  }
+
+  /** One sync at a time: changes that arrive during a sync lead to one more sync after it. */
+  private syncSoon (): void {
+    if (this.syncing != null) {
+      this.syncAgain = true
+      return
+    }
+    this.syncing = this.refresh().catch(() => {}).finally(() => {
+      this.syncing = undefined
+      if (this.syncAgain) {
+        this.syncAgain = false
+        this.syncSoon()
+      }
+    })
+  }
+
+  /** Syncs with the node, then sends the page a fresh view; one sync at a time, in call order. */
   async refresh (): Promise<void> {
-    await this.library.sync()
-    this.account.user = await this.account.api.me()
-    this.publish()
+    const run = this.lastSync.then(async () => {
+      await this.library.sync()
+      this.account.user = await this.account.api.me()
+      this.publish()
+    })
+    this.lastSync = run.catch(() => {})
+    await run
   }
 
   /**
@@ -151,6 +185,7 @@ export class WorkerSession {
   }
 
   async logout (): Promise<void> {
+    this.live.abort()
     try {
       await this.account.api.logout()
     } finally {
