@@ -89,6 +89,16 @@ export type UploadLibrary = Pick<Library, 'root' | 'contentTagIndex' | 'items' |
   account: { api: NodeApi, keys: Pick<AccountKeys, 'dedupKey' | 'masterKey'> }
 }
 
+/**
+ * The collections an upload to `targets` goes into: when every target is an album someone shares
+ * with the user, the user's own library (its root) as well, so that what a collaborator adds is
+ * theirs — in their timeline, kept when they leave the album ([Note: whose photos are in whose
+ * timeline] in webui/src/worker/views.ts). The blocks are uploaded once, linked by both.
+ */
+export function withOwnLibrary (library: Pick<Library, 'root' | 'shared'>, targets: CollectionState[]): CollectionState[] {
+  return targets.length > 0 && targets.every((t) => library.shared.has(t.id)) ? [...targets, library.root] : targets
+}
+
 export async function uploadFiles (library: UploadLibrary, sources: UploadSource[], options: UploadOptions): Promise<UploadResult> {
   const { api, keys } = library.account
   const targets = options.targets.length > 0 ? options.targets : [library.root]

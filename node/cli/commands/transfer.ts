@@ -9,7 +9,7 @@
 import { resolve } from 'node:path'
 import { createNodeMediaProcessor } from '../../media/processor.ts'
 import { fallbackNote, transportFor } from '../../../src/client/blocks.ts'
-import { uploadFiles } from '../../../src/client/upload.ts'
+import { uploadFiles, withOwnLibrary } from '../../../src/client/upload.ts'
 import { parseFlags } from '../args.ts'
 import { fileJournal } from '../context.ts'
 import { CancelledError, QuotaTooSmallError, UsageError } from '../errors.ts'
@@ -89,7 +89,7 @@ export async function runUpload (args: string[]): Promise<number> {
         folders.push(folder)
       }
       const result = await uploadFiles(library, group, {
-        targets,
+        targets: withOwnLibrary(library, targets),
         journal: fileJournal(),
         media: createNodeMediaProcessor(),
         signal,

@@ -26,6 +26,8 @@ export class PhotoTile extends LitElement {
     .badge { position: absolute; display: flex; gap: .25rem; align-items: center; color: white; filter: drop-shadow(0 1px 2px rgba(0,0,0,.6)); pointer-events: none; font-size: .75rem; }
     .video { right: .4rem; top: .35rem; }
     .fav { left: .4rem; bottom: .35rem; }
+    .by { right: .35rem; bottom: .35rem; max-width: calc(100% - 2.5rem); padding: .05rem .4rem; border-radius: 999px; background: rgba(0,0,0,.55);
+      filter: none; font-size: .7rem; line-height: 1.3rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .pick { position: absolute; left: .35rem; top: .35rem; width: 1.6rem; height: 1.6rem; border-radius: 50%; border: 2px solid white;
       background: rgba(0,0,0,.2); color: white; display: grid; place-items: center; padding: 0; cursor: pointer; opacity: 0; transition: opacity .12s; }
     :host(:hover) .pick, :host([selecting]) .pick, .pick:focus-visible { opacity: 1; }
@@ -108,7 +110,7 @@ export class PhotoTile extends LitElement {
   override render () {
     const item = this.item
     if (item == null) return nothing
-    const label = `${item.kind === 'video' ? 'Video' : item.kind === 'live' ? 'Live photo' : item.kind === 'photo' ? 'Photo' : 'File'} ${item.name}`
+    const label = `${item.kind === 'video' ? 'Video' : item.kind === 'live' ? 'Live photo' : item.kind === 'photo' ? 'Photo' : 'File'} ${item.name}${item.addedBy != null ? `, added by ${item.addedBy}` : ''}`
     return html`
       ${this.url != null
         ? html`<img src=${this.url} alt="" decoding="async" class=${this.loaded ? 'shown' : ''} @load=${() => { this.loaded = true }} @error=${() => { this.url = null }}>`
@@ -117,6 +119,7 @@ export class PhotoTile extends LitElement {
       ${item.kind === 'video' ? html`<span class="badge video">${icon('play', true)}</span>` : nothing}
       ${item.kind === 'live' ? html`<span class="badge video">${icon('live')}</span>` : nothing}
       ${item.favorite ? html`<span class="badge fav">${icon('heart', true)}</span>` : nothing}
+      ${item.addedBy != null ? html`<span class="badge by" title=${`Added by ${item.addedBy}`}>${item.addedBy}</span>` : nothing}
       <button class="pick" tabindex="-1" aria-label=${this.selected ? 'Unselect' : 'Select'} @click=${this.pick}>${this.selected ? icon('check') : nothing}</button>
     `
   }

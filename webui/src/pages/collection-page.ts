@@ -14,7 +14,7 @@ import { askText, confirmAction } from '../components/text-dialog.ts'
 import { shared } from '../components/styles.ts'
 import { icon } from '../components/icons.ts'
 import { plural } from '../state/format.ts'
-import type { CollectionView } from '../worker/protocol.ts'
+import type { CollectionView, ItemView } from '../worker/protocol.ts'
 import '../components/item-browser.ts'
 import '../components/empty-state.ts'
 import '../components/upload-buttons.ts'
@@ -74,9 +74,11 @@ export class CollectionPage extends LitElement {
     return html`
       ${c.kind === 'folder' ? this.crumbs(c) : nothing}
       ${children.length > 0 ? html`<nav class="children" aria-label="Folders inside">${children.map((f) => html`<a href=${`/folders/${f.id}`}>${icon('folder')} ${f.name}</a>`)}</nav>` : nothing}
-      <item-browser .heading=${c.name} .subtitle=${plural(items.length, 'item')} .items=${items} .collection=${c.id}
+      <item-browser .heading=${c.name} .subtitle=${subtitle(items)} .items=${items} .collection=${c.id}
         grouping=${c.kind === 'album' ? 'month' : 'day'}
-        .actions=${c.kind === 'album' ? ['favorite', 'album', 'download', 'remove', 'trash'] : ['favorite', 'album', 'download', 'move', 'archive', 'trash']}>
+        .actions=${c.kind === 'album'
+          ? ['favorite', 'album', ...(items.some((i) => i.addedBy != null) ? ['save' as const] : []), 'download', 'remove', 'trash']
+          : ['favorite', 'album', 'download', 'move', 'archive', 'trash']}>
         <upload-buttons slot="actions"></upload-buttons>
         ${c.kind === 'folder' ? html`<button slot="actions" class="icon" aria-label="New folder inside" title="New folder inside" @click=${() => { void this.subfolder(c) }}>${icon('plus')}</button>` : nothing}
         ${c.kind === 'album' ? html`<button slot="actions" @click=${() => { void import('../components/share-dialog.ts'); this.sharing = true }}>Share</button>
@@ -91,4 +93,10 @@ export class CollectionPage extends LitElement {
       ${this.linking ? html`<link-dialog .collection=${c.id} .name=${c.name} @dialog-close=${() => { this.linking = false }}></link-dialog>` : nothing}
       ${this.sharing ? html`<share-dialog .collection=${c.id} .name=${c.name} @dialog-close=${() => { this.sharing = false }}></share-dialog>` : nothing}`
   }
+}
+
+/** "12 items", and how many of them others added (shown in this album, not in your Photos). */
+function subtitle (items: ItemView[]): string {
+  const others = items.filter((i) => i.addedBy != null).length
+  return others === 0 ? plural(items.length, 'item') : `${plural(items.length, 'item')} · ${others} added by others (not in your Photos until you save them)`
 }

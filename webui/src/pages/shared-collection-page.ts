@@ -37,7 +37,7 @@ export class SharedCollectionPage extends LitElement {
     const collaborator = s.role === 'collaborator'
     const subtitle = `${plural(items.length, 'item')} · shared by ${s.owner} · ${collaborator ? 'you can add photos' : 'you can view'}`
     return html`
-      <item-browser .heading=${s.name} .subtitle=${subtitle} .items=${items} .collection=${s.id} grouping="month" .actions=${['download']}>
+      <item-browser .heading=${s.name} .subtitle=${subtitle} .items=${items} .collection=${s.id} grouping="month" .actions=${['save', 'download']}>
         ${collaborator ? html`<upload-buttons slot="actions"></upload-buttons>` : nothing}
         <button slot="actions" @click=${() => { void this.leave(s) }}>Leave</button>
         <empty-state slot="empty" icon=${s.kind} heading="Nothing here yet"

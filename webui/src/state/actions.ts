@@ -12,7 +12,7 @@ import { confirmAction } from '../components/text-dialog.ts'
 import { plural } from './format.ts'
 import type { SharedView } from '../worker/protocol.ts'
 
-export type ActionName = 'album' | 'favorite' | 'download' | 'archive' | 'unarchive' | 'trash' | 'remove' | 'move' | 'restore' | 'delete'
+export type ActionName = 'album' | 'favorite' | 'download' | 'archive' | 'unarchive' | 'trash' | 'remove' | 'move' | 'restore' | 'delete' | 'save'
 
 async function attempt (work: () => Promise<unknown>, done: string): Promise<boolean> {
   try {
@@ -53,6 +53,12 @@ export async function runAction (name: ActionName, ids: string[], collection?: s
       return await attempt(async () => { await w.call('moveToFolder', [ids, collection, folder]) }, `Moved to ${store.collections.get(folder)?.name ?? 'the folder'}`)
     }
     case 'restore': return await attempt(async () => { await w.call('restoreItems', [ids]) }, `${plural(n, 'item')} restored`)
+    case 'save': {
+      let copying = 0
+      const done = await attempt(async () => { copying = (await w.call('saveToLibrary', [ids])).copying }, `${plural(n, 'item')} saved to your library`)
+      if (done && copying > 0) toast(`Copying ${plural(copying, 'file')} into your library: see the upload panel`)
+      return done
+    }
     case 'delete': {
       if (!await confirmAction({ heading: `Delete ${plural(n, 'item')} forever?`, text: 'They are removed from the node for good and the space is freed. This cannot be undone.', confirm: 'Delete forever', danger: true })) return false
       return await attempt(async () => { await w.call('deleteForever', [ids]) }, `${plural(n, 'item')} deleted`)
@@ -76,5 +82,6 @@ export const ACTION_LABELS: Record<ActionName, { label: string, icon: string }> 
   remove: { label: 'Remove from album', icon: 'close' },
   move: { label: 'Move', icon: 'move' },
   restore: { label: 'Restore', icon: 'restore' },
-  delete: { label: 'Delete forever', icon: 'trash' }
+  delete: { label: 'Delete forever', icon: 'trash' },
+  save: { label: 'Save to library', icon: 'photos' }
 }

@@ -63,7 +63,8 @@ export class AppStore extends EventTarget {
     this.sharedItems = new Map(view.sharedItems.map((i) => [i.id, i]))
     this.collections = new Map(view.collections.map((c) => [c.id, c]))
     this.shared = new Map(view.shared.map((s) => [s.id, s]))
-    this.timeline = view.items.filter((i) => i.trashedAt == null && !i.archived)
+    // What others added to the user's albums is shown in those albums only ([Note: whose photos are in whose timeline]).
+    this.timeline = view.items.filter((i) => i.trashedAt == null && !i.archived && i.addedBy == null)
     this.changed()
   }
 

@@ -86,6 +86,25 @@ const handlers: Handlers = {
   async renameCollection (_signal, id, name) { await logged().organiser.renameCollection(id, name) },
   async deleteCollection (_signal, id) { await logged().organiser.deleteCollection(id) },
   async addToAlbum (_signal, ids, album) { return await logged().organiser.addToAlbum(ids, album) },
+  async saveToLibrary (signal, ids) {
+    const { session, organiser, uploads, media } = logged()
+    const own = ids.filter((id) => session.isOwn(id))
+    const saved = own.length > 0 ? await organiser.addToAlbum(own, session.library.root.id) : 0
+    // Someone else's blocks cannot become this user's (docs/SECURITY.md, "Writes"): a copy is uploaded.
+    const files: Array<{ file: File, path: string }> = []
+    for (const id of ids.filter((i) => !session.isOwn(i) && session.canOpen(i))) {
+      const details = await media.details(id)
+      const original = await media.partBlob(id, 'original', signal)
+      files.push({ file: new File([original], details.name, { type: details.mime, lastModified: details.takenAt }), path: details.name })
+      if (details.kind === 'live' && details.parts.includes('motion')) {
+        const motion = await media.partBlob(id, 'motion', signal)
+        const name = `${details.name.replace(/\.[^.]*$/, '')}.MOV`
+        files.push({ file: new File([motion], name, { type: motion.type, lastModified: details.takenAt }), path: name })
+      }
+    }
+    if (files.length > 0) uploads.enqueue(files, { foldersFromPaths: false })
+    return { saved, copying: files.length }
+  },
   async removeFromCollection (_signal, ids, id) { await logged().organiser.removeFromCollection(ids, id) },
   async moveToFolder (_signal, ids, from, to) { await logged().organiser.moveToFolder(ids, from, to) },
   async renameItem (_signal, id, name) { await logged().organiser.renameItem(id, name) },

@@ -23,6 +23,12 @@ export interface ItemView {
   archived: boolean
   /** Set on items in the trash. */
   trashedAt?: number
+  /**
+   * Who added the item, when no copy of it in the user's own collections was added by the user:
+   * a member's username, the owner's, "a public link", or "a former member". Such items stay out
+   * of the timeline ([Note: whose photos are in whose timeline] in worker/views.ts).
+   */
+  addedBy?: string
 }
 
 export interface CollectionView {
@@ -195,6 +201,12 @@ export interface WorkerMethods {
   renameCollection: (id: string, name: string) => Promise<void>
   deleteCollection: (id: string) => Promise<void>
   addToAlbum: (itemIds: string[], albumId: string) => Promise<number>
+  /**
+   * Makes items the user's own ([Note: whose photos are in whose timeline]): items in the user's
+   * collections that someone else added are added to the user's library; items of albums shared
+   * with the user are copied into it (decrypted here, uploaded again under the user's keys).
+   */
+  saveToLibrary: (itemIds: string[]) => Promise<{ saved: number, copying: number }>
   removeFromCollection: (itemIds: string[], collectionId: string) => Promise<void>
   moveToFolder: (itemIds: string[], from: string, to: string) => Promise<void>
   renameItem: (itemId: string, name: string) => Promise<void>

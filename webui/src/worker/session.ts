@@ -136,6 +136,11 @@ export class WorkerSession {
     this.post({ event: 'library', view: libraryView(this.library, this.index, this.sharedIndex) })
   }
 
+  /** Whether the item is in one of the user's own collections (not only in albums shared with them). */
+  isOwn (itemId: string): boolean {
+    return this.index.has(itemId)
+  }
+
   /** Whether the user can open the item: it is theirs or in an album shared with them. */
   canOpen (itemId: string): boolean {
     return this.index.has(itemId) || this.sharedIndex.has(itemId)

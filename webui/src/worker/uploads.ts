@@ -7,7 +7,7 @@
  * re-sending finished blocks once the same files are chosen again. Progress is sent to the page
  * a few times a second.
  */
-import { uploadFiles, type UploadSource } from '../../../src/client/upload.ts'
+import { uploadFiles, withOwnLibrary, type UploadSource } from '../../../src/client/upload.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 import type { MediaProcessor, MediaSource } from '../../../src/media/index.ts'
 import { createBrowserMediaProcessor } from './media-processor.ts'
@@ -168,7 +168,8 @@ export class Uploads {
     const { library } = this.session
     const base = q.target.collection != null ? this.session.uploadTarget(q.target.collection) : undefined
     // Sub-folders of a folder someone shares would be theirs to make: files go into it as they are.
-    if (base?.shared === true || base?.state.kind === 'album' || !q.target.foldersFromPaths || q.dir === '') return base != null ? [base.state] : []
+    if (base?.shared === true) return withOwnLibrary(library, [base.state])
+    if (base?.state.kind === 'album' || !q.target.foldersFromPaths || q.dir === '') return base != null ? [base.state] : []
     const prefix = base != null ? `${library.folderPath(base.state)}/` : ''
     return [await library.ensureFolder(prefix + q.dir)]
   }

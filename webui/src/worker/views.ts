@@ -5,9 +5,17 @@
  * from: one over the user's own library (what the timeline, the trash and every change act on)
  * and one over the albums others share with them (only read: shown in those albums, never in
  * the timeline, favorites, archive, trash or map, because they are someone else's library).
+ *
+ * [Note: whose photos are in whose timeline] As in Google Photos and Immich, a photo belongs to the
+ * library of whoever added it. What a collaborator adds to an album someone shares with them also
+ * goes into the collaborator's own library (src/client/upload.ts, withOwnLibrary), so it is in
+ * their timeline and stays theirs when they leave. The album's owner sees it in the album,
+ * marked with who added it (`addedBy`), and not in her timeline, favorites or map, unless she
+ * saves it to her library (adds it to a collection of hers: that copy is hers).
  */
 import type { CollectionState, ItemEntry } from '../../../src/client/collection.ts'
 import type { Library } from '../../../src/client/library.ts'
+import type { SharedCollection } from '../../../src/client/sharing.ts'
 import type { CollectionView, ItemView, LibraryView, SharedView } from './protocol.ts'
 
 export interface Entry { collection: CollectionState, item: ItemEntry }
@@ -30,7 +38,28 @@ export function sharedCollections (library: Library): CollectionState[] {
   return library.sharedCollections().map((s) => s.state).filter((state) => state.kind === 'album' || state.kind === 'folder')
 }
 
-function itemView (id: string, entries: Entry[]): ItemView {
+const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+
+/** The name of who added `entry`'s item, as the collection's own records (and the share) tell it. */
+function authorName (entry: Entry, owners: Map<string, string>): string {
+  const author = hex(entry.item.author)
+  if (author === hex(entry.collection.ownerKey)) return owners.get(entry.collection.id) ?? 'the owner'
+  const label = entry.collection.members.get(author)?.label
+  if (label == null) return 'a former member'
+  return label.startsWith('link:') ? 'a public link' : label
+}
+
+/**
+ * Who added the item, or undefined when the user did (any copy of it the user added, in any of
+ * their collections, makes it theirs).
+ */
+function addedBy (entries: Entry[], me: string, owners: Map<string, string>): string | undefined {
+  if (entries.some((e) => hex(e.item.author) === me)) return undefined
+  const first = entries.find((e) => e.item.trashedAt == null) ?? entries[0]
+  return first == null ? undefined : authorName(first, owners)
+}
+
+function itemView (id: string, entries: Entry[], me: string, owners: Map<string, string>): ItemView {
   const live = entries.filter((e) => e.item.trashedAt == null)
   const first = (live[0] ?? entries[0] as Entry).item
   const view: ItemView = {
@@ -46,6 +75,8 @@ function itemView (id: string, entries: Entry[]): ItemView {
   }
   if (first.takenOffsetMinutes != null) view.takenOffsetMinutes = first.takenOffsetMinutes
   if (live.length === 0) view.trashedAt = Math.max(...entries.map((e) => e.item.trashedAt ?? 0))
+  const by = addedBy(entries, me, owners)
+  if (by != null) view.addedBy = by
   return view
 }
 
@@ -65,11 +96,15 @@ function sharedViews (library: Library): SharedView[] {
 export function libraryView (library: Library, own: Map<string, Entry[]>, shared: Map<string, Entry[]>): LibraryView {
   // Sorted here, in the worker, so that the page only filters.
   const byTaken = (a: ItemView, b: ItemView): number => b.takenAt - a.takenAt
-  const items = [...own].map(([id, entries]) => itemView(id, entries)).sort(byTaken)
+  const me = hex(library.account.keys.signing.publicKey)
+  // Owners' names: the user for their own collections, the sharer for albums shared with them.
+  const owners = new Map<string, string>([...library.collections.keys(), library.root.id].map((id) => [id, library.account.user.username]))
+  for (const s of library.sharedCollections() as SharedCollection[]) owners.set(s.state.id, s.owner.username)
+  const items = [...own].map(([id, entries]) => itemView(id, entries, me, owners)).sort(byTaken)
   // An item of the user's that they also added to a shared album is theirs: it stays in `items` only.
   // Favorite and archived are the owner's marks in their own collection, not the recipient's.
   const sharedItems = [...shared].filter(([id]) => !own.has(id))
-    .map(([id, entries]) => ({ ...itemView(id, entries), favorite: false, archived: false })).sort(byTaken)
+    .map(([id, entries]) => ({ ...itemView(id, entries, me, owners), favorite: false, archived: false })).sort(byTaken)
   const takenAt = new Map(items.map((i) => [i.id, i.takenAt]))
   const collections: CollectionView[] = []
   for (const c of library.collections.values()) {
