@@ -20,12 +20,27 @@ import {
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import type { NodeConfig } from './config.ts'
-import { delOp, putOp, type BatchOperation, type NodeDatabase, type SessionRecord, type UserRecord } from './db.ts'
+import { delOp, putOp, type BatchOperation, type InviteRecord, type NodeDatabase, type SessionRecord, type UserRecord } from './db.ts'
 
 const CHALLENGE_TTL_MS = 2 * 60 * 1000
 /** Login challenges held at once: ~450 bytes each (measured), so under 5 MB. */
 const MAX_CHALLENGES = 10_000
 const INVITE_TTL_MS = 7 * 24 * 3600 * 1000
+/** Used and expired invites stay listed this long, then go at the next listing. */
+const INVITE_KEEP_MS = 30 * 24 * 3600 * 1000
+
+/** An invite as its admin sees it in the list. */
+export interface InviteView {
+  /** The SHA-256 of the code, hex: what revoking names. */
+  id: string
+  /** The code, while the invite is open. */
+  code?: string
+  state: 'open' | 'used' | 'expired'
+  createdAt: number
+  expiresAt: number
+  usedBy?: string
+  usedAt?: number
+}
 
 export interface KdfParamsJson {
   algorithm: 'argon2id'
@@ -218,7 +233,7 @@ export class Accounts {
       await this.db.batch([
         putOp(this.db.users, user.id, user),
         putOp(this.db.usernames, user.username, user.id),
-        ...(invite != null ? [delOp(this.db.invites, invite)] : [])
+        ...(invite != null ? [putOp(this.db.invites, invite.key, { ...withoutCode(invite.record), usedBy: user.username, usedAt: Date.now() })] : [])
       ])
       return this.users.set(user.id, user)
     })
@@ -352,8 +367,40 @@ export class Accounts {
     this.requireAdmin(admin)
     const code = randomBytes(18).toString('base64url')
     const expiresAt = Date.now() + INVITE_TTL_MS
-    await this.db.invites.put(sha256Hex(code), { createdBy: admin.id, createdAt: Date.now(), expiresAt })
+    await this.db.invites.put(sha256Hex(code), { createdBy: admin.id, createdAt: Date.now(), expiresAt, code })
     return { code, expiresAt }
+  }
+
+  /** Every invite of the node, newest first; forgets those used or expired over INVITE_KEEP_MS ago. */
+  async listInvites (admin: UserRecord): Promise<InviteView[]> {
+    this.requireAdmin(admin)
+    const now = Date.now()
+    const views: InviteView[] = []
+    const stale: BatchOperation[] = []
+    for await (const [id, invite] of this.db.invites.iterator()) {
+      const endedAt = invite.usedAt ?? invite.expiresAt
+      if (endedAt < now - INVITE_KEEP_MS) {
+        stale.push(delOp(this.db.invites, id))
+        continue
+      }
+      const state = invite.usedAt != null ? 'used' : invite.expiresAt < now ? 'expired' : 'open'
+      views.push({
+        id, state, createdAt: invite.createdAt, expiresAt: invite.expiresAt,
+        ...(state === 'open' && invite.code != null ? { code: invite.code } : {}),
+        ...(invite.usedBy != null ? { usedBy: invite.usedBy, usedAt: invite.usedAt } : {})
+      })
+    }
+    if (stale.length > 0) await this.db.batch(stale)
+    return views.sort((a, b) => b.createdAt - a.createdAt)
+  }
+
+  /** Revokes an invite (its code stops working at once); NOT_FOUND for one that does not exist. */
+  async revokeInvite (admin: UserRecord, id: string): Promise<void> {
+    this.requireAdmin(admin)
+    await this.lock.run('signup', async () => {
+      if (await this.db.invites.get(id) == null) throw new NotFoundError('No such invite')
+      await this.db.invites.del(id)
+    })
   }
 
   async setQuota (admin: UserRecord, username: string, quotaBytes: number): Promise<UserRecord> {
@@ -408,13 +455,13 @@ export class Accounts {
     return true
   }
 
-  /** The stored key of a live invite; INVITE_REQUIRED otherwise. Runs under the signup lock. */
-  private async checkInvite (code: string | undefined): Promise<string> {
+  /** A live invite and its key; INVITE_REQUIRED otherwise. Runs under the signup lock. */
+  private async checkInvite (code: string | undefined): Promise<{ key: string, record: InviteRecord }> {
     if (code == null || code === '') throw new InviteRequiredError()
     const key = sha256Hex(code)
-    const invite = await this.db.invites.get(key)
-    if (invite == null || invite.expiresAt < Date.now()) throw new InviteRequiredError('This invite is unknown, used or expired')
-    return key
+    const record = await this.db.invites.get(key)
+    if (record == null || record.usedAt != null || record.expiresAt < Date.now()) throw new InviteRequiredError('This invite is unknown, used or expired')
+    return { key, record }
   }
 
   private decoyKdf (username: string): KdfParamsJson {
@@ -449,4 +496,9 @@ export function assertUsername (username: string): void {
   if (!/^[a-z0-9][a-z0-9._-]{1,31}$/.test(username)) {
     throw new InvalidRequestError('A username is 2-32 characters: lowercase letters, digits, ".", "_" or "-", starting with a letter or digit')
   }
+}
+
+function withoutCode (invite: InviteRecord): InviteRecord {
+  const { code: _code, ...rest } = invite
+  return rest
 }

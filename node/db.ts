@@ -36,7 +36,12 @@ export interface UserRecord {
 }
 
 export interface SessionRecord { userId: string, expiresAt: number, createdAt: number }
-export interface InviteRecord { createdBy: string, createdAt: number, expiresAt: number }
+/**
+ * An invite code, stored under the SHA-256 of the code. The code itself is kept until the invite
+ * is used or revoked, so that its admin can copy it again from the invite list (it grants one
+ * signup, nothing more; docs/SECURITY.md); a used invite keeps who used it and when.
+ */
+export interface InviteRecord { createdBy: string, createdAt: number, expiresAt: number, code?: string, usedBy?: string, usedAt?: number }
 
 export interface CollectionRecord {
   id: string

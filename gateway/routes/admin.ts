@@ -1,5 +1,6 @@
 /**
- * Admin-only routes: invites for closed signup, the user list with quota use, quota changes.
+ * Admin-only routes: invites for closed signup (create, list, revoke), the user list with quota
+ * use, quota changes.
  */
 import Router from '@koa/router'
 import { z } from 'zod'
@@ -9,6 +10,7 @@ import { Username } from '../schemas.ts'
 import { publicUser } from './me.ts'
 import type { ObscuraNode } from '../../node/node.ts'
 
+const InviteId = z.string().regex(/^[0-9a-f]{64}$/, 'an invite id is 64 hex digits')
 const QuotaBody = z.strictObject({ quotaBytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })
 
 export function adminRoutes (node: ObscuraNode): Router {
@@ -17,6 +19,16 @@ export function adminRoutes (node: ObscuraNode): Router {
   router.post('/invites', async (ctx) => {
     ctx.status = 201
     ctx.body = await node.accounts.createInvite(requireUser(ctx))
+  })
+
+  router.get('/invites', async (ctx) => {
+    ctx.set('cache-control', 'no-store')
+    ctx.body = { invites: await node.accounts.listInvites(requireUser(ctx)) }
+  })
+
+  router.delete('/invites/:id', async (ctx) => {
+    await node.accounts.revokeInvite(requireUser(ctx), parseWith(InviteId, ctx.params.id))
+    ctx.status = 204
   })
 
   router.get('/users', async (ctx) => {

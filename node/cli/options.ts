@@ -78,6 +78,8 @@ export const OPTIONS = {
   'link upload': {},
   invite: { node },
   'admin invite': { json },
+  'admin invites': { json },
+  'admin revoke-invite': {},
   'admin users': { json },
   'admin quota': {},
   's3-dev': {

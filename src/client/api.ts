@@ -96,6 +96,17 @@ export interface SignupRequest {
 
 export interface RequestOptions { signal?: AbortSignal }
 
+export const InviteSchema = z.object({
+  id: z.string(),
+  code: z.string().optional(),
+  state: z.enum(['open', 'used', 'expired']),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  usedBy: z.string().optional(),
+  usedAt: z.number().optional()
+})
+export type ApiInvite = z.infer<typeof InviteSchema>
+
 /** One change pushed by GET /api/v1/events (node/changes.ts): ids only, never data. */
 export const ChangeSchema = z.strictObject({
   collections: z.array(z.string().max(64)).max(1000).optional(),
@@ -175,6 +186,15 @@ export class NodeApi {
 
   async createInvite (options?: RequestOptions): Promise<{ code: string, expiresAt: number }> {
     return this.json('POST', '/api/v1/admin/invites', z.object({ code: z.string(), expiresAt: z.number() }), undefined, options)
+  }
+
+  /** The node's invites (admin): open ones with their code, used ones with who used them. */
+  async listInvites (options?: RequestOptions): Promise<ApiInvite[]> {
+    return (await this.json('GET', '/api/v1/admin/invites', z.object({ invites: z.array(InviteSchema) }), undefined, options)).invites
+  }
+
+  async revokeInvite (id: string, options?: RequestOptions): Promise<void> {
+    await this.request('DELETE', `/api/v1/admin/invites/${encodeURIComponent(id)}`, undefined, options)
   }
 
   async setQuota (username: string, quotaBytes: number, options?: RequestOptions): Promise<ApiUser> {

@@ -81,6 +81,34 @@ describe('node accounts', function () {
       expect(errorCode(res)).to.equal('FORBIDDEN')
     })
 
+    it('lists invites for the admin: open ones with their code, used ones with who used them; revoking stops a code at once', async function () {
+      const open = await alice.api.createInvite()
+      const doomed = await alice.api.createInvite()
+      const listed = await alice.api.listInvites()
+      const byCode = (code: string) => listed.find((i) => i.code === code)
+      expect(byCode(open.code)).to.include({ state: 'open', expiresAt: open.expiresAt })
+      expect(byCode(doomed.code)?.id).to.match(/^[0-9a-f]{64}$/)
+      // The invite bob signed up with shows as used, by bob, and without its code.
+      const used = listed.filter((i) => i.state === 'used')
+      expect(used.map((i) => i.usedBy)).to.include('bob')
+      expect(used.every((i) => i.code == null)).to.equal(true)
+
+      expect((await call(node.url, 'DELETE', `/api/v1/admin/invites/${byCode(doomed.code)?.id ?? ''}`, { token: alice.api.token })).status).to.equal(204)
+      const refused = await call(node.url, 'POST', '/api/v1/auth/signup', { body: throwawaySignupBody('dora', doomed.code) })
+      expect(errorCode(refused)).to.equal('INVITE_REQUIRED')
+      expect((await alice.api.listInvites()).some((i) => i.code === doomed.code)).to.equal(false)
+      const again = await call(node.url, 'DELETE', `/api/v1/admin/invites/${byCode(doomed.code)?.id ?? ''}`, { token: alice.api.token })
+      expect(again.status).to.equal(404)
+      expect((await call(node.url, 'DELETE', '/api/v1/admin/invites/not-hex', { token: alice.api.token })).status).to.equal(400)
+    })
+
+    it('shows invites to the admin only', async function () {
+      for (const [method, path] of [['GET', '/api/v1/admin/invites'], ['DELETE', `/api/v1/admin/invites/${'0'.repeat(64)}`]] as const) {
+        expect((await call(node.url, method, path, { token: bob.api.token })).status, `${method} as bob`).to.equal(403)
+        expect((await call(node.url, method, path)).status, `${method} anonymous`).to.equal(401)
+      }
+    })
+
     it('refuses a username that is taken (USERNAME_TAKEN)', async function () {
       const { code } = await alice.api.createInvite()
       const res = await call(node.url, 'POST', '/api/v1/auth/signup', { body: throwawaySignupBody('bob', code) })

@@ -4,10 +4,10 @@
 import { loadAccount } from '../context.ts'
 import { parseFlags } from '../args.ts'
 import { UsageError } from '../errors.ts'
-import { printJson, say } from '../output.ts'
+import { inform, printJson, say } from '../output.ts'
 import { formatBytes } from '../progress.ts'
 
-const USAGE = 'usage: obscura admin invite | users | quota USER BYTES'
+const USAGE = 'usage: obscura admin invite | invites | revoke-invite ID | users | quota USER BYTES'
 
 export async function runAdmin (args: string[]): Promise<number> {
   const [action, ...rest] = args
@@ -18,6 +18,35 @@ export async function runAdmin (args: string[]): Promise<number> {
       const { code, expiresAt } = await api.createInvite()
       if (values.json === true) printJson({ code, expiresAt: new Date(expiresAt).toISOString() })
       else say(`Invite code (valid until ${new Date(expiresAt).toISOString()}): ${code}`)
+      return 0
+    }
+    case 'invites': {
+      const { values } = parseFlags('admin invites', rest)
+      const { api } = await loadAccount()
+      const invites = await api.listInvites()
+      if (values.json === true) {
+        printJson(invites)
+        return 0
+      }
+      if (invites.length === 0) inform('No invites yet: `obscura admin invite` makes one.')
+      for (const i of invites) {
+        const state = i.state === 'open'
+          ? `open until ${new Date(i.expiresAt).toISOString()}  ${i.code ?? ''}`
+          : i.state === 'used' ? `used by ${i.usedBy ?? '?'} on ${new Date(i.usedAt ?? 0).toISOString()}` : `expired ${new Date(i.expiresAt).toISOString()}`
+        say(`${i.id.slice(0, 12)}  ${state}`)
+      }
+      return 0
+    }
+    case 'revoke-invite': {
+      const { positionals } = parseFlags('admin revoke-invite', rest)
+      const [given] = positionals
+      if (given == null || positionals.length !== 1) throw new UsageError('usage: obscura admin revoke-invite ID (as `obscura admin invites` shows it, or the code)')
+      const { api } = await loadAccount()
+      const invites = await api.listInvites()
+      const matches = invites.filter((i) => i.state === 'open' && (i.id.startsWith(given.toLowerCase()) || i.code === given))
+      if (matches.length !== 1) throw new UsageError(matches.length === 0 ? `no open invite ${given}` : `${given} matches ${matches.length} invites: give more of its id`)
+      await api.revokeInvite((matches[0] as { id: string }).id)
+      say('Invite revoked: its code no longer works.')
       return 0
     }
     case 'users': {

@@ -183,9 +183,9 @@ export const commands: Record<string, Command> = {
   }, async () => (await import('./invite.ts')).runInvite),
   admin: command({
     summary: 'Node administration: invites, users, quotas',
-    args: 'invite | users | quota USER BYTES',
-    flags: ['admin invite', 'admin users', 'admin quota'],
-    examples: ['obscura admin invite', 'obscura admin quota bob 50000000000']
+    args: 'invite | invites | revoke-invite ID | users | quota USER BYTES',
+    flags: ['admin invite', 'admin invites', 'admin revoke-invite', 'admin users', 'admin quota'],
+    examples: ['obscura admin invite', 'obscura admin invites', 'obscura admin revoke-invite 3f2a9c', 'obscura admin quota bob 50000000000']
   }, async () => (await import('./admin.ts')).runAdmin),
   's3-dev': command({
     summary: 'Start a local S3 server (s3rver) with a bucket and CORS, for development',

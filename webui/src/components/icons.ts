@@ -25,7 +25,8 @@ const PATHS: Record<string, string> = {
   zoom: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l5 5M8 11h6M11 8v6',
   live: 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM12 19a7 7 0 1 0 0-14 7 7 0 0 0 0 14z',
   move: 'M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2zM10 13h6M13 10l3 3-3 3',
-  edit: 'M4 20h4L19 9l-4-4L4 16zM14 6l4 4'
+  edit: 'M4 20h4L19 9l-4-4L4 16zM14 6l4 4',
+  copy: 'M9 9h11v11H9zM5 15H4V4h11v1'
 }
 
 export function icon (name: keyof typeof PATHS | string, filled = false): SVGTemplateResult {

@@ -75,7 +75,12 @@ export class ShareDialog extends LitElement {
       </form>
       ${this.error != null ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <ul aria-label="Members">${(this.members ?? []).map((m) => html`<li>
-        <span class="name">${m.username}</span><span class="muted">${m.role}${m.confirmed ? '' : ' (not confirmed by the album’s log)'}</span>
+        <span class="name">${m.username}</span>
+        <select aria-label=${`Role of ${m.username}`} ?disabled=${this.busy} .value=${m.role}
+          @change=${(e: Event) => { const role = (e.target as HTMLSelectElement).value as MemberView['role']; void this.run(async () => await store.worker.call('share', [this.collection, m.username, role])) }}>
+          <option value="viewer" ?selected=${m.role === 'viewer'}>Viewer</option><option value="collaborator" ?selected=${m.role === 'collaborator'}>Collaborator</option>
+        </select>
+        ${m.confirmed ? nothing : html`<span class="muted">(not confirmed by the album’s log)</span>`}
         <button class="danger" aria-label=${`Remove ${m.username}`} ?disabled=${this.busy} @click=${() => { void this.run(async () => await store.worker.call('unshare', [this.collection, m.username])) }}>Remove</button>
       </li>`)}</ul>
       ${this.members?.length === 0 ? html`<p class="muted">Only you can see this album.</p>` : nothing}

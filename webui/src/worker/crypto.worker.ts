@@ -113,6 +113,8 @@ const handlers: Handlers = {
   async restoreItems (_signal, ids) { await logged().organiser.restore(ids) },
   async deleteForever (_signal, ids) { await logged().organiser.deleteForever(ids) },
   async createInvite () { return await logged().session.account.api.createInvite() },
+  async invites () { return await logged().session.account.api.listInvites() },
+  async revokeInvite (_signal, id) { await logged().session.account.api.revokeInvite(id) },
   async openLink (_signal, url, password, device) {
     publicLink = await PublicLink.open(url, password, device)
     return publicLink.view()

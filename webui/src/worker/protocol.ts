@@ -6,6 +6,7 @@
  * changed, upload progress, login phase) that carry no id.
  */
 import type { ItemKind } from '../../../src/format/record-ops.ts'
+import type { ApiInvite } from '../../../src/client/api.ts'
 
 /** One item as the page shows it; flags are true when any of the item's entries has them. */
 export interface ItemView {
@@ -215,6 +216,8 @@ export interface WorkerMethods {
   restoreItems: (itemIds: string[]) => Promise<void>
   deleteForever: (itemIds: string[]) => Promise<void>
   createInvite: () => Promise<{ code: string, expiresAt: number }>
+  invites: () => Promise<ApiInvite[]>
+  revokeInvite: (id: string) => Promise<void>
   /** Opens a public link URL (its key is in the fragment); LINK_PASSWORD when a password is needed or wrong. */
   openLink: (url: string, password: string | undefined, device: string) => Promise<LinkAlbumView>
   linkThumbnail: (itemId: string) => Promise<Blob | null>
