@@ -131,6 +131,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   sharing.remote = federation.remoteMembers
   collections.remote = federation.collections
   blocks.remote = federation.blocks
+  blocks.linked = async (cid) => await sharing.isContained(cid)
   blocks.keep = async (cid) => await sharing.isContained(cid) || await federation.mirrors.holds(cid)
   await federation.start()
   if (options.now != null) blocks.now = options.now
