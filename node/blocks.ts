@@ -22,6 +22,9 @@
  *   bytes before either committed both keep their rights until a commit links the block;
  * - once a collection links a block, a user who does not own it cannot become an owner: its
  *   upload is refused (409 BLOCK_LINKED), so it is not charged for a copy that gives it nothing.
+ *   An album of another node that this node mirrors counts as linking its blocks, and a block
+ *   this node caches for such an album without holding it for anyone (`foreign`) is refused the
+ *   same way: a member must not turn the cache it reads through into a block of its own.
  * Beyond that, everyone reads a block only through the grants of the collections that link it
  * (node/sharing.ts). Owners added before this rule stay owners, charged until the block goes,
  * but read like anyone else. And owning always follows from having sent the bytes: a direct S3
@@ -72,7 +75,7 @@ export interface RemoteBlocks {
  */
 export type KeepPolicy = (cid: CID) => Promise<boolean>
 
-/** Whether a collection of this node links the block, directly or through a manifest (node/sharing.ts). */
+/** Whether a collection links the block, directly or through a manifest (node/sharing.ts, node/federation/mirror.ts). */
 export type LinkedPolicy = (cid: CID) => Promise<boolean>
 
 /**
@@ -117,6 +120,8 @@ export class Blocks {
   keep?: KeepPolicy
   /** Without it, no block counts as linked (a bare store in unit tests). */
   linked?: LinkedPolicy
+  /** Whether the store holds the block, with no record, for an album of another node (node/federation/mirror.ts). */
+  foreign?: LinkedPolicy
   now: () => number = Date.now
 
   constructor (db: NodeDatabase, store: BlockStorage, accounts: Accounts) {
@@ -151,7 +156,7 @@ export class Blocks {
         await this.renewLocked(key, existing)
         return { stored: false }
       }
-      if (existing != null && await this.isLinked(cid)) throw new BlockLinkedError(key)
+      if (existing != null ? await this.isLinked(cid) : await this.foreign?.(cid) === true) throw new BlockLinkedError(key)
       if (existing == null) await this.store.put(cid, bytes)
       try {
         await this.charge(user, key, existing, bytes.byteLength)
