@@ -156,7 +156,7 @@ export class Blocks {
         await this.renewLocked(key, existing)
         return { stored: false }
       }
-      if (existing != null ? await this.isLinked(cid) : await this.foreign?.(cid) === true) throw new BlockLinkedError(key)
+      if (existing != null ? await this.isLinked(cid) : await this.isForeign(cid)) throw new BlockLinkedError(key)
       if (existing == null) await this.store.put(cid, bytes)
       try {
         await this.charge(user, key, existing, bytes.byteLength)
@@ -184,6 +184,7 @@ export class Blocks {
       const existing = await this.db.blocks.get(key)
       if (existing?.owners.includes(user.id) === true) return { stored: false }
       if (existing != null) throw new AlreadyStoredError(key)
+      if (await this.isForeign(cid)) throw new BlockLinkedError(key)
       await (options.verify ?? (async () => { await this.verifyStored(cid, size) }))()
       await this.charge(user, key, undefined, size)
       return { stored: true }
@@ -308,6 +309,11 @@ export class Blocks {
 
   private async isLinked (cid: CID): Promise<boolean> {
     return await this.linked?.(cid) ?? false
+  }
+
+  /** Whether the store holds `cid` only as a cache for another node's album (no record): see [Note: what uploading a block gives]. */
+  async isForeign (cid: CID): Promise<boolean> {
+    return await this.foreign?.(cid) ?? false
   }
 
   /**

@@ -39,7 +39,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { MAX_BLOCK_BYTES } from './blocks.ts'
-import { AlreadyStoredError, BlockMismatchError, BlockMissingError, BlockTooLargeError, DirectS3DisabledError, InvalidRequestError, QuotaExceededError } from './errors.ts'
+import { AlreadyStoredError, BlockLinkedError, BlockMismatchError, BlockMissingError, BlockTooLargeError, DirectS3DisabledError, InvalidRequestError, QuotaExceededError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import { Periodic } from './periodic.ts'
 import { PROBE_NAME, probeStoreChecks, publicReadProblem, type StoreChecks } from './storage/s3-checks.ts'
@@ -162,11 +162,15 @@ export class DirectS3 {
       const now = this.now()
       const expiresAt = now + this.expirySeconds * 1000
       const records = await this.db.blocks.getMany(wanted.map((b) => b.cid.toString()))
-      const grants = wanted.map(({ cid, size, md5 }, i) => {
+      // A block cached for another node's album is in the bucket without a record: no URL may
+      // replace it, and the gateway refuses a copy of it (BLOCK_LINKED).
+      const grants = await Promise.all(wanted.map(async ({ cid, size, md5 }, i) => {
         const record = records[i]
-        const status: UploadGrant['status'] = record == null ? 'upload' : record.owners.includes(user.id) ? 'present' : 'proxy'
+        const status: UploadGrant['status'] = record == null
+          ? (await this.blocks.isForeign(cid) ? 'proxy' : 'upload')
+          : record.owners.includes(user.id) ? 'present' : 'proxy'
         return { cid, size, md5, status }
-      })
+      }))
       const current = await this.accounts.get(user.id) ?? user
       const reserved = await this.reservedBytes(user.id, now, new Set(wanted.map((b) => b.cid.toString())))
       const requested = grants.reduce((sum, g) => sum + (g.status === 'present' ? 0 : g.size), 0)
@@ -330,7 +334,7 @@ export class DirectS3 {
       } catch (err) {
         // The URL is of no use any more: the client sends the block through the gateway.
         if (err instanceof AlreadyStoredError) await this.db.s3Uploads.del(reservationKey(user.id, cid))
-        if (err instanceof AlreadyStoredError || err instanceof BlockMissingError || err instanceof BlockMismatchError || err instanceof QuotaExceededError || err instanceof BlockTooLargeError) {
+        if (err instanceof AlreadyStoredError || err instanceof BlockLinkedError || err instanceof BlockMissingError || err instanceof BlockMismatchError || err instanceof QuotaExceededError || err instanceof BlockTooLargeError) {
           return { cid: key, ok: false, code: err.code, message: err.message }
         }
         throw err

@@ -2,29 +2,35 @@
  * A member of another node cannot turn its node's cache into blocks of its own (issue 12;
  * [Note: what uploading a block gives] in node/blocks.ts). Bob on node B reads Alice's album of
  * node A through B, which caches its blocks; uploading copies of them to B is refused, so once
- * Bob is removed B gives him none of them.
+ * Bob is removed B gives him none of them. B keeps its blocks in S3 with direct access, so the
+ * bucket path is checked too: no upload URL for a cached block.
  */
+import { createHash } from 'node:crypto'
 import { expect } from 'chai'
 import { createInvitationText, shareWithInvitation } from '../../src/client/federation.ts'
 import { unshareCollection } from '../../src/client/sharing.ts'
 import { readItem } from '../helpers/client.ts'
 import { call } from '../helpers/http.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
+import { s3StorageConfig, startTestS3, type TestS3 } from '../s3/helpers.ts'
 import { account, library, sharedAlbum, uploadOne } from '../sharing/helpers.ts'
 
 describe('federation: copies of a mirrored block', function () {
+  let s3: TestS3
   let a: TestNode
   let b: TestNode
 
   before(async function () {
     const config = { accounts: { openSignup: true }, federation: { retrySeconds: 0.2, timeoutSeconds: 3 } }
+    s3 = await startTestS3()
     a = await startTestNode(config)
-    b = await startTestNode(config)
+    b = await startTestNode({ ...config, storage: s3StorageConfig(s3, { direct: 'authorised' }) })
   })
 
   after(async function () {
     await b?.stop()
     await a?.stop()
+    await s3?.destroy()
   })
 
   it("refuses a member's upload to its own node of copies of the blocks that node caches for it, and serves it none once removed", async function () {
@@ -47,6 +53,9 @@ describe('federation: copies of a mirrored block', function () {
       const put = await call(b.url, 'PUT', `/api/v1/blocks/${cid}`, { token: bobToken, body: got.bytes })
       expect([put.status, put.json.error?.code], 'a copy of a cached block').to.deep.equal([409, 'BLOCK_LINKED'])
       expect(await b.node.db.blocks.get(cid)).to.equal(undefined)
+      const md5 = createHash('md5').update(got.bytes).digest('base64')
+      const grant = await call(b.url, 'POST', '/api/v1/s3/uploads', { token: bobToken, body: { blocks: [{ cid, size: got.bytes.byteLength, md5 }] } })
+      expect(grant.json.blocks[0], 'no URL to write over the cached copy').to.deep.equal({ cid, status: 'proxy' })
     }
     expect((await b.node.accounts.get(bob.user.id))!.usedBytes).to.equal(usedBefore)
 
