@@ -12,13 +12,31 @@
  * are deleted, then the entry. A crash anywhere leaves either the old state or an entry that
  * `finishReleases` completes: no owner is refunded twice or never, and no record outlives its
  * bytes.
+ *
+ * [Note: what uploading a block gives] Uploading a block makes the uploader one of its owners:
+ * charged for it, and able to read it and link it. But bytes a user could read only through
+ * someone else's collection must not become a right of its own that outlives its access there
+ * (issue 12). So the rights of ownership are limited, in `uploaderHolds`:
+ * - the first uploader (`owners[0]`) holds its block for as long as the block exists;
+ * - any other owner holds it only while no collection links it: two users who uploaded the same
+ *   bytes before either committed both keep their rights until a commit links the block;
+ * - once a collection links a block, a user who does not own it cannot become an owner: its
+ *   upload is refused (409 BLOCK_LINKED), so it is not charged for a copy that gives it nothing.
+ *   An album of another node that this node mirrors counts as linking its blocks, and a block
+ *   this node caches for such an album without holding it for anyone (`foreign`) is refused the
+ *   same way: a member must not turn the cache it reads through into a block of its own.
+ * Beyond that, everyone reads a block only through the grants of the collections that link it
+ * (node/sharing.ts). Owners added before this rule stay owners, charged until the block goes,
+ * but read like anyone else. And owning always follows from having sent the bytes: a direct S3
+ * commit of a block someone else stored meanwhile is refused (ALREADY_STORED, node/direct-s3.ts)
+ * and the client sends the block through the gateway, which hashes what it receives.
  */
 import { CID } from 'multiformats/cid'
 import { verifyBlock } from '../src/format/cid.ts'
 import { decodeManifestEnvelope } from '../src/format/manifest.ts'
 import { NotFoundError as StoreNotFoundError } from 'interface-store'
 import {
-  BlockMismatchError, BlockMissingError, BlockTooLargeError, ForbiddenError, InvalidRequestError, NotFoundError, QuotaExceededError,
+  AlreadyStoredError, BlockLinkedError, BlockMismatchError, BlockMissingError, BlockTooLargeError, ForbiddenError, InvalidRequestError, NotFoundError, QuotaExceededError,
   UnauthenticatedError
 } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
@@ -57,6 +75,18 @@ export interface RemoteBlocks {
  */
 export type KeepPolicy = (cid: CID) => Promise<boolean>
 
+/** Whether a collection links the block, directly or through a manifest (node/sharing.ts, node/federation/mirror.ts). */
+export type LinkedPolicy = (cid: CID) => Promise<boolean>
+
+/**
+ * Whether `userId` holds `record` as its uploader: may read it and link it without a grant. See
+ * [Note: what uploading a block gives]; `linked` is asked only when it matters.
+ */
+export async function uploaderHolds (record: BlockRecord, userId: string, linked: () => Promise<boolean>): Promise<boolean> {
+  if (record.owners[0] === userId) return true
+  return record.owners.includes(userId) && !await linked()
+}
+
 /** What `collectUnlinked` did with one entry of the index of unlinked blocks. */
 export type CollectOutcome = 'collected' | 'kept' | 'stale'
 
@@ -88,6 +118,10 @@ export class Blocks {
   readPolicy?: ReadPolicy
   remote?: RemoteBlocks
   keep?: KeepPolicy
+  /** Without it, no block counts as linked (a bare store in unit tests). */
+  linked?: LinkedPolicy
+  /** Whether the store holds the block, with no record, for an album of another node (node/federation/mirror.ts). */
+  foreign?: LinkedPolicy
   now: () => number = Date.now
 
   constructor (db: NodeDatabase, store: BlockStorage, accounts: Accounts) {
@@ -104,7 +138,9 @@ export class Blocks {
 
   /**
    * Verifies `bytes` against `cid`, charges the user and stores the block. Uploading a block the
-   * user already owns is a no-op; a block someone else uploaded is charged to this user too.
+   * user already owns is a no-op; a block someone else uploaded is charged to this user too while
+   * no collection links it, and refused (BLOCK_LINKED) once one does: see [Note: what uploading a
+   * block gives].
    */
   async put (user: UserRecord, cid: CID, bytes: Uint8Array): Promise<{ stored: boolean }> {
     if (bytes.byteLength > MAX_BLOCK_BYTES) throw new BlockTooLargeError(bytes.byteLength, MAX_BLOCK_BYTES)
@@ -120,6 +156,7 @@ export class Blocks {
         await this.renewLocked(key, existing)
         return { stored: false }
       }
+      if (existing != null ? await this.isLinked(cid) : await this.isForeign(cid)) throw new BlockLinkedError(key)
       if (existing == null) await this.store.put(cid, bytes)
       try {
         await this.charge(user, key, existing, bytes.byteLength)
@@ -133,10 +170,12 @@ export class Blocks {
 
   /**
    * Registers a block that a client wrote straight into the blockstore (direct S3 uploads) and
-   * charges it to `user`, as `put` does for bytes sent through the gateway. Unless the node
-   * already holds the block, `verify` must prove that the stored bytes are `size` bytes hashing
-   * to `cid` (by default they are read back and hashed); it runs under this block's lock, so no
-   * other upload or deletion of the block interleaves.
+   * charges it to `user`, as `put` does for bytes sent through the gateway. `verify` must prove
+   * that the stored bytes are `size` bytes hashing to `cid` (by default they are read back and
+   * hashed); it runs under this block's lock, so no other upload or deletion of the block
+   * interleaves. A block another user stored meanwhile is refused (ALREADY_STORED): its stored
+   * copy says nothing about whether this user ever had the bytes, so the client sends them
+   * through the gateway (see [Note: what uploading a block gives]).
    */
   async registerStored (user: UserRecord, cid: CID, size: number, options: { verify?: () => Promise<void> } = {}): Promise<{ stored: boolean }> {
     if (size > MAX_BLOCK_BYTES) throw new BlockTooLargeError(size, MAX_BLOCK_BYTES)
@@ -144,10 +183,11 @@ export class Blocks {
     return this.refsLock.run(key, async () => {
       const existing = await this.db.blocks.get(key)
       if (existing?.owners.includes(user.id) === true) return { stored: false }
-      if (existing != null && existing.size !== size) throw new BlockMismatchError(key)
-      if (existing == null) await (options.verify ?? (async () => { await this.verifyStored(cid, size) }))()
-      await this.charge(user, key, existing, size)
-      return { stored: existing == null }
+      if (existing != null) throw new AlreadyStoredError(key)
+      if (await this.isForeign(cid)) throw new BlockLinkedError(key)
+      await (options.verify ?? (async () => { await this.verifyStored(cid, size) }))()
+      await this.charge(user, key, undefined, size)
+      return { stored: true }
     })
   }
 
@@ -246,7 +286,7 @@ export class Blocks {
     await this.db.writeBlock(key, record, { ...record, pendingSince: this.now() })
   }
 
-  /** Returns the block if `user` (or the request's `grant`) may read it: its owner, or whoever the read policy admits. */
+  /** Returns the block if `user` (or the request's `grant`) may read it: its uploader, or whoever the read policy admits. */
   async get (user: UserRecord | undefined, cid: CID, signal?: AbortSignal, grant?: CollectionGrant): Promise<Uint8Array> {
     const record = await this.db.blocks.get(cid.toString())
     if (record == null || !await this.canRead(user, cid, record, grant)) {
@@ -263,8 +303,17 @@ export class Blocks {
   async canRead (user: UserRecord | undefined, cid: CID, record?: BlockRecord, grant?: CollectionGrant): Promise<boolean> {
     const rec = record ?? await this.db.blocks.get(cid.toString())
     if (rec == null) return false
-    if (user != null && rec.owners.includes(user.id)) return true
+    if (user != null && await uploaderHolds(rec, user.id, async () => await this.isLinked(cid))) return true
     return await this.readPolicy?.canRead(user, cid, rec, grant) ?? false
+  }
+
+  private async isLinked (cid: CID): Promise<boolean> {
+    return await this.linked?.(cid) ?? false
+  }
+
+  /** Whether the store holds `cid` only as a cache for another node's album (no record): see [Note: what uploading a block gives]. */
+  async isForeign (cid: CID): Promise<boolean> {
+    return await this.foreign?.(cid) ?? false
   }
 
   /**

@@ -10,7 +10,10 @@
  * which charges the quota: nothing counts before a commit. Only stores configured with
  * `verifyUploads: read` have each block read back instead. Blocks the node already holds never
  * get a PUT URL: the user's own need no upload, and a block another user stored is sent through
- * the gateway instead ("proxy"), so that owning a block always means having had its bytes.
+ * the gateway instead ("proxy"), so that owning a block always means having had its bytes; for the
+ * same reason a commit finding that another user stored the block since its URL was signed
+ * answers ALREADY_STORED, and the client sends it through the gateway ([Note: what uploading a
+ * block gives] in node/blocks.ts).
  *
  * [Note: what binds a presigned PUT to its bytes] Every header named in a presigned URL is
  * signed, so the client must send exactly these values: `content-length` (every store refuses
@@ -36,7 +39,7 @@
  */
 import { CID } from 'multiformats/cid'
 import { MAX_BLOCK_BYTES } from './blocks.ts'
-import { BlockMismatchError, BlockMissingError, BlockTooLargeError, DirectS3DisabledError, InvalidRequestError, QuotaExceededError } from './errors.ts'
+import { AlreadyStoredError, BlockLinkedError, BlockMismatchError, BlockMissingError, BlockTooLargeError, DirectS3DisabledError, InvalidRequestError, QuotaExceededError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
 import { Periodic } from './periodic.ts'
 import { PROBE_NAME, probeStoreChecks, publicReadProblem, type StoreChecks } from './storage/s3-checks.ts'
@@ -159,11 +162,15 @@ export class DirectS3 {
       const now = this.now()
       const expiresAt = now + this.expirySeconds * 1000
       const records = await this.db.blocks.getMany(wanted.map((b) => b.cid.toString()))
-      const grants = wanted.map(({ cid, size, md5 }, i) => {
+      // A block cached for another node's album is in the bucket without a record: no URL may
+      // replace it, and the gateway refuses a copy of it (BLOCK_LINKED).
+      const grants = await Promise.all(wanted.map(async ({ cid, size, md5 }, i) => {
         const record = records[i]
-        const status: UploadGrant['status'] = record == null ? 'upload' : record.owners.includes(user.id) ? 'present' : 'proxy'
+        const status: UploadGrant['status'] = record == null
+          ? (await this.blocks.isForeign(cid) ? 'proxy' : 'upload')
+          : record.owners.includes(user.id) ? 'present' : 'proxy'
         return { cid, size, md5, status }
-      })
+      }))
       const current = await this.accounts.get(user.id) ?? user
       const reserved = await this.reservedBytes(user.id, now, new Set(wanted.map((b) => b.cid.toString())))
       const requested = grants.reduce((sum, g) => sum + (g.status === 'present' ? 0 : g.size), 0)
@@ -325,7 +332,9 @@ export class DirectS3 {
         await this.db.s3Uploads.del(reservationKey(user.id, cid))
         return { cid: key, ok: true, stored }
       } catch (err) {
-        if (err instanceof BlockMissingError || err instanceof BlockMismatchError || err instanceof QuotaExceededError || err instanceof BlockTooLargeError) {
+        // The URL is of no use any more: the client sends the block through the gateway.
+        if (err instanceof AlreadyStoredError) await this.db.s3Uploads.del(reservationKey(user.id, cid))
+        if (err instanceof AlreadyStoredError || err instanceof BlockLinkedError || err instanceof BlockMissingError || err instanceof BlockMismatchError || err instanceof QuotaExceededError || err instanceof BlockTooLargeError) {
           return { cid: key, ok: false, code: err.code, message: err.message }
         }
         throw err

@@ -74,6 +74,20 @@ export class BlockMissingError extends ConflictError {
   constructor (cid: string, message = `Block ${cid} is not in the bucket: upload it before committing it`) { super('BLOCK_MISSING', message) }
 }
 
+/** A copy of a block that a collection already links, sent by a user who does not own it (see [Note: what uploading a block gives] in node/blocks.ts). */
+export class BlockLinkedError extends ConflictError {
+  constructor (cid: string) {
+    super('BLOCK_LINKED', `Block ${cid} is already stored and linked by a collection: an upload of a copy by someone else is refused`)
+  }
+}
+
+/** A direct S3 commit of a block another user stored meanwhile: only the gateway can check that this user had its bytes. */
+export class AlreadyStoredError extends ConflictError {
+  constructor (cid: string) {
+    super('ALREADY_STORED', `Block ${cid} was stored by another user meanwhile: send it through PUT /api/v1/blocks/${cid}`)
+  }
+}
+
 export class DirectS3DisabledError extends ConflictError {
   constructor () { super('DIRECT_S3_DISABLED', 'This node does not hand out direct S3 URLs: send blocks through the gateway') }
 }

@@ -140,7 +140,9 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   federation.onMembershipChanged = (users) => { changes.notify(users, { shared: true }) }
   collections.remote = federation.collections
   blocks.remote = federation.blocks
-  blocks.keep = async (cid) => await sharing.isContained(cid) || await federation.mirrors.holds(cid)
+  blocks.linked = async (cid) => await sharing.isContained(cid) || await federation.mirrors.holds(cid)
+  blocks.foreign = async (cid) => await federation.mirrors.holds(cid)
+  blocks.keep = blocks.linked
   await federation.start()
   if (options.now != null) blocks.now = options.now
   await blocks.start()

@@ -23,6 +23,7 @@ import { CID } from 'multiformats/cid'
 import { openGrantToken, MAX_GRANT_TTL_MS } from '../src/format/grant.ts'
 import { ForbiddenError, InvalidRequestError, NotFoundError, UnauthenticatedError } from './errors.ts'
 import { KeyedMutex } from './lock.ts'
+import { uploaderHolds } from './blocks.ts'
 import type { Accounts } from './accounts.ts'
 import type { BlockRecord, CollectionRecord, MemberRecord, NodeDatabase, RemoteMemberRecord, UserRecord } from './db.ts'
 import type { Head } from '../src/format/head.ts'
@@ -305,8 +306,8 @@ export class Sharing {
    * [Note: who may link which block] Linking is an access decision: whoever can read a
    * collection can read every block it links, and a linked block lives (and stays charged) as
    * long as any collection links it. So a logged-in writer may link only
-   * - a block it uploaded, if it uploaded it first (`owners[0]`) or no collection links it yet
-   *   (uploading a copy of a block it read through someone else's collection does not count), or
+   * - a block it holds as its uploader: it uploaded it first (`owners[0]`), or no collection
+   *   links it yet ([Note: what uploading a block gives] in node/blocks.ts), or
    * - a block this collection already contains (nothing becomes readable that was not), or
    * - into a collection of its own, a block a collection of its own contains (moving and adding
    *   among one's own albums and folders, including collaborators' uploads to them).
@@ -315,9 +316,8 @@ export class Sharing {
    * collaborators' commits are checked against their grant instead (node/collections.ts).
    */
   async canLinkBlock (user: UserRecord, collection: string, ownerId: string, cid: CID, record: BlockRecord): Promise<boolean> {
-    if (record.owners[0] === user.id) return true
     const containers = await this.containersOf(cid.toString())
-    if (record.owners.includes(user.id) && Object.keys(containers).length === 0) return true
+    if (await uploaderHolds(record, user.id, async () => Object.keys(containers).length > 0)) return true
     if (containers[collection] != null) return true
     if (ownerId !== user.id) return false
     for (const container in containers) {

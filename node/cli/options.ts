@@ -73,7 +73,7 @@ export const OPTIONS = {
     'allow-upload': { type: 'boolean', help: 'viewers may add photos (counted against your quota)' }
   },
   'link list': { node, json },
-  'link revoke': { node },
+  'link revoke': { node, album: { type: 'string', value: 'ALBUM', help: "the link's album: the argument is then the link's ID (from `link list`), for a link whose URL is unreadable" } },
   'link download': { out: { type: 'string', value: 'DIR', help: 'where to write the files (default: a folder named after the album)' } },
   'link upload': {},
   invite: { node },

@@ -263,6 +263,9 @@ class DirectSender implements BlockSender {
       this.stats.directWrites++
       return
     }
+    // Another user stored the block meanwhile: only the gateway, which hashes what it receives,
+    // can make this user an owner too. Not a failure of the bucket.
+    if (outcome.code === 'ALREADY_STORED') return await this.viaGateway(key, bytes)
     // The bucket did not keep what was sent: let the gateway store it (see the note above).
     if (outcome.code === 'BLOCK_MISSING' || outcome.code === 'CID_MISMATCH') {
       this.stats.fallbackReason ??= `the node found no matching upload in the bucket: ${outcome.code}`

@@ -49,6 +49,13 @@ export interface OwnedLink extends ApiOwnedLink {
   token: string
 }
 
+/**
+ * A link as its owner lists it: its URL rebuilt from the owner's box or, when that box does not
+ * open (made by another client version, or damaged), why not. Such a link still works for its
+ * holders; the owner can revoke it by its id (`revokeLink`).
+ */
+export type ListedLink = ApiOwnedLink & ({ url: string, token: string, unreadable?: undefined } | { url?: undefined, token?: undefined, unreadable: string })
+
 const base64url = (bytes: Uint8Array): string => toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 const fromBase64url = (text: string): Uint8Array => fromBase64(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - text.length % 4) % 4))
 
@@ -123,12 +130,20 @@ export async function createLink (library: Library, collection: CollectionState,
   return { ...created, url: linkUrl(api.url, token, secret), token: base64url(token) }
 }
 
-/** The links of `collection`, each with its URL rebuilt from the owner's box. */
-export async function listLinks (library: Library, collection: CollectionState): Promise<OwnedLink[]> {
+/**
+ * The links of `collection`, each with its URL rebuilt from the owner's box; a link whose box
+ * does not open is listed with the reason instead of failing the whole list.
+ */
+export async function listLinks (library: Library, collection: CollectionState): Promise<ListedLink[]> {
   assertOwner(library, collection)
   const { api, keys } = library.account
-  return (await sharingApi.links(api, collection.id)).map((link) => {
-    const secrets = unwrapLinkOwnerSecrets(keys.masterKey, collection.id, link.id, fromBase64(link.ownerBox))
+  return (await sharingApi.links(api, collection.id)).map((link): ListedLink => {
+    let secrets
+    try {
+      secrets = unwrapLinkOwnerSecrets(keys.masterKey, collection.id, link.id, fromBase64(link.ownerBox))
+    } catch (err) {
+      return { ...link, unreadable: (err as Error).message }
+    }
     return { ...link, url: linkUrl(api.url, secrets.token, secrets.secret), token: base64url(secrets.token) }
   })
 }

@@ -127,4 +127,28 @@ describe('sharing: the CLI', function () {
     const viewOnly = (await cliOk(alice, ['link', 'create', 'Trip'])).stdout.trim()
     expect(assertOneLineError(await runCli(guest, ['link', 'upload', viewOnly, join(work, 'guest.bin')]))).to.match(/does not accept uploads/)
   })
+
+  it('lists a link whose owner box does not open by its id, and revokes it by that id with --album', async function () {
+    const url = (await cliOk(alice, ['link', 'create', 'Trip'])).stdout.trim()
+    type LinkRow = { id: string, url: string | null, unreadable: string | null, status: string }
+    const id = (await cliJson<LinkRow[]>(alice, ['link', 'list', 'Trip'])).find((l) => l.url === url)!.id
+    const record = (await node.node.db.publicLinks.get(id))!
+    const box = Buffer.from(record.ownerBox, 'base64')
+    box[0] = 0x7f
+    await node.node.db.publicLinks.put(id, { ...record, ownerBox: box.toString('base64') })
+
+    const listed = await cliJson<LinkRow[]>(alice, ['link', 'list', 'Trip'])
+    expect(listed.find((l) => l.id === id)).to.deep.include({ url: null, status: 'active' })
+    expect(listed.find((l) => l.id === id)?.unreadable).to.match(/unsupported box version/)
+    expect(listed.filter((l) => l.id !== id).every((l) => l.url != null && l.unreadable == null)).to.equal(true)
+    const table = await cliOk(alice, ['link', 'list', 'Trip'])
+    expect(table.stdout).to.include(`id ${id} (URL unreadable`)
+    expect(table.stderr).to.include('obscura link revoke ID --album "Trip"')
+
+    expect(assertOneLineError(await runCli(alice, ['link', 'revoke', 'not-an-id', '--album', 'Trip']))).to.match(/32 hex digits/)
+    await cliOk(alice, ['link', 'revoke', id, '--album', 'Trip'])
+    expect((await cliJson<LinkRow[]>(alice, ['link', 'list', 'Trip'])).find((l) => l.id === id)).to.include({ status: 'revoked' })
+    const stranger = await newCliUser(node.url, '')
+    expect(assertOneLineError(await runCli(stranger, ['link', 'download', url, '--out', join(work, 'revoked-by-id')]))).to.match(/revoked/)
+  })
 })

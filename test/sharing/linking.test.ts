@@ -44,7 +44,7 @@ describe('sharing: who may link which block', function () {
     throw new Error('expected a refusal')
   }
 
-  it("refuses a member linking the owner's blocks into a collection of its own, even after uploading a copy of them", async function () {
+  it("refuses a member linking the owner's blocks into a collection of its own, and its upload of a copy of them", async function () {
     const owner = await library(alice)
     const album = await owner.ensureAlbum('Pinned')
     const { item } = await uploadOne(owner, album, 'owners.bin', 5_000)
@@ -55,7 +55,9 @@ describe('sharing: who may link which block', function () {
     const sharedItem = shared.items.get(item.id)!
 
     expect((await refusal(addItemsTo(viewer, shared, [sharedItem], mine))).status).to.equal(403)
-    for (const cid of await blocksOf(item.manifest.toString())) await bob.api.putBlock(cid, await bob.api.getBlock(cid))
+    for (const cid of await blocksOf(item.manifest.toString())) {
+      expect((await refusal(bob.api.putBlock(cid, await bob.api.getBlock(cid)))).code).to.equal('BLOCK_LINKED')
+    }
     expect((await refusal(addItemsTo(viewer, shared, [sharedItem], mine))).status).to.equal(403)
   })
 

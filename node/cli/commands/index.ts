@@ -167,7 +167,7 @@ export const commands: Record<string, Command> = {
   }, async () => (await import('./share.ts')).runLeave),
   link: command({
     summary: 'Public links: create, list, revoke; download from or upload to one (no account)',
-    args: 'create ALBUM | list ALBUM | revoke URL|TOKEN | download URL | upload URL PATH...',
+    args: 'create ALBUM | list ALBUM | revoke URL|TOKEN | revoke ID --album ALBUM | download URL | upload URL PATH...',
     flags: ['link create', 'link list', 'link revoke', 'link download', 'link upload'],
     more: ['Link passwords come from $OBSCURA_LINK_PASSWORD or a prompt. The part of a link after # is its key: the node never sees it.'],
     examples: [

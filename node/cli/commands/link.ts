@@ -1,7 +1,8 @@
 /**
  * `obscura link`: public links to an album. `create` prints a URL whose key part never reaches
- * the node; `list` shows an album's links (rebuilt from the owner's own copy); `revoke` ends one
- * at once and re-keys the album; `download` fetches an album from a link with no account, and
+ * the node; `list` shows an album's links (rebuilt from the owner's own copy; a link whose copy
+ * does not open is shown by its id); `revoke` ends one, given by URL, token or id, at once and
+ * re-keys the album; `download` fetches an album from a link with no account, and
  * `upload` adds photos through a link whose owner allows it (counted against the owner's quota).
  */
 import { resolve } from 'node:path'
@@ -16,6 +17,8 @@ import { openLibrary } from '../library.ts'
 import type { Library } from '../../../src/client/library.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 import { hint, inform, printJson, say } from '../output.ts'
+
+const LINK_ID = /^[0-9a-f]{32}$/
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }
 
@@ -65,7 +68,9 @@ async function list (args: string[]): Promise<number> {
   const now = Date.now()
   const rows = links.map((l) => ({
     id: l.id,
-    url: l.url,
+    url: l.url ?? null,
+    /** Why the URL cannot be shown: the owner's copy of the link's secrets does not open. */
+    unreadable: l.unreadable ?? null,
     status: l.revokedAt != null ? 'revoked' : l.expiresAt != null && l.expiresAt <= now ? 'expired' : 'active',
     createdAt: new Date(l.createdAt).toISOString(),
     expiresAt: l.expiresAt != null ? new Date(l.expiresAt).toISOString() : null,
@@ -84,16 +89,22 @@ async function list (args: string[]): Promise<number> {
     const flags = [row.password ? 'password' : '', row.noDownload ? 'no-download' : '', row.allowUpload ? 'allow-upload' : '',
       `${row.devices}${row.deviceLimit != null ? `/${row.deviceLimit}` : ''} device${row.devices === 1 && row.deviceLimit == null ? '' : 's'}`,
       row.expiresAt != null ? `expires ${row.expiresAt.slice(0, 16).replace('T', ' ')}` : ''].filter((f) => f !== '')
-    say(`${row.status.padEnd(8)}  ${row.url}  ${flags.join(', ')}`)
+    say(`${row.status.padEnd(8)}  ${row.url ?? `id ${row.id} (URL unreadable: ${row.unreadable ?? 'unknown'})`}  ${flags.join(', ')}`)
+  }
+  if (rows.some((r) => r.url == null && r.status !== 'revoked')) {
+    hint(`A link whose URL is unreadable still works for whoever holds it: \`obscura link revoke ID --album "${positionals[0] as string}"\` ends it.`)
   }
   return 0
 }
 
 async function revoke (args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('link revoke', args)
-  if (positionals.length !== 1) throw new UsageError('link revoke takes one URL or TOKEN')
+  if (positionals.length !== 1) throw new UsageError('link revoke takes one URL or TOKEN, or one ID with --album')
+  const given = positionals[0] as string
+  // An id is 32 hex digits, which would pass for a token too: --album says which one is meant.
+  if (values.album != null && !LINK_ID.test(given)) throw new UsageError(`with --album, link revoke takes the link's ID (32 hex digits, from \`obscura link list\`), got "${given}"`)
   const library = await openLibrary(values.node)
-  await revokeLink(library, positionals[0] as string)
+  await revokeLink(library, values.album != null ? { collection: album(library, values.album).id, id: given } : given)
   inform('Revoked: the link stops working now, and the album was re-keyed.')
   return 0
 }

@@ -33,10 +33,13 @@ function linkView (link: OwnedLink): LinkView {
   }
 }
 
-/** The album's public links, newest first, each with its URL rebuilt from the owner's box. */
+/**
+ * The album's public links, newest first, each with its URL rebuilt from the owner's box. A link
+ * whose box does not open has no URL to show and is left out here (`obscura link list` shows it).
+ */
 export async function links (session: WorkerSession, collectionId: string): Promise<LinkView[]> {
   const listed = await listLinks(session.library, session.collection(collectionId))
-  return listed.map(linkView).sort((a, b) => b.createdAt - a.createdAt)
+  return listed.filter((l): l is OwnedLink => l.url != null).map(linkView).sort((a, b) => b.createdAt - a.createdAt)
 }
 
 export async function makeLink (session: WorkerSession, collectionId: string, options: LinkOptions): Promise<LinkView[]> {
