@@ -66,9 +66,10 @@ export async function readPassword (prompt = 'Password: ', envVar = 'OBSCURA_PAS
   const fromEnv = process.env[envVar]
   if (fromEnv != null && fromEnv !== '') return fromEnv
   if (!process.stdin.isTTY) throw new UsageError(`no terminal to ask for the password: set ${envVar}`)
-  process.stderr.write(prompt)
   const stdin = process.stdin
+  // Echo goes off before the prompt shows: whatever is typed once it is visible stays hidden.
   stdin.setRawMode(true)
+  process.stderr.write(prompt)
   stdin.resume()
   stdin.setEncoding('utf8')
   try {
