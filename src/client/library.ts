@@ -341,8 +341,9 @@ export class Library {
    */
   private async claim (id: string, kind: 'album' | 'folder', name: string, parent: string | null): Promise<CollectionState | undefined> {
     const { masterKey } = this.account.keys
+    if (!this.root.children.has(id) && await this.hasLog(id)) return undefined
+    // hasLog may have synced the root and found the id listed by another device meanwhile.
     if (!this.root.children.has(id)) {
-      if (await this.hasLog(id)) return undefined
       const key = newKey()
       await this.commit(this.root, [{ op: 'collection', id, kind, key: wrapCollectionKey(masterKey, id, key) }], {
         stillValid: (root) => { if (root.children.has(id)) throw new WrittenMeanwhile() }

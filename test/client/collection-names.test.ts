@@ -6,26 +6,15 @@
  * is refused, listing each one's id, which then names it.
  */
 import { expect } from 'chai'
-import { emptyCollection, type CollectionState } from '../../src/client/collection.ts'
+import type { CollectionState } from '../../src/client/collection.ts'
 import { AmbiguousNameError } from '../../src/client/errors.ts'
 import type { Library } from '../../src/client/library.ts'
 import { login, type Account } from '../../src/client/session.ts'
 import { collectionIdKey, namedCollectionId } from '../../src/crypto/collection-id.ts'
 import { newKey, wrapCollectionKey } from '../../src/crypto/wrap.ts'
-import { newId } from '../../src/format/ids.ts'
+import { legacyCollection } from '../helpers/client.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import { account, library, uploadOne } from '../sharing/helpers.ts'
-
-/** An album made the way clients did before names were idempotent: a random id, listed after its first record. */
-export async function legacyCollection (lib: Library, kind: 'album' | 'folder', name: string, parent: string | null = null): Promise<CollectionState> {
-  const id = newId()
-  const key = newKey()
-  const state = emptyCollection(id, key, lib.account.keys.signing.publicKey)
-  await lib.commit(state, [{ op: 'meta', name, kind, parent, createdAt: Date.now() }])
-  await lib.commit(lib.root, [{ op: 'collection', id, kind, key: wrapCollectionKey(lib.account.keys.masterKey, id, key) }])
-  lib.collections.set(id, state)
-  return state
-}
 
 const ROUNDS = 12
 
@@ -59,6 +48,16 @@ describe('client collections made by name', function () {
       expect([...(albums[0] as CollectionState).items.values()].map((i) => i.name).sort()).to.deep.equal([`New ${round}-0.jpg`, `New ${round}-1.jpg`])
     }
     expect(fresh.root.children.size).to.equal(ROUNDS)
+  })
+
+  it('joins the album another device made since its last sync, rather than listing its id again', async function () {
+    const stale = await library(laptop)
+    const made = await (await library(phone)).ensureAlbum('Made elsewhere')
+    const joined = await stale.ensureAlbum('Made elsewhere')
+    expect(joined.id).to.equal(made.id)
+    await uploadOne(stale, joined, 'joined.jpg')
+    const fresh = await library(phone)
+    expect([...fresh.resolve('Made elsewhere').items.values()].map((i) => i.name)).to.deep.equal(['joined.jpg'])
   })
 
   it('makes one folder at each place of a path two devices create at once', async function () {
