@@ -10,12 +10,31 @@
  * username for their own, which is also how they make an album of a name someone shares with
  * them). A plain name that fits more than one is refused with a message that spells out each
  * qualified name, never guessed: acting on the wrong one of two same-named albums (uploading
- * into a private copy, deleting from it) is what this rule exists to prevent.
+ * into a private copy, deleting from it) is what this rule exists to prevent. The same holds for
+ * any two collections a name fits: two albums of the user's own (made before creation by name
+ * was idempotent, or by a rename), an album and a folder, two shared albums of one owner. Every
+ * collection is also named by its id, which the refusal lists, so there is always a way to say
+ * which one. Names compare in Unicode NFC, as the ids of named collections do.
+ *
+ * [Note: one album per name across devices] Two devices of one account that run
+ * `upload --album New` at once must end up in one album. A new album or folder therefore gets
+ * the id `namedCollectionId` derives from its kind, parent, name and a generation (a keyed MAC
+ * under a key from the master key: the node learns nothing from it; FORMAT.md 5.6), and the
+ * root collection's compare-and-swap is the rendezvous: the `collection` op that lists the id is
+ * committed first, and only while the root does not list it yet; a device that loses the race
+ * syncs the root, finds the id there and takes the key the winner boxed, instead of listing a
+ * second album. The album's own first record (`meta`) comes second and is written by whichever
+ * device gets there first; a crash between the two leaves a listed id with no name, which the
+ * next creation of that name completes. An id that is listed with another name (the album was
+ * renamed), or that has a log but is no longer listed (it was deleted; its old key is gone), is
+ * taken: the next generation is tried, and every device walks the same sequence, so they still
+ * meet. Lookups by name come first, so an album of that name made any other way is used as is.
  */
-import { newId } from '../format/ids.ts'
+import { idBytes, isId, newId } from '../format/ids.ts'
 import { commitOps, emptyCollection, mayChange, syncCollection, type CollectionState, type CommitOptions, type ItemEntry } from './collection.ts'
 import { toHex } from '../crypto/bytes.ts'
-import { AmbiguousNameError, InvalidNameError, NotFoundInLibraryError, NotYourItemError, ViewOnlyError } from './errors.ts'
+import { collectionIdKey, namedCollectionId } from '../crypto/collection-id.ts'
+import { AmbiguousNameError, ApiError, InvalidNameError, NotFoundInLibraryError, NotYourItemError, ViewOnlyError } from './errors.ts'
 import { newKey, rootCollectionKey, unwrapCollectionKey, wrapCollectionKey } from '../crypto/wrap.ts'
 import { confirmedRole, openShared, sharedKeyFor, unavailableShared, type SharedCollection } from './sharing.ts'
 import { sharingApi } from './sharing-api.ts'
@@ -24,6 +43,12 @@ import { nameProblem, type RecordOp } from '../format/record-ops.ts'
 import type { Account } from './session.ts'
 
 export interface ItemRef { collection: CollectionState, item: ItemEntry }
+
+/** Generations of one name tried before a new collection gets a random id (see [Note: one album per name across devices]). */
+const MAX_GENERATIONS = 64
+
+/** Thrown from a `stillValid` check: another device wrote what this one was about to write. */
+class WrittenMeanwhile extends Error {}
 
 /** A collection a name the user gave fits (see [Note: names of shared albums]). */
 export interface NameMatch {
@@ -143,8 +168,9 @@ export class Library {
     return [...this.collections.values()].filter((c) => c.kind === 'folder')
   }
 
+  /** The first of the user's albums named `name`; `lookup` refuses a name that fits several. */
   findAlbum (name: string): CollectionState | undefined {
-    return this.albums().find((c) => c.name === name)
+    return this.albums().find((c) => sameName(c.name, name))
   }
 
   /** Albums and folders shared with this account. */
@@ -154,7 +180,7 @@ export class Library {
 
   /** A shared album or folder by name (the first one, when two owners chose the same name). */
   findShared (name: string): SharedCollection | undefined {
-    return this.sharedCollections().find((s) => s.state.name === name)
+    return this.sharedCollections().find((s) => sameName(s.state.name, name))
   }
 
   /** Every collection this library keeps in sync: its own and those shared with it. */
@@ -173,26 +199,36 @@ export class Library {
     return names.join('/')
   }
 
+  /** The first of the user's folders at `path`; `lookup` refuses a path that fits several. */
   findFolder (path: string): CollectionState | undefined {
     const wanted = normalisePath(path)
-    return this.folders().find((f) => this.folderPath(f) === wanted)
+    return this.folders().find((f) => sameName(this.folderPath(f), wanted))
   }
 
   /**
-   * Every collection `name` fits: the user's album of that name (else, unless `albumsOnly`, their
-   * folder at that path), albums and folders shared with them of that name, and with
-   * "OWNER/NAME", the one of that owner (see [Note: names of shared albums]).
+   * Every collection `name` fits: the one with that id; else the user's albums of that name
+   * (and, unless `albumsOnly`, their folders at that path), albums and folders shared with them
+   * of that name, and with "OWNER/NAME", those of that owner (see [Note: names of shared albums]).
    */
   private matches (name: string, albumsOnly: boolean): NameMatch[] {
     const me = this.account.user.username
+    if (isId(name)) {
+      const own = this.collections.get(name)
+      if (own?.kind != null) return [{ state: own, owner: me }]
+      const shared = this.shared.get(name)
+      if (shared != null) return [{ state: shared.state, owner: shared.owner.username, shared }]
+    }
     const found = new Map<string, NameMatch>()
     const own = (n: string): void => {
-      const state = this.findAlbum(n) ?? (albumsOnly ? undefined : this.findFolder(n))
-      if (state != null) found.set(state.id, { state, owner: me })
+      const wanted = normalisePath(n)
+      for (const state of this.collections.values()) {
+        const fits = state.kind === 'album' ? sameName(state.name, n) : state.kind === 'folder' && !albumsOnly && sameName(this.folderPath(state), wanted)
+        if (fits) found.set(state.id, { state, owner: me })
+      }
     }
     const shared = (n: string, owner?: string): void => {
       for (const s of this.sharedCollections()) {
-        if (s.state.name !== n || (albumsOnly && s.state.kind !== 'album') || (owner != null && s.owner.username !== owner)) continue
+        if (!sameName(s.state.name, n) || (albumsOnly && s.state.kind !== 'album') || (owner != null && s.owner.username !== owner)) continue
         found.set(s.state.id, { state: s.state, owner: s.owner.username, shared: s })
       }
     }
@@ -207,69 +243,144 @@ export class Library {
     return [...found.values()]
   }
 
-  /** The one collection `name` fits, or undefined; AmbiguousNameError when it fits several. */
-  private pick (name: string, albumsOnly: boolean): NameMatch | undefined {
-    const found = this.matches(name, albumsOnly)
+  /**
+   * The one collection `name` (or an id) fits, or undefined; AmbiguousNameError, listing each
+   * candidate with its id, when it fits several. `albumsOnly` leaves the user's folders out of
+   * name matches (an id still finds any collection).
+   */
+  lookup (name: string, options: { albumsOnly?: boolean } = {}): NameMatch | undefined {
+    const found = this.matches(name, options.albumsOnly === true)
     if (found.length <= 1) return found[0]
     const me = this.account.user.username
-    const fits = found.map((m) => m.shared == null ? `your ${m.state.kind ?? 'collection'}` : `the ${m.state.kind ?? 'collection'} ${m.owner} shares with you`)
-    const names = [...new Set(found.map((m) => `"${m.owner}/${m.state.kind === 'folder' && m.owner === me ? this.folderPath(m.state) : m.state.name ?? ''}"`))]
-    throw new AmbiguousNameError(`"${name}" could be ${fits.join(' or ')}: say ${names.join(' or ')}`)
+    const fits = found.map((m) => {
+      const kind = m.state.kind ?? 'collection'
+      return `${m.shared == null ? `your ${kind}` : `the ${kind} ${m.owner} shares with you`} (id ${m.state.id})`
+    })
+    const qualified = [...new Set(found.map((m) => `"${m.owner}/${m.state.kind === 'folder' && m.owner === me ? this.folderPath(m.state) : m.state.name ?? ''}"`))]
+    const how = qualified.length === found.length ? `say ${qualified.join(' or ')}, or name one by its id` : 'name one by its id'
+    throw new AmbiguousNameError(`"${name}" could be ${fits.join(' or ')}: ${how}`)
   }
 
   /**
-   * Finds an album by name or a folder by path ("/" is the root); the user's albums win over
-   * their folders. An album or folder shared with the user is found by its name as well, or by
-   * "OWNER/NAME"; AmbiguousNameError when the name fits more than one (see [Note: names of
-   * shared albums]).
+   * Finds an album by name or a folder by path ("/" is the root), or any collection by its id.
+   * An album or folder shared with the user is found by its name as well, or by "OWNER/NAME";
+   * AmbiguousNameError when the name fits more than one (see [Note: names of shared albums]).
    */
   resolve (nameOrPath: string): CollectionState {
     if (nameOrPath.trim() !== '' && normalisePath(nameOrPath) === '') return this.root
-    const found = this.pick(nameOrPath, false)
+    const found = this.lookup(nameOrPath)
     if (found == null) throw new NotFoundInLibraryError(`no album or folder named "${nameOrPath}"`)
     return found.state
   }
 
   /**
-   * The album `name` fits (as `resolve` finds it, albums only) to add items to: the user's own, or
-   * one shared with them as a collaborator; ViewOnlyError for one they may only view, rather
-   * than a private album of the same name. A name that fits none makes a new album: "ME/NAME"
+   * The album `name` fits (as `resolve` finds it, albums only, or by id) to add items to: the
+   * user's own, or one shared with them as a collaborator; ViewOnlyError for one they may only
+   * view, rather than a private album of the same name. A name that fits none makes a new album
+   * (the same one on every device: see [Note: one album per name across devices]): "ME/NAME"
    * (this account's username) one named NAME, beside a shared album of that name.
    */
   async ensureAlbum (name: string): Promise<CollectionState> {
-    const found = this.pick(name, true)
+    const found = this.lookup(name, { albumsOnly: true })
     const mine = `${this.account.user.username}/`
     if (found == null) return await this.createCollection('album', name.startsWith(mine) ? name.slice(mine.length) : name, null)
+    if (found.state.kind !== 'album') throw new NotFoundInLibraryError(`${name} is a ${found.state.kind ?? 'collection'}, not an album`)
     if (found.shared != null && found.shared.role !== 'collaborator') {
       throw new ViewOnlyError(`you can only view "${found.state.name ?? name}" (shared by ${found.owner}): you cannot add to it`)
     }
     return found.state
   }
 
-  /** Finds or creates each folder along `path`. */
+  /** Finds or creates each folder along `path`; AmbiguousNameError where two folders share a place on it. */
   async ensureFolder (path: string): Promise<CollectionState> {
     let parent: CollectionState | undefined
-    let prefix = ''
     for (const name of normalisePath(path).split('/')) {
-      prefix = prefix === '' ? name : `${prefix}/${name}`
-      parent = this.findFolder(prefix) ?? await this.createCollection('folder', name, parent?.id ?? null)
+      if (name === '') break
+      parent = await this.ensureCollection('folder', name, parent?.id ?? null)
     }
     if (parent == null) throw new NotFoundInLibraryError('a folder path needs at least one name')
     return parent
   }
 
-  /** InvalidNameError, before anything is written, for a name the format does not allow. */
+  /**
+   * The user's own album (or folder in `parent`) named `name`, made if there is none (see
+   * [Note: one album per name across devices]); AmbiguousNameError when several fit.
+   */
+  async ensureCollection (kind: 'album' | 'folder', name: string, parent: string | null): Promise<CollectionState> {
+    const fits = [...this.collections.values()].filter((c) => c.kind === kind && sameName(c.name, name) && (c.parent ?? null) === parent)
+    if (fits.length > 1) {
+      throw new AmbiguousNameError(`"${name}" could be ${fits.map((c) => `your ${kind} (id ${c.id})`).join(' or ')}: name one by its id`)
+    }
+    return fits[0] ?? await this.createCollection(kind, name, parent)
+  }
+
+  /**
+   * Makes the album or folder `name` in `parent`, or joins the one another device of this
+   * account is making or made that way (see [Note: one album per name across devices]): callers
+   * look the name up first. InvalidNameError, before anything is written, for a name the format
+   * does not allow.
+   */
   async createCollection (kind: 'album' | 'folder', name: string, parent: string | null): Promise<CollectionState> {
     const problem = nameProblem(name, kind)
     if (problem != null) throw new InvalidNameError(problem)
-    const { keys } = this.account
-    const id = newId()
-    const key = newKey()
-    const state = emptyCollection(id, key, keys.signing.publicKey)
-    await this.commit(state, [{ op: 'meta', name, kind, parent, createdAt: Date.now() }])
-    await this.commit(this.root, [{ op: 'collection', id, kind, key: wrapCollectionKey(keys.masterKey, id, key) }])
-    this.collections.set(id, state)
-    return state
+    const idKey = collectionIdKey(this.account.keys.masterKey)
+    const parentBytes = parent == null ? undefined : idBytes(parent)
+    for (let generation = 0; generation < MAX_GENERATIONS; generation++) {
+      const id = namedCollectionId(idKey, { kind, parent: parentBytes, name, generation })
+      const state = await this.claim(id, kind, name, parent)
+      if (state != null) return state
+    }
+    // Only a name renamed away or deleted MAX_GENERATIONS times ends here: it gets a random id.
+    return await this.claim(newId(), kind, name, parent) as CollectionState
+  }
+
+  /**
+   * Lists `id` in the root collection unless it is there already, then gives it its `meta`
+   * record unless it has one. Returns its state when it is the `kind` named `name` in `parent`,
+   * undefined when the id is taken by something else.
+   */
+  private async claim (id: string, kind: 'album' | 'folder', name: string, parent: string | null): Promise<CollectionState | undefined> {
+    const { masterKey } = this.account.keys
+    if (!this.root.children.has(id) && await this.hasLog(id)) return undefined
+    // hasLog may have synced the root and found the id listed by another device meanwhile.
+    if (!this.root.children.has(id)) {
+      const key = newKey()
+      await this.commit(this.root, [{ op: 'collection', id, kind, key: wrapCollectionKey(masterKey, id, key) }], {
+        stillValid: (root) => { if (root.children.has(id)) throw new WrittenMeanwhile() }
+      }).catch(meanwhile)
+      this.adoptRootKeys()
+    }
+    const state = this.collections.get(id) as CollectionState
+    try {
+      await syncCollection(this.account.api, state, { keyFor: this.keyFor(state) })
+    } catch (err) {
+      // Listed, but the device that listed it has not written its first record yet.
+      if (!(err instanceof ApiError && err.code === 'NOT_FOUND')) throw err
+    }
+    if (state.kind == null) {
+      await this.commit(state, [{ op: 'meta', name, kind, parent, createdAt: Date.now() }], {
+        stillValid: (s) => { if (s.kind != null) throw new WrittenMeanwhile() }
+      }).catch(meanwhile)
+    }
+    return state.kind === kind && sameName(state.name, name) && (state.parent ?? null) === parent ? state : undefined
+  }
+
+  /**
+   * Whether the node holds a log for `id`, which the root does not list: one of this account's
+   * collections that was deleted, or someone else's. A device of this account may have listed it
+   * since our last sync (it lists before it writes the log), so the root is synced first.
+   */
+  private async hasLog (id: string): Promise<boolean> {
+    try {
+      await this.account.api.log(id, 0, 1)
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'NOT_FOUND') return false
+      if (err instanceof ApiError && err.code === 'FORBIDDEN') return true
+      throw err
+    }
+    await syncCollection(this.account.api, this.root)
+    this.adoptRootKeys()
+    return !this.root.children.has(id)
   }
 
   /** Renames one of the user's albums or folders; InvalidNameError as for `createCollection`. */
@@ -320,6 +431,16 @@ export class Library {
     }
     return index
   }
+}
+
+/** Names compare in Unicode NFC, as named collection ids do (FORMAT.md 5.6). */
+function sameName (name: string | undefined, wanted: string): boolean {
+  return name != null && name.normalize('NFC') === wanted.normalize('NFC')
+}
+
+/** The other device's write stands (see [Note: one album per name across devices]). */
+function meanwhile (err: unknown): void {
+  if (!(err instanceof WrittenMeanwhile)) throw err
 }
 
 function normalisePath (path: string): string {

@@ -50,6 +50,8 @@ export const LABELS = {
   boxManifest: 'obscura/v1/box/manifest',
   /** HKDF info: key of the user's root collection (the list of their albums and folders). */
   rootCollectionKey: 'obscura/v1/root-collection-key',
+  /** HKDF info: key of the MAC that makes an album's or folder's id from its name (two devices pick the same id). */
+  collectionId: 'obscura/v1/collection-id',
   /** HMAC message prefix (under the dedup key): names a file's upload journal entry by name, size and mtime. */
   journalSource: 'obscura/v1/journal-source',
   /** Box: a file key kept in the client's upload journal, under the master key. */

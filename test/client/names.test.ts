@@ -157,11 +157,12 @@ describe('client names', function () {
       for (const attempt of [() => fresh.resolve('Trip 2023'), async () => await fresh.ensureAlbum('Trip 2023')]) {
         const err = await Promise.resolve().then(attempt).then(() => undefined, (e: unknown) => e)
         expect(err).to.be.instanceOf(AmbiguousNameError)
-        expect((err as Error).message).to.equal('"Trip 2023" could be your album or the album alice shares with you: say "bob/Trip 2023" or "alice/Trip 2023"')
+        expect((err as Error).message).to.equal(`"Trip 2023" could be your album (id ${own.id}) or the album alice shares with you (id ${trip.id}): say "bob/Trip 2023" or "alice/Trip 2023", or name one by its id`)
       }
       expect(fresh.resolve('alice/Trip 2023').id).to.equal(trip.id)
       expect(fresh.resolve('bob/Trip 2023').id).to.equal(own.id)
       expect((await fresh.ensureAlbum('bob/Trip 2023')).id).to.equal(own.id)
+      expect(fresh.resolve(trip.id).id).to.equal(trip.id)
       expect(await fresh.ensureAlbum('alice/Trip 2023').then(() => undefined, (e: unknown) => e)).to.be.instanceOf(ViewOnlyError)
     })
   })

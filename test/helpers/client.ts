@@ -12,7 +12,8 @@ import { createHead } from '../../src/format/head.ts'
 import { newId } from '../../src/format/ids.ts'
 import type { RecordOp } from '../../src/format/record-ops.ts'
 import type { Account } from '../../src/client/session.ts'
-import type { CollectionState, ItemEntry } from '../../src/client/collection.ts'
+import { emptyCollection, type CollectionState, type ItemEntry } from '../../src/client/collection.ts'
+import { newKey, wrapCollectionKey } from '../../src/crypto/wrap.ts'
 import type { UploadSource } from '../../src/client/upload.ts'
 
 export function bytesSource (name: string, bytes: Uint8Array, mtime = Date.UTC(2023, 4, 1)): UploadSource {
@@ -67,4 +68,15 @@ export function throwawaySignupBody (username: string, invite?: string): Record<
     boxPublicKey: b64(32),
     rootCollection: newId()
   }
+}
+
+/** An album made the way clients did before names were idempotent: a random id, listed after its first record. */
+export async function legacyCollection (lib: Library, kind: 'album' | 'folder', name: string, parent: string | null = null): Promise<CollectionState> {
+  const id = newId()
+  const key = newKey()
+  const state = emptyCollection(id, key, lib.account.keys.signing.publicKey)
+  await lib.commit(state, [{ op: 'meta', name, kind, parent, createdAt: Date.now() }])
+  await lib.commit(lib.root, [{ op: 'collection', id, kind, key: wrapCollectionKey(lib.account.keys.masterKey, id, key) }])
+  lib.collections.set(id, state)
+  return state
 }

@@ -31,10 +31,12 @@ export function parseDuration (text: string): number {
   return ms
 }
 
+/** One of the user's own albums or folders; refuses a name several fit (see [Note: names of shared albums]). */
 function album (library: Library, name: string): CollectionState {
-  const found = library.findAlbum(name) ?? library.findFolder(name)
+  const found = library.lookup(name)
   if (found == null) throw new NotFoundInLibraryError(`you have no album or folder named "${name}"`)
-  return found
+  if (found.shared != null) throw new NotFoundInLibraryError(`"${name}" is shared with you: only its owner can make links to it`)
+  return found.state
 }
 
 async function create (args: string[]): Promise<number> {

@@ -14,12 +14,12 @@ import type { CollectionState } from '../../../src/client/collection.ts'
 import type { Library } from '../../../src/client/library.ts'
 import { inform, printJson, say } from '../output.ts'
 
-/** One of the user's own albums or folders (not the root, not one shared with them). */
+/** One of the user's own albums or folders (not the root, not one shared with them); refuses a name several fit. */
 function owned (library: Library, name: string): CollectionState {
-  const found = library.findAlbum(name) ?? library.findFolder(name)
-  if (found != null) return found
-  if (library.findShared(name) != null) throw new NotFoundInLibraryError(`"${name}" is shared with you: only its owner can change who is in it`)
-  throw new NotFoundInLibraryError(`you have no album or folder named "${name}"`)
+  const found = library.lookup(name)
+  if (found == null) throw new NotFoundInLibraryError(`you have no album or folder named "${name}"`)
+  if (found.shared != null) throw new NotFoundInLibraryError(`"${name}" is shared with you: only its owner can change who is in it`)
+  return found.state
 }
 
 function oneName (command: string, positionals: string[]): string {
@@ -90,8 +90,9 @@ export async function runMembers (args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('members', args)
   const name = oneName('members', positionals)
   const library = await openLibrary(values.node)
-  const shared = library.findAlbum(name) == null && library.findFolder(name) == null ? library.findShared(name) : undefined
-  const collection = shared?.state ?? owned(library, name)
+  const found = library.lookup(name)
+  if (found == null) throw new NotFoundInLibraryError(`you have no album or folder named "${name}"`)
+  const { shared, state: collection } = found
   // The owner's client re-keys for members who left since its last sharing action.
   if (shared == null) await reconcileMembers(library, collection)
   const ownerName = shared?.owner.username ?? library.account.user.username
@@ -116,7 +117,7 @@ export async function runLeave (args: string[]): Promise<number> {
   const { values, positionals } = parseFlags('leave', args)
   const name = oneName('leave', positionals)
   const library = await openLibrary(values.node)
-  const shared = library.findShared(name)
+  const shared = library.lookup(name)?.shared
   if (shared == null) throw new NotFoundInLibraryError(`no album named "${name}" is shared with you`)
   await leaveCollection(library.account, shared)
   inform(`You left "${name}" (shared by ${shared.owner.username}).`)

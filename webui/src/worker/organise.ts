@@ -28,8 +28,9 @@ export class Organiser {
     return itemIds.flatMap((id) => this.session.entries(id).filter((e) => e.item.trashedAt == null))
   }
 
+  /** The album (or folder in `parent`) of that name: the existing one, or the one every device makes for it. */
   async createCollection (kind: 'album' | 'folder', name: string, parent: string | null): Promise<string> {
-    const created = await this.session.library.createCollection(kind, name.trim(), parent)
+    const created = await this.session.library.ensureCollection(kind, name.trim(), parent)
     this.session.publish()
     return created.id
   }
