@@ -98,7 +98,7 @@ describe('cli names', function () {
       await cliOk(bob, ['upload', file('photo.bin'), '--album', 'bob/Trip 2023'])
       for (const args of [['ls', 'Trip 2023'], ['download', 'Trip 2023', '--out', file('nowhere')], ['rm', 'Trip 2023', 'photo.bin'], ['upload', file('mine.bin'), '--album', 'Trip 2023']]) {
         const line = assertOneLineError(await runCli(bob, args))
-        expect(line).to.equal('obscura: "Trip 2023" could be your album or the album alice shares with you: say "bob/Trip 2023" or "alice/Trip 2023"')
+        expect(line).to.match(/^obscura: "Trip 2023" could be your album \(id [0-9a-f]{32}\) or the album alice shares with you \(id [0-9a-f]{32}\): say "bob\/Trip 2023" or "alice\/Trip 2023", or name one by its id$/)
       }
       expect(await names(bob, 'alice/Trip 2023')).to.deep.equal(['carol.bin', 'summit.bin'])
       expect(await names(bob, 'bob/Trip 2023')).to.deep.equal(['photo.bin'])
