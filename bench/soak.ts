@@ -194,7 +194,7 @@ while (Date.now() < deadline) {
   let killed = false
   let killer: NodeJS.Timeout | undefined
   const run = await exec(args, alice, kill
-    ? () => { killer = setTimeout(() => { killed = true; void stopNode('SIGKILL') }, randomInt(3000)) }
+    ? () => { killer = setTimeout(() => { killed = true; void stopNode('SIGKILL') }, randomInt(8000)) }
     : undefined)
   clearTimeout(killer)
   if (killed) {

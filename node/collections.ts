@@ -142,6 +142,7 @@ export class Collections {
         ])
       } catch (err) {
         await this.undoLinks(id, added)
+        if (!leftover) await this.db.settings.del(mark)
         throw err
       }
       faultPoint('commit:head')
