@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Developer tasks behind `npm test`, `npm run typecheck`, `npm run bench` and `npm run build`,
+// Developer tasks behind `npm test`, `npm run typecheck`, `npm run bench`, `npm run soak` and `npm run build`,
 // run under Node >= 22 (see modern-node.mjs). Each task is a child process so that its exit
 // code becomes ours. `test` first makes sure a Chromium runs for the browser tests (see the note
 // below).
@@ -31,6 +31,7 @@ const tasks = {
   },
   mocha: (...extra) => run(node, [bin('mocha'), ...extra, ...rest]),
   bench: () => run(node, ['--import', 'tsx', '--expose-gc', 'bench/run.ts', ...rest]),
+  soak: () => run(node, ['--import', 'tsx', 'bench/soak.ts', ...rest]),
   async test () {
     for (const step of ['typecheck', 'build']) {
       const code = await tasks[step]()

@@ -10,6 +10,7 @@ import { cborCid } from '../src/format/cid.ts'
 import { decodeCommit, type Commit } from '../src/format/commit.ts'
 import { decodeHead, verifyHeadSignature, type Head } from '../src/format/head.ts'
 import { decodeManifestEnvelope } from '../src/format/manifest.ts'
+import { inFlightKey } from './check.ts'
 import { ForbiddenError, InvalidHeadError, NotFoundError, StaleHeadError, UnauthenticatedError } from './errors.ts'
 import { faultPoint } from './faults.ts'
 import { KeyedMutex } from './lock.ts'
@@ -125,10 +126,14 @@ export class Collections {
         createdAt: current?.createdAt ?? Date.now()
       }
       // [Note: links before the head, unlinks after] A crash between the steps then leaves a
-      // block counted once too often (kept for good until `obscura node check --repair`: a leak),
+      // block counted once too often (a leak, which start-up repairs: [Note: commits in flight]),
       // never a block the published head names with no count (which the unlinked-block sweep
       // would delete after its grace period). Each step is itself atomic: see [Note: a link and
       // its count in one batch]; the commit, the head and the owner's index are one batch too.
+      // See [Note: commits in flight] in node/check.ts: start-up replays a marked collection.
+      const mark = inFlightKey(id)
+      const leftover = await this.db.settings.get(mark) != null
+      if (!leftover) await this.db.settings.put(mark, head.seq)
       const added = await this.addLinks(id, commit)
       faultPoint('commit:linked')
       try {
@@ -139,10 +144,12 @@ export class Collections {
         ])
       } catch (err) {
         await this.undoLinks(id, added)
+        if (!leftover) await this.db.settings.del(mark)
         throw err
       }
       faultPoint('commit:head')
       await this.dropUnlinks(id, commit)
+      if (!leftover) await this.db.settings.del(mark)
       return next
     })
     this.onCommitted?.(record)
@@ -279,7 +286,8 @@ export class Collections {
    * of the commit skipped the rows that existed, and the blocks were deleted once their other
    * links went while the album still listed them. Now a row exists exactly when its count does,
    * so skipping an existing row is right, and a crash before the head only leaves rows of a
-   * commit that never landed: a leak that `obscura node check --repair` (node/check.ts) removes.
+   * commit that never landed: a leak that the start-up check repairs ([Note: commits in flight] in
+   * node/check.ts), as does `obscura node check --repair`.
    */
   private async addLinks (id: string, commit: Commit): Promise<CID[]> {
     const added: CID[] = []

@@ -9,6 +9,7 @@ import { Accounts } from './accounts.ts'
 import { BlockCollector } from './block-gc.ts'
 import { Blocks } from './blocks.ts'
 import { ChangeFeed } from './changes.ts'
+import { repairCommitsInFlight, type InFlightRepair } from './check.ts'
 import { Collections } from './collections.ts'
 import { NodeDatabase } from './db.ts'
 import { DirectS3 } from './direct-s3.ts'
@@ -81,6 +82,12 @@ async function tighten (path: string): Promise<void> {
   }
 }
 
+/** The start-up check's one log line. */
+export function describeInFlightRepair (r: InFlightRepair): string {
+  return `start-up check: ${r.collections} commit(s) were interrupted at the last stop; removed ${r.ghostLinks} link row(s) no committed head names, ` +
+    `lowered ${r.counts} reference count(s), recounted ${r.containers} containers index entr${r.containers === 1 ? 'y' : 'ies'}`
+}
+
 export async function startNode (config: NodeConfig, options: StartNodeOptions = {}): Promise<ObscuraNode> {
   await makeDataFolderPrivate(config.dataDir)
   const s3 = config.storage.type === 's3' ? await openS3Blockstore(config.storage) : undefined
@@ -89,6 +96,15 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   try {
     await db.open()
   } catch (err) {
+    await blockstore.close()
+    throw err
+  }
+  try {
+    // Before any service reads the links, counts and containers index it may repair.
+    const repaired = await repairCommitsInFlight(db, { now: options.now })
+    if (repaired != null) options.log?.(describeInFlightRepair(repaired))
+  } catch (err) {
+    await db.close()
     await blockstore.close()
     throw err
   }

@@ -214,7 +214,7 @@ export class S3Bucket {
    * ListObjects version 1 with a marker: every S3-compatible store has it, while version 2's
    * continuation tokens break s3rver on current Node (its tokens use DES, gone from OpenSSL 3).
    */
-  async list (prefix: string, options: { after?: string, maxKeys?: number, signal?: AbortSignal } = {}): Promise<{ objects: Array<{ key: string, size: number }>, truncated: boolean }> {
+  async list (prefix: string, options: { after?: string, maxKeys?: number, signal?: AbortSignal } = {}): Promise<{ objects: Array<{ key: string, size: number, lastModified: number }>, truncated: boolean }> {
     const url = this.bucketUrl()
     if (prefix !== '') url.searchParams.set('prefix', prefix)
     if (options.maxKeys != null) url.searchParams.set('max-keys', String(options.maxKeys))
@@ -224,7 +224,8 @@ export class S3Bucket {
     const xml = await res.text()
     const objects = [...xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)].map((m) => ({
       key: xmlText(m[1] ?? '', 'Key') ?? '',
-      size: Number(xmlText(m[1] ?? '', 'Size') ?? 0)
+      size: Number(xmlText(m[1] ?? '', 'Size') ?? 0),
+      lastModified: Date.parse(xmlText(m[1] ?? '', 'LastModified') ?? '')
     }))
     return { objects, truncated: xmlText(xml, 'IsTruncated') === 'true' && objects.length > 0 }
   }

@@ -18,6 +18,7 @@ import { StorageUnavailableError } from '../errors.ts'
 import { S3Bucket, S3ResponseError, type ObjectInfo } from './s3-client.ts'
 import type { S3StorageConfig } from '../config.ts'
 import type { AwsCredentials } from './sigv4.ts'
+import type { StoredBlock } from './listing.ts'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 
 interface AbortOptions { signal?: AbortSignal }
@@ -127,13 +128,17 @@ export class S3Blockstore implements Blockstore {
 
   /** Every block under the prefix, in key order; bytes are fetched when each pair is read. */
   async * getAll (options: AbortOptions = {}): AsyncGenerator<Pair> {
+    for await (const { cid } of this.list(options)) yield { cid, bytes: this.get(cid, options) }
+  }
+
+  /** Every block under the prefix, in key order, with its last write (BlockListing, for `obscura node check`); no bytes are read. */
+  async * list (options: AbortOptions = {}): AsyncGenerator<StoredBlock> {
     let after: string | undefined
     for (;;) {
       const page = await this.bucket.list(this.prefix, { after, maxKeys: this.pageSize, signal: options.signal })
-      for (const { key } of page.objects) {
+      for (const { key, lastModified } of page.objects) {
         const cid = this.cidOf(key)
-        if (cid == null) continue
-        yield { cid, bytes: this.get(cid, options) }
+        if (cid != null) yield { cid, name: key, modifiedAt: Number.isNaN(lastModified) ? 0 : lastModified }
       }
       if (!page.truncated) return
       after = page.objects[page.objects.length - 1]?.key

@@ -6,15 +6,20 @@
  */
 import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, request as httpRequest, type Server } from 'node:http'
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { expect } from 'chai'
 import { createHeliaLight } from 'helia'
 import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { DEV_CREDENTIALS } from '../../node/cli/commands/s3-dev.ts'
+import { checkNode } from '../../node/check.ts'
 import { parseConfig } from '../../node/config.ts'
+import { NodeDatabase } from '../../node/db.ts'
 import { StorageUnavailableError } from '../../node/errors.ts'
 import { openS3Blockstore, resolveCredentials, S3Blockstore, S3StartupError } from '../../node/storage/s3.ts'
 import { freshPrefix, s3StorageConfig, startTestS3, testBucket, type TestS3 } from './helpers.ts'
@@ -169,6 +174,33 @@ describe('S3 blockstore', function () {
       for (const pair of all) {
         const expected = blocks.find((b) => b.cid.equals(pair.cid))
         expect(await readAll(pair.bytes)).to.deep.equal(expected?.bytes)
+      }
+    })
+
+    it('lists its blocks with when each was written, so that node check finds and deletes objects with no record', async function () {
+      const stray = await block(64)
+      const recorded = await block(64)
+      await store.put(stray.cid, stray.bytes)
+      await store.put(recorded.cid, recorded.bytes)
+      const listed = await collect(store.list())
+      expect(listed.map((b) => b.cid.toString()).sort()).to.deep.equal([stray.cid.toString(), recorded.cid.toString()].sort())
+      for (const b of listed) expect(Math.abs(b.modifiedAt - Date.now()), 'LastModified parsed').to.be.below(10 * 60_000)
+      const dataDir = await mkdtemp(join(tmpdir(), 'obscura-s3-check-'))
+      const db = new NodeDatabase(dataDir)
+      await db.open()
+      try {
+        await db.blocks.put(recorded.cid.toString(), { size: 64, owners: [], refs: 0, createdAt: Date.now(), pendingSince: Date.now() })
+        const young = await checkNode(db, store, { graceMs: 3600_000 })
+        expect(young.counts.strayFiles, 'younger than the grace period').to.equal(0)
+        const later = Date.now() + 2 * 3600_000
+        const found = await checkNode(db, store, { graceMs: 3600_000, now: () => later, repair: true })
+        expect(found.counts.strayFiles).to.equal(1)
+        expect(found.problems.join('\n')).to.contain(`${store.prefix}${stray.cid.toString()} has no record`)
+        expect(await store.has(stray.cid)).to.equal(false)
+        expect(await store.has(recorded.cid)).to.equal(true)
+      } finally {
+        await db.close()
+        await rm(dataDir, { recursive: true, force: true })
       }
     })
 

@@ -3,7 +3,8 @@
  * then shuts both down cleanly. `--libp2p-listen` and `--libp2p-announce` (repeatable) set the
  * addresses other nodes dial (federation); without them libp2p listens on loopback only, which
  * the start-up lines point out. `obscura node check [--repair]` checks a stopped node's data
- * folder for what crashed commits leave behind (node/check.ts), and with --repair fixes it.
+ * folder for what crashed commits leave behind and for block files with no record
+ * (node/check.ts), and with --repair fixes it.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -13,6 +14,7 @@ import { loadConfig } from '../../config.ts'
 import { describeFfmpeg, findFfmpeg } from '../../media/ffmpeg.ts'
 import { checkNode } from '../../check.ts'
 import { NodeDatabase } from '../../db.ts'
+import { DataFolderInUseError } from '../../errors.ts'
 import { startNode } from '../../node.ts'
 import { openFsBlockstore } from '../../storage/fs.ts'
 import { openS3Blockstore } from '../../storage/s3.ts'
@@ -85,15 +87,15 @@ async function runCheck (args: string[]): Promise<number> {
   try {
     await db.open()
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause
-    if (cause?.code === 'LEVEL_LOCKED') {
-      throw new ObscuraError('NODE_RUNNING', `A node is running on ${config.dataDir}: stop it first, then run obscura node check`)
+    if (err instanceof DataFolderInUseError) {
+      const who = err.pid != null ? ` (PID ${err.pid})` : ''
+      throw new ObscuraError('NODE_RUNNING', `A node is running on ${config.dataDir}${who}: stop it first, then run obscura node check`)
     }
     throw new ObscuraError('DATABASE_UNREADABLE', `Cannot open the database in ${config.dataDir}/meta: ${(err as Error).message}`)
   }
   try {
     const store = config.storage.type === 's3' ? await openS3Blockstore(config.storage) : await openFsBlockstore(config.dataDir)
-    const report = await checkNode(db, store, { repair: values.repair === true })
+    const report = await checkNode(db, store, { repair: values.repair === true, graceMs: config.blocks.unlinkedGraceSeconds * 1000 })
     for (const problem of report.problems) process.stdout.write(`${problem}\n`)
     if (report.problems.length === 0) {
       process.stdout.write(`${config.dataDir}: consistent\n`)
