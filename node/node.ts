@@ -9,7 +9,7 @@ import { Accounts } from './accounts.ts'
 import { BlockCollector } from './block-gc.ts'
 import { Blocks } from './blocks.ts'
 import { Collections } from './collections.ts'
-import { NodeDatabase } from './db.ts'
+import { NodeDatabase, unlinkedKey } from './db.ts'
 import { DirectS3 } from './direct-s3.ts'
 import { Federation } from './federation/federation.ts'
 import { dialKnownPeers } from './federation/known-peers.ts'
@@ -132,6 +132,13 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   collections.remote = federation.collections
   blocks.remote = federation.blocks
   blocks.keep = async (cid) => await sharing.isContained(cid) || await federation.mirrors.holds(cid)
+  federation.mirrors.release = async (cids) => {
+    for (const cid of cids) {
+      const record = await db.blocks.get(cid.toString())
+      const entry = record != null ? unlinkedKey(record, cid.toString()) : undefined
+      if (entry != null) await blocks.collectUnlinked(entry)
+    }
+  }
   await federation.start()
   if (options.now != null) blocks.now = options.now
   await blocks.start()
