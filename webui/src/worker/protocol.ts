@@ -141,6 +141,8 @@ export interface UploadProgress {
   speed: number
   running: boolean
   error?: { code: string, message: string }
+  /** Why direct S3 transfers fell back to the node's gateway in this session, when they did (src/client/blocks.ts, fallbackNote). */
+  transferNote?: string
 }
 
 /** Where an upload goes: a collection (album or folder), and whether sub-folders follow the files' paths. */
