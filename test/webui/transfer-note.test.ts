@@ -2,7 +2,8 @@
  * The web UI says when direct S3 uploads fell back to the node's gateway: a bucket without the
  * CORS rule refuses the browser's PUTs (the preflight fails), every block goes through the
  * gateway instead, the upload still completes, and the upload panel shows fallbackNote's line
- * (src/client/blocks.ts) with the reason, as the CLI prints it.
+ * (src/client/blocks.ts) with the reason, as the CLI prints it. Reads (the viewer, a download)
+ * fall back the same way and the page says so once, in a toast.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -67,6 +68,21 @@ describe('web UI: a note when direct S3 transfers fall back to the gateway', fun
     expect(text).to.match(/^Note: direct S3 transfers failed \(uploading to the bucket: .+\); \d+ blocks? went through the node's gateway instead\.$/)
     await screenshot(page, 'upload-transfer-note')
     expect(requests.some((r) => r.method === 'PUT' && r.url.includes('/api/v1/blocks/')), 'blocks sent through the gateway').to.equal(true)
+    await context.close()
+  })
+
+  it('says so in a toast when the viewer and a download read through the gateway', async function () {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+    const page = await context.newPage()
+    await logIn(page, web.url, 'nora')
+    await page.getByRole('button', { name: /^Photo harbour\.png/ }).click()
+    const dialog = page.getByRole('dialog', { name: 'harbour.png' })
+    await dialog.waitFor()
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download original' }).click()])
+    expect(await download.failure()).to.equal(null)
+    const toast = page.getByRole('status').getByText(/^Note: direct S3 transfers failed \(reading from the bucket: .+\); \d+ blocks? went through the node's gateway instead\.$/)
+    await toast.waitFor()
+    expect(await toast.isVisible()).to.equal(true)
     await context.close()
   })
 })

@@ -239,6 +239,8 @@ export type EventMessage =
   | { event: 'upload', progress: UploadProgress }
   | { event: 'phase', phase: SessionPhase }
   | { event: 'session-ended', reason: string }
+  /** Direct S3 reads fell back to the node's gateway (fallbackNote's line); sent once per session. */
+  | { event: 'transfer-note', note: string }
   /** The worker asks the page for a video's poster frame (workers have no <video>); see PosterReply. */
   | { event: 'poster', requestId: number, file: File }
 
