@@ -14,7 +14,7 @@ import { inFlightKey } from './check.ts'
 import { ForbiddenError, InvalidHeadError, NotFoundError, StaleHeadError, UnauthenticatedError } from './errors.ts'
 import { faultPoint } from './faults.ts'
 import { KeyedMutex } from './lock.ts'
-import { putOp, seqKey, type BlockRecord, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
+import { delOp, putOp, seqKey, type BlockRecord, type CollectionRecord, type NodeDatabase, type UserRecord } from './db.ts'
 import type { Blocks } from './blocks.ts'
 import type { CollectionGrant } from './sharing.ts'
 
@@ -113,7 +113,7 @@ export class Collections {
       for (const link of commit.links) {
         await this.assertLinkable(user, target, link, grant)
       }
-      if (!writesAsOwner) await this.assertUnlinkable(user, commit, grant)
+      if (!writesAsOwner) await this.assertUnlinkable(user, id, commit, grant)
       await this.blocks.hold(commit.links)
       const next: CollectionRecord = {
         id,
@@ -134,7 +134,7 @@ export class Collections {
       const mark = inFlightKey(id)
       const leftover = await this.db.settings.get(mark) != null
       if (!leftover) await this.db.settings.put(mark, head.seq)
-      const added = await this.addLinks(id, commit)
+      const added = await this.addLinks(id, commit, grant?.remote === true ? grant.member : undefined)
       faultPoint('commit:linked')
       try {
         await this.db.batch([
@@ -222,15 +222,29 @@ export class Collections {
   }
 
   /**
-   * Someone other than the owner may release only blocks they uploaded themselves; link holders
+   * Someone other than the owner may release only blocks they added themselves; link holders
    * release nothing. Otherwise a collaborator could make the node free the owner's photos.
+   *
+   * [Note: what a member of another node may delete] A collaborator of another node writes
+   * through its node with its grant token, and what it adds is stored and charged to the owner
+   * here (its own node keeps and charges its copy), so the block's owners cannot say whose it is.
+   * The link row can: a commit signed by such a member records the member's key beside each link
+   * it creates in this collection (`linkedBy`, in the link's batch), and that member may later
+   * drop exactly those links — its own items — and no other. Each collection holds at most one
+   * reference per block, so dropping links one made can never free what another writer's link or
+   * another collection still holds. A link the collection does not have releases nothing and is
+   * let through.
    */
-  private async assertUnlinkable (user: UserRecord, commit: Commit, grant?: CollectionGrant): Promise<void> {
+  private async assertUnlinkable (user: UserRecord, id: string, commit: Commit, grant?: CollectionGrant): Promise<void> {
     for (const cid of commit.unlinks) {
-      const record = await this.db.blocks.get(cid.toString())
-      if (grant != null || (record != null && !record.owners.includes(user.id))) {
-        throw new ForbiddenError(`The commit unlinks block ${cid}, which you did not add: only the owner can delete other members' photos`)
+      const key = `${id}!${cid}`
+      if (grant?.remote === true && grant.member != null) {
+        if (await this.db.links.get(key) == null || await this.db.linkedBy.get(key) === grant.member) continue
+      } else if (grant == null) {
+        const record = await this.db.blocks.get(cid.toString())
+        if (record == null || record.owners.includes(user.id)) continue
       }
+      throw new ForbiddenError(`The commit unlinks block ${cid}, which you did not add: only the owner can delete other members' photos`)
     }
   }
 
@@ -278,7 +292,8 @@ export class Collections {
   /**
    * Each collection holds at most one reference to a block, whatever its records say, so a
    * writer can only ever release what this collection itself linked. Returns the blocks this
-   * commit linked here for the first time.
+   * commit linked here for the first time. `by`: the member of another node who signed the
+   * commit, recorded with each new link ([Note: what a member of another node may delete]).
    *
    * [Note: a link and its count in one batch] A link row and the reference it stands for are
    * written in one LevelDB batch (`Blocks.linkWith`), with the chunk counts of a manifest's first
@@ -289,12 +304,12 @@ export class Collections {
    * commit that never landed: a leak that the start-up check repairs ([Note: commits in flight] in
    * node/check.ts), as does `obscura node check --repair`.
    */
-  private async addLinks (id: string, commit: Commit): Promise<CID[]> {
+  private async addLinks (id: string, commit: Commit, by?: string): Promise<CID[]> {
     const added: CID[] = []
     for (const cid of commit.links) {
       const key = `${id}!${cid}`
       if (await this.db.links.get(key) != null) continue
-      await this.blocks.linkWith(cid, [putOp(this.db.links, key, 1)])
+      await this.blocks.linkWith(cid, [putOp(this.db.links, key, 1), by != null ? putOp(this.db.linkedBy, key, by) : delOp(this.db.linkedBy, key)])
       added.push(cid)
       faultPoint('commit:link')
     }
@@ -304,7 +319,7 @@ export class Collections {
 
   /** Takes back `addLinks` when the head could not be written after all. */
   private async undoLinks (id: string, added: CID[]): Promise<void> {
-    for (const cid of added) await this.db.links.del(`${id}!${cid}`)
+    for (const cid of added) await this.db.batch([delOp(this.db.links, `${id}!${cid}`), delOp(this.db.linkedBy, `${id}!${cid}`)])
     const closure = await this.index?.closure(added) ?? []
     await this.blocks.unlinkKeeping(added)
     await this.index?.remove(id, closure)
@@ -315,7 +330,7 @@ export class Collections {
     for (const cid of commit.unlinks) {
       const key = `${id}!${cid}`
       if (await this.db.links.get(key) == null) continue
-      await this.db.links.del(key)
+      await this.db.batch([delOp(this.db.links, key), delOp(this.db.linkedBy, key)])
       dropped.push(cid)
       faultPoint('commit:unlink')
     }

@@ -46,7 +46,13 @@ export const S3StorageSchema = z.strictObject({
    */
   verifyUploads: z.enum(['auto', 'read']).default('auto'),
   /** How long start-up waits for the bucket before giving up with an error. */
-  startupTimeoutSeconds: z.number().positive().max(600).default(15)
+  startupTimeoutSeconds: z.number().positive().max(600).default(15),
+  /**
+   * Time limit of one request to the store (S3 client, each of its 4 attempts): a store that
+   * accepts the connection and never answers costs a request about 4 times this plus the backoff,
+   * then a 503 STORAGE_UNAVAILABLE.
+   */
+  requestTimeoutSeconds: z.number().positive().max(300).default(30)
 })
 
 export type S3StorageConfig = z.infer<typeof S3StorageSchema>

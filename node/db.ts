@@ -226,6 +226,12 @@ export class NodeDatabase {
   readonly releases: Sub<ReleaseRecord>
   /** `<collection>!<cid>` for every block a collection currently links: its share of the refs. */
   readonly links: Sub<number>
+  /**
+   * `<collection>!<cid>` → base64 signing key of the member of another node whose commit made that
+   * link (node/collections.ts, [Note: what a member of another node may delete]). Absent for links
+   * made by anyone else; rewritten with every new link row.
+   */
+  readonly linkedBy: Sub<string>
   /** `<user id>!<cid>` for every direct S3 upload signed but not committed yet. */
   readonly s3Uploads: Sub<PendingUpload>
   /** `<collection>!<user id>`: who a collection is shared with, and how. */
@@ -276,6 +282,7 @@ export class NodeDatabase {
     this.unlinked = sub('unlinked')
     this.releases = sub('releases')
     this.links = sub('links')
+    this.linkedBy = sub('linked-by')
     this.s3Uploads = sub('s3-uploads')
     this.members = sub('members')
     this.memberships = sub('memberships')

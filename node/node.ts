@@ -11,7 +11,7 @@ import { Blocks } from './blocks.ts'
 import { ChangeFeed } from './changes.ts'
 import { repairCommitsInFlight, type InFlightRepair } from './check.ts'
 import { Collections } from './collections.ts'
-import { NodeDatabase } from './db.ts'
+import { NodeDatabase, unlinkedKey } from './db.ts'
 import { DirectS3 } from './direct-s3.ts'
 import { Federation } from './federation/federation.ts'
 import { dialKnownPeers } from './federation/known-peers.ts'
@@ -159,6 +159,13 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   blocks.linked = async (cid) => await sharing.isContained(cid) || await federation.mirrors.holds(cid)
   blocks.foreign = async (cid) => await federation.mirrors.holds(cid)
   blocks.keep = blocks.linked
+  federation.mirrors.release = async (cids) => {
+    for (const cid of cids) {
+      const record = await db.blocks.get(cid.toString())
+      const entry = record != null ? unlinkedKey(record, cid.toString()) : undefined
+      if (entry != null) await blocks.collectUnlinked(entry)
+    }
+  }
   await federation.start()
   if (options.now != null) blocks.now = options.now
   await blocks.start()

@@ -68,6 +68,12 @@ export class Mirrors {
   private readonly refreshedAt = new Map<string, number>()
   private readonly fetching = new Map<string, Promise<Uint8Array>>()
   readonly stats: MirrorStats = { remoteBlocks: 0, cachedBlocks: 0, logRefreshes: 0, pushedBlocks: 0 }
+  /**
+   * Told which blocks a mirrored album stopped linking, once the mirror has taken the commit in:
+   * a collaborator's uploads here that nothing else holds are deleted and refunded at once
+   * (node/node.ts), rather than after the unlinked-block grace period.
+   */
+  release?: (cids: CID[]) => Promise<void>
 
   constructor (db: NodeDatabase, store: BlockStorage, client: PeerClient, shares: FederatedShares, cache: MirrorCache, options: MirrorOptions) {
     this.cache = cache
@@ -192,17 +198,35 @@ export class Mirrors {
     if (head.seq !== seq || head.root.toString() !== root) throw new InvalidHeadError("The home node's head does not point at the end of its log")
     if (mirror != null && head.seq === mirror.seq) return
 
+    const dropped: CID[] = []
     for (const commit of staged) {
       await this.db.mirrorCommits.put(`${id}!${seqKey(commit.seq)}`, { cid: commit.cid, bytes: commit.bytes })
       const decoded = decodeCommit(new Uint8Array(Buffer.from(commit.bytes, 'base64')))
       for (const link of decoded.links) await this.contain(link, id, true)
-      for (const link of decoded.unlinks) await this.contain(link, id, false)
+      for (const link of decoded.unlinks) dropped.push(...await this.uncontain(link, id))
     }
     mirror = {
       id, ownerKey: share.owner.signingPublicKey, ownerNode: share.ownerNode, seq: head.seq,
       headCid: answer.headCid, head: answer.head, root: head.root.toString(), syncedAt: Date.now()
     }
     await this.db.mirrors.put(id, mirror)
+    // What a failure leaves behind, the unlinked-block sweep collects later.
+    if (dropped.length > 0) await this.release?.(dropped).catch(() => {})
+  }
+
+  /**
+   * The album no longer links `cid` (an item deleted for good): nor, then, the chunks its manifest
+   * names, when this node has the manifest to read them from. Returns the blocks concerned.
+   */
+  private async uncontain (cid: CID, collection: string): Promise<CID[]> {
+    const out = [cid]
+    if (cid.code === DAG_CBOR && await this.store.has(cid)) {
+      try {
+        out.push(...decodeManifestEnvelope(await readAll(this.store.get(cid))).links)
+      } catch {}
+    }
+    for (const block of out) await this.contain(block, collection, false)
+    return out
   }
 
   private markUnreachable (id: string, err: PeerUnreachableError): void {

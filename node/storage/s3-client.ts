@@ -279,7 +279,7 @@ export class S3Bucket {
         reason = `HTTP ${res.status} ${await errorCodeOf(res)}`
       } catch (err) {
         if (options.signal?.aborted === true) throw options.signal.reason
-        reason = timeout.aborted ? `no answer within ${Math.round((options.timeoutMs ?? this.timeoutMs) / 1000)} s` : networkReason(err)
+        reason = timeout.aborted ? `no answer within ${(options.timeoutMs ?? this.timeoutMs) / 1000} s` : networkReason(err)
       }
       if (attempt >= attempts) throw new StorageUnavailableError(`${reason}, after ${attempts} attempt${attempts === 1 ? '' : 's'}`)
       const delay = this.backoffMs * 2 ** (attempt - 1)

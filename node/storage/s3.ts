@@ -185,7 +185,8 @@ export async function openS3Blockstore (config: S3StorageConfig, env: NodeJS.Pro
     region: config.region,
     bucket: config.bucket,
     addressing: config.addressing,
-    credentials: resolveCredentials(config, env)
+    credentials: resolveCredentials(config, env),
+    timeoutMs: config.requestTimeoutSeconds * 1000
   })
   const store = new S3Blockstore({ bucket, prefix: config.prefix })
   await store.open({ timeoutMs: config.startupTimeoutSeconds * 1000 })

@@ -1,7 +1,8 @@
 /**
  * A real store behind a fault-injecting loopback proxy: S3 errors a production store gives under
  * load (503 SlowDown, 500 InternalError) are retried with backoff and, when they persist,
- * reported to clients by name as a 503 STORAGE_UNAVAILABLE, never as a 500 or a stack; and a
+ * reported to clients by name as a 503 STORAGE_UNAVAILABLE, never as a 500 or a stack; so is a
+ * store that takes requests and never answers, after `requestTimeoutSeconds` per attempt; and a
  * node in public direct mode refuses to start on a bucket that refuses anonymous reads, instead
  * of silently sending every read through the gateway.
  */
@@ -16,7 +17,7 @@ import { S3StartupError } from '../../node/storage/s3.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 import { s3StorageConfig, startTestS3, type TestS3 } from './helpers.ts'
 
-type Fault = 'none' | '503' | '500' | 'refuse-unsigned'
+type Fault = 'none' | '503' | '500' | 'refuse-unsigned' | 'hang'
 
 /** Forwards to `target`, answering per `fault()` instead; counts the requests it failed. */
 async function faultProxy (target: string): Promise<{ endpoint: string, fault: Fault, failed: number, close: () => Promise<void> }> {
@@ -29,6 +30,11 @@ async function faultProxy (target: string): Promise<{ endpoint: string, fault: F
       req.resume()
       res.writeHead(status, { 'content-type': 'application/xml' })
       res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>injected</Message></Error>`)
+    }
+    if (handle.fault === 'hang') {
+      handle.failed++
+      req.resume() // takes the request and never answers: closed only when the client gives up
+      return
     }
     if (handle.fault === '503') return fail(503, 'SlowDown')
     if (handle.fault === '500') return fail(500, 'InternalError')
@@ -68,7 +74,7 @@ describe('S3 faults', function () {
     let alice: Account
 
     before(async function () {
-      node = await startTestNode({ storage: s3StorageConfig(s3, { endpoint: proxy.endpoint }), accounts: { openSignup: true } })
+      node = await startTestNode({ storage: s3StorageConfig(s3, { endpoint: proxy.endpoint, requestTimeoutSeconds: 0.5 }), accounts: { openSignup: true } })
       alice = (await signup(node.url, 'alice', 'alice-password-1')).account
     })
 
@@ -102,6 +108,26 @@ describe('S3 faults', function () {
         expect(Buffer.compare(await alice.api.getBlock(cid), bytes)).to.equal(0)
       })
     }
+
+    it('gives up on a store that never answers after 4 attempts of requestTimeoutSeconds, with a named 503, and recovers', async function () {
+      const bytes = new Uint8Array(randomBytes(2000))
+      const cid = (await rawCid(bytes)).toString()
+      await alice.api.putBlock(cid, bytes)
+      proxy.fault = 'hang'
+      proxy.failed = 0
+      const started = performance.now()
+      const err = await alice.api.getBlock(cid).then(() => undefined, (e: unknown) => e)
+      const took = performance.now() - started
+      expect(err).to.be.instanceOf(ApiError)
+      expect((err as ApiError).status).to.equal(503)
+      expect((err as ApiError).code).to.equal('STORAGE_UNAVAILABLE')
+      expect((err as ApiError).message).to.include('no answer within 0.5 s').and.include('after 4 attempts').and.not.match(/\n\s+at /)
+      expect(proxy.failed).to.equal(4)
+      // 4 attempts of 0.5 s and three backoffs under 1.4 s in all: not the 30 s default, not a hang.
+      expect(took).to.be.within(2000, 15_000)
+      proxy.fault = 'none'
+      expect(Buffer.compare(await alice.api.getBlock(cid), bytes)).to.equal(0)
+    })
   })
 
   describe('public direct mode', function () {

@@ -1,6 +1,7 @@
 /**
  * The upload panel, bottom right: total progress with speed and time left, each file's state
- * and progress, cancel (one queued file, or everything), and afterwards a summary. It also
+ * and progress, cancel (one queued file, or everything), and afterwards a summary, with a note
+ * when direct S3 uploads fell back to the node's gateway (a bucket without CORS, say). It also
  * offers to resume an upload that a reload interrupted: the same files chosen again are
  * recognised by the journal and only their missing blocks are sent.
  *
@@ -19,6 +20,9 @@ const STATE_TEXT: Record<UploadFileStatus['state'], string> = {
   queued: 'Waiting', checking: 'Checking', uploading: 'Encrypting and uploading', done: 'Uploaded', duplicate: 'Already in your library', failed: 'Failed', cancelled: 'Cancelled'
 }
 
+/** fallbackNote's line, as a sentence for the panel. */
+const noteText = (note: string): string => `Note: ${note}.`
+
 @customElement('upload-panel')
 export class UploadPanel extends LitElement {
   static override styles = [shared, css`
@@ -36,7 +40,8 @@ export class UploadPanel extends LitElement {
     li progress { grid-column: 1 / -1; height: 3px; border-radius: 2px; }
     .failed { color: var(--danger); }
     .done { color: var(--ok); }
-    .error { padding: .5rem .9rem; border-top: 1px solid var(--line); }
+    .error, .note { padding: .5rem .9rem; border-top: 1px solid var(--line); }
+    .note { font-size: .8rem; }
     @media (max-width: 700px) {
       :host { left: .5rem; right: .5rem; bottom: calc(4.25rem + env(safe-area-inset-bottom)); width: auto; }
       ul { max-height: 22vh; }
@@ -103,6 +108,7 @@ export class UploadPanel extends LitElement {
       </header>
       <progress max=${Math.max(1, totalBytes)} .value=${doneBytes} aria-label="Total progress"></progress>
       ${progress.error != null ? html`<div class="error failed" role="alert">${describe(progress.error)}</div>` : nothing}
+      ${progress.transferNote != null ? html`<div class="note muted" role="note" aria-label="Transfer note">${noteText(progress.transferNote)}</div>` : nothing}
       ${this.open ? html`<ul>${files.map((f) => html`<li>
         <span class="name">${f.name}</span>
         <span class=${f.state === 'failed' ? 'failed' : f.state === 'done' || f.state === 'duplicate' ? 'done' : 'muted'}>

@@ -12,6 +12,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { WorkerClient } from './worker-client.ts'
 import { answerPosters } from './posters.ts'
+import { toast } from './toast.ts'
 import type { CollectionView, EventMessage, ItemView, LibraryView, SavedSession, SessionPhase, SharedView, UploadProgress } from '../worker/protocol.ts'
 
 const SESSION_KEY = 'obscura.session'
@@ -50,6 +51,7 @@ export class AppStore extends EventTarget {
       this.changed()
     })
     this.worker.addEventListener('session-ended', () => { this.ended() })
+    this.worker.addEventListener('transfer-note', (e) => { toast(`Note: ${((e as CustomEvent).detail as Extract<EventMessage, { event: 'transfer-note' }>).note}.`) })
     answerPosters(this.worker, (reply) => { this.worker.replyPoster(reply) })
   }
 

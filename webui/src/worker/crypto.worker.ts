@@ -35,7 +35,7 @@ function opened (): PublicLink {
 }
 
 function start (session: WorkerSession): void {
-  current = { session, thumbnails: new Thumbnails(session), uploads: new Uploads(session, post), organiser: new Organiser(session), media: new Media(session) }
+  current = { session, thumbnails: new Thumbnails(session), uploads: new Uploads(session, post), organiser: new Organiser(session), media: new Media(session, post) }
 }
 
 function logged (): Logged {

@@ -6,11 +6,12 @@
  * Bytes leave here typed by `partType`, never by the manifest's word alone ([Note: shown media
  * types] in src/client/mime.ts).
  */
+import { fallbackNote, transportFor } from '../../../src/client/blocks.ts'
 import { readPart, readRange } from '../../../src/client/download.ts'
 import { servedMime } from '../../../src/client/mime.ts'
 import { CHUNK_SIZE } from '../../../src/crypto/stream.ts'
 import { collect } from './thumbnails.ts'
-import type { WorkerSession } from './session.ts'
+import type { Post, WorkerSession } from './session.ts'
 import type { ItemDetails, RangeReply, RangeRequest } from './protocol.ts'
 
 /** Most bytes one range answer carries: video elements ask for `bytes=N-` and come back for more. */
@@ -23,9 +24,24 @@ export function partType (claimedMime: string, part: 'original' | 'preview' | 'm
 
 export class Media {
   private readonly session: WorkerSession
+  private readonly post: Post
+  /** Whether the page was told that direct S3 transfers fell back to the gateway. */
+  private noted = false
 
-  constructor (session: WorkerSession) {
+  constructor (session: WorkerSession, post: Post) {
     this.session = session
+    this.post = post
+  }
+
+  /** After a read: tells the page, once, when direct S3 transfers went through the node's gateway instead (and why). */
+  private noteFallback (): void {
+    if (this.noted) return
+    transportFor(this.session.account.api).then((transport) => {
+      const note = fallbackNote(transport)
+      if (note == null || this.noted) return
+      this.noted = true
+      this.post({ event: 'transfer-note', note })
+    }, () => {})
   }
 
   async details (itemId: string): Promise<ItemDetails> {
@@ -52,7 +68,9 @@ export class Media {
 
   async partBlob (itemId: string, part: 'original' | 'preview' | 'motion', signal?: AbortSignal): Promise<Blob> {
     const opened = await this.session.open(itemId)
-    return await collect(readPart(this.session.account.api, opened, part, { signal }), partType(opened.manifest.mime, part))
+    const blob = await collect(readPart(this.session.account.api, opened, part, { signal }), partType(opened.manifest.mime, part))
+    this.noteFallback()
+    return blob
   }
 
   async range (request: RangeRequest): Promise<RangeReply> {
@@ -65,6 +83,7 @@ export class Media {
     const boundary = (Math.floor(start / CHUNK_SIZE) * CHUNK_SIZE) + MAX_RANGE
     const end = Math.min(request.end, size, boundary)
     const bytes = await readRange(this.session.account.api, opened, request.part, start, end)
+    this.noteFallback()
     return { size, mime: partType(manifest.mime, request.part), name: manifest.name, start, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
   }
 

@@ -148,6 +148,8 @@ export interface UploadProgress {
   speed: number
   running: boolean
   error?: { code: string, message: string }
+  /** Why direct S3 transfers fell back to the node's gateway in this session, when they did (src/client/blocks.ts, fallbackNote). */
+  transferNote?: string
 }
 
 /** Where an upload goes: a collection (album or folder), and whether sub-folders follow the files' paths. */
@@ -252,6 +254,8 @@ export type EventMessage =
   | { event: 'upload', progress: UploadProgress }
   | { event: 'phase', phase: SessionPhase }
   | { event: 'session-ended', reason: string }
+  /** Direct S3 reads fell back to the node's gateway (fallbackNote's line); sent once per session. */
+  | { event: 'transfer-note', note: string }
   /** The worker asks the page for a video's poster frame (workers have no <video>); see PosterReply. */
   | { event: 'poster', requestId: number, file: File }
 

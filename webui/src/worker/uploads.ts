@@ -7,6 +7,7 @@
  * re-sending finished blocks once the same files are chosen again. Progress is sent to the page
  * a few times a second.
  */
+import { fallbackNote, transportFor, type BlockTransport } from '../../../src/client/blocks.ts'
 import { uploadFiles, withOwnLibrary, type UploadSource } from '../../../src/client/upload.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 import type { MediaProcessor, MediaSource } from '../../../src/media/index.ts'
@@ -56,6 +57,8 @@ export class Uploads {
   private samples: Array<{ at: number, bytes: number }> = []
   private lastPost = 0
   private error?: { code: string, message: string }
+  /** How blocks travel to this session's node: its stats say whether direct S3 uploads fell back. */
+  private transport?: BlockTransport
   private readonly files = new WeakMap<MediaSource, File>()
   private readonly media: MediaProcessor
 
@@ -112,6 +115,7 @@ export class Uploads {
     let current: Queued | undefined
     const byName = (name: string): Queued | undefined => group.find((q) => q.status.name === name && q.status.state === 'queued')
     try {
+      this.transport ??= await transportFor(this.session.library.account.api)
       const targets = await this.targetsFor(group[0] as Queued)
       const sources = group.map((q) => {
         const source = sourceOf(q.file)
@@ -187,7 +191,15 @@ export class Uploads {
     const speed = now - oldest.at > 300 ? (doneBytes - oldest.bytes) / ((now - oldest.at) / 1000) : 0
     this.post({
       event: 'upload',
-      progress: { files, totalBytes: counted.reduce((sum, f) => sum + f.size, 0), doneBytes, speed, running: this.running, error: this.error }
+      progress: {
+        files,
+        totalBytes: counted.reduce((sum, f) => sum + f.size, 0),
+        doneBytes,
+        speed,
+        running: this.running,
+        error: this.error,
+        transferNote: this.transport != null ? fallbackNote(this.transport) : undefined
+      }
     })
   }
 
