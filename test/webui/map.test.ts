@@ -239,7 +239,7 @@ describe('web UI map in chromium', function () {
     expect(paris, 'the four Paris photos as one cluster').to.not.equal(undefined)
     await page.mouse.click(paris.x, paris.y)
     await page.getByRole('button', { name: 'Photo louvre.jpg' }).waitFor()
-    for (let i = 0; i < 10; i++) await page.getByRole('button', { name: 'Zoom out' }).click()
+    for (let i = 0; i < 8; i++) await page.getByRole('button', { name: 'Zoom out' }).click()
     await eventually(async () => { expect(requests.some((r) => r.url.includes('countries-50m')), 'finer atlas fetched').to.equal(true) })
     await frames(page)
     await screenshot(page, 'map-zoomed-europe')

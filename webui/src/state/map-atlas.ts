@@ -3,8 +3,10 @@
  * `world-atlas` TopoJSON, public domain), shipped inside the app's build and fetched from the
  * node that serves it, so that drawing the map tells no third party where anyone looks. Two
  * levels of detail: 1:110m (108 kB) for the world, 1:50m (756 kB) fetched only once the map is
- * zoomed in. Drawn with d3-geo onto a canvas in Web Mercator, clipped to the screen, so a frame
- * costs one pass over the borders whatever the zoom. Loaded with the map (see world-map.ts).
+ * zoomed in. d3-geo projects each atlas once, when it arrives, into Web Mercator (cut at the
+ * antimeridian); a frame then only scales and shifts the pieces on screen, dropping vertices
+ * closer than a pixel, so that panning stays smooth on a slow machine (d3-geo's own clipped
+ * drawing measured 6 to 20 times slower). Loaded with the map (see world-map.ts).
  *
  * [Note: no place leaves the browser]
  * A tile server answers requests for the tiles around each photo's place, so it learns where the
@@ -32,10 +34,13 @@ interface Label {
   span: [number, number]
 }
 
+/** Projected lines, unit Web Mercator: each a flat [x, y, x, y, ...] with its extent. */
+interface Lines { points: Float64Array[], boxes: Float64Array }
+
 export interface Atlas {
   detail: Detail
-  land: Feature | FeatureCollection
-  borders: MultiLineString
+  land: Lines
+  borders: Lines
   labels: Label[]
 }
 
@@ -50,9 +55,53 @@ export async function loadAtlas (detail: Detail, signal?: AbortSignal): Promise<
   const countries = feature(topology, topology.objects.countries) as FeatureCollection<Geometry, { name: string }>
   return {
     detail,
-    land: feature(topology, topology.objects.land),
-    borders: mesh(topology, topology.objects.countries, (a, b) => a !== b),
+    land: projected(feature(topology, topology.objects.land)),
+    borders: projected(mesh(topology, topology.objects.countries, (a, b) => a !== b)),
     labels: countries.features.flatMap((country) => label(country))
+  }
+}
+
+/** `shape` projected once into unit Web Mercator by d3-geo, which cuts it at the antimeridian and the world's edge. */
+function projected (shape: Feature | FeatureCollection | MultiLineString): Lines {
+  const lines: number[][] = []
+  const recorder = {
+    moveTo (x: number, y: number) { lines.push([x, y]) },
+    lineTo (x: number, y: number) { lines.at(-1)?.push(x, y) },
+    closePath () {},
+    arc () {}
+  }
+  geoPath(geoMercator().scale(1 / (2 * Math.PI)).translate([0.5, 0.5]).precision(0), recorder as unknown as CanvasRenderingContext2D)(shape)
+  const boxes = new Float64Array(lines.length * 4)
+  for (const [i, line] of lines.entries()) {
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity]
+    for (let j = 0; j < line.length; j += 2) {
+      const [x, y] = [line[j] as number, line[j + 1] as number]
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y)
+    }
+    boxes.set([x0, y0, x1, y1], i * 4)
+  }
+  return { points: lines.map((line) => Float64Array.from(line)), boxes }
+}
+
+/** Adds the lines that cross the screen to the current path, in screen pixels. */
+function trace (g: CanvasRenderingContext2D, lines: Lines, view: View, size: Size, close: boolean): void {
+  const w = worldSize(view.zoom)
+  const [ox, oy] = [size.width / 2 - view.x * w, size.height / 2 - view.y * w]
+  const [vx0, vy0, vx1, vy1] = [-ox / w, -oy / w, (size.width - ox) / w, (size.height - oy) / w]
+  const { points, boxes } = lines
+  for (const [i, line] of points.entries()) {
+    if ((boxes[i * 4 + 2] as number) < vx0 || (boxes[i * 4] as number) > vx1 || (boxes[i * 4 + 3] as number) < vy0 || (boxes[i * 4 + 1] as number) > vy1) continue
+    let [lx, ly] = [(line[0] as number) * w + ox, (line[1] as number) * w + oy]
+    g.moveTo(lx, ly)
+    const last = line.length - 2
+    for (let j = 2; j <= last; j += 2) {
+      const [x, y] = [(line[j] as number) * w + ox, (line[j + 1] as number) * w + oy]
+      if (j < last && Math.abs(x - lx) + Math.abs(y - ly) < 0.75) continue
+      g.lineTo(x, y)
+      lx = x
+      ly = y
+    }
+    if (close) g.closePath()
   }
 }
 
@@ -72,22 +121,15 @@ export function drawAtlas (g: CanvasRenderingContext2D, atlas: Atlas | undefined
   g.fillStyle = colours.water
   g.fillRect(0, 0, size.width, size.height)
   if (atlas == null) return
-  const w = worldSize(view.zoom)
-  const projection = geoMercator()
-    .scale(w / (2 * Math.PI))
-    .translate([size.width / 2 - (view.x - 0.5) * w, size.height / 2 - (view.y - 0.5) * w])
-    .clipExtent([[-4, -4], [size.width + 4, size.height + 4]])
-    .precision(0)
-  const path = geoPath(projection, g)
   g.beginPath()
-  path(atlas.land)
+  trace(g, atlas.land, view, size, true)
   g.fillStyle = colours.land
-  g.fill()
+  g.fill('evenodd')
   g.lineWidth = 0.8
   g.strokeStyle = colours.coast
   g.stroke()
   g.beginPath()
-  path(atlas.borders)
+  trace(g, atlas.borders, view, size, false)
   g.lineWidth = view.zoom < 3 ? 0.6 : 1
   g.strokeStyle = colours.border
   g.stroke()
