@@ -5,7 +5,7 @@
  * by the fourth root of the population: a city's reach grows with its size, but a town at 3 km
  * still wins over a metropolis at 50 km. Imported lazily (state/places.ts): it carries the table.
  */
-import { PLACES } from '../data/places.ts'
+import { PLACES } from './places-data.ts'
 
 export interface Place {
   /** The place's name, as GeoNames spells it. */
