@@ -29,6 +29,8 @@ export interface Row {
   /** Tile rows: the height of their tiles, and the days that start in this row (grouped by day). */
   tileHeight?: number
   labels?: Label[]
+  /** Tile rows: the room above the tiles for day labels (none in a row where no day starts). */
+  band?: number
   /** Whether the row is stretched to the full width (false for a block's last, short row). */
   full?: boolean
 }
@@ -82,8 +84,9 @@ export function layoutGrid (items: ItemView[], width: number, grouping: Grouping
     if (row == null || end <= row.start) return
     const n = end - row.start
     const tileHeight = full ? (width - GAP * (n - 1)) / row.sum : Math.min(shortHeight, (width - GAP * (n - 1)) / row.sum)
-    const height = band + tileHeight + GAP
-    rows.push({ kind: 'tiles', top, height, start: row.start, end, tileHeight, full, ...(row.labels.length > 0 ? { labels: row.labels } : {}) })
+    const room = row.labels.length > 0 ? band : 0
+    const height = room + tileHeight + GAP
+    rows.push({ kind: 'tiles', top, height, start: row.start, end, tileHeight, full, band: room, ...(row.labels.length > 0 ? { labels: row.labels } : {}) })
     top += height
     row = undefined
   }
