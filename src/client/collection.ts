@@ -60,6 +60,9 @@ export interface ItemEntry {
   takenAt: number
   /** The capture's UTC offset, when the file said it (FORMAT.md 9.1, revision 1.3). */
   takenOffsetMinutes?: number
+  /** Width and height as shown, orientation applied, when the add op said them (FORMAT.md 9.1, revision 1.4). */
+  width?: number
+  height?: number
   contentTag: Uint8Array
   addedAt: number
   /** Public key of the member who added it. */
@@ -163,7 +166,8 @@ export function applyOp (state: CollectionState, op: RecordOp, author: Uint8Arra
       state.items.set(op.item, {
         id: op.item, manifest: op.manifest, fileKeyBox: op.fileKey, epoch, name: op.name, size: op.size, mime: op.mime,
         kind: op.kind, takenAt: op.takenAt, contentTag: op.contentTag, addedAt: op.addedAt, author,
-        ...(op.takenOffsetMinutes != null ? { takenOffsetMinutes: op.takenOffsetMinutes } : {})
+        ...(op.takenOffsetMinutes != null ? { takenOffsetMinutes: op.takenOffsetMinutes } : {}),
+        ...(op.width != null && op.height != null ? { width: op.width, height: op.height } : {})
       })
       return
     }

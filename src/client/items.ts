@@ -23,6 +23,7 @@ export async function addItemsTo (library: Library, from: CollectionState, items
     kind: item.kind,
     takenAt: item.takenAt,
     ...(item.takenOffsetMinutes != null ? { takenOffsetMinutes: item.takenOffsetMinutes } : {}),
+    ...(item.width != null && item.height != null ? { width: item.width, height: item.height } : {}),
     contentTag: item.contentTag,
     addedAt: Date.now()
   }))

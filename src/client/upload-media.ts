@@ -9,7 +9,7 @@ import type { Manifest, ManifestPart } from '../format/manifest.ts'
 import type { MediaMetadata, MediaProcessor, MediaSource } from '../media/index.ts'
 import type { UploadUnit } from '../media/live-photos.ts'
 
-export type MediaFields = Pick<Manifest, 'takenAt' | 'gps' | 'camera' | 'orientation' | 'width' | 'height' | 'durationMs' | 'motionName'>
+export type MediaFields = Pick<Manifest, 'takenAt' | 'gps' | 'camera' | 'exposure' | 'orientation' | 'width' | 'height' | 'durationMs' | 'motionName'>
 
 /** A part to encrypt after the original. */
 export interface ExtraPart {
@@ -30,11 +30,12 @@ export interface DescribedUnit {
 const once = (bytes: Uint8Array) => async function * (): AsyncGenerator<Uint8Array> { yield bytes }
 
 function fieldsOf (metadata: MediaMetadata): MediaFields {
-  const { takenAt, gps, camera, orientation, width, height, durationMs } = metadata
+  const { takenAt, gps, camera, exposure, orientation, width, height, durationMs } = metadata
   const fields: MediaFields = {}
   if (takenAt != null) fields.takenAt = takenAt
   if (gps != null) fields.gps = gps
   if (camera != null && Object.keys(camera).length > 0) fields.camera = camera
+  if (exposure != null) fields.exposure = exposure
   if (orientation != null) fields.orientation = orientation
   if (width != null && height != null) {
     fields.width = Math.round(width)

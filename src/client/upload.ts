@@ -22,7 +22,7 @@ import { toHex } from '../crypto/bytes.ts'
 import { type Manifest } from '../format/manifest.ts'
 import { pairLivePhotos, type UploadUnit } from '../media/live-photos.ts'
 import { BlockUploader } from './blocks.ts'
-import { describeUnit, type DescribedUnit } from './upload-media.ts'
+import { describeUnit, type DescribedUnit, type MediaFields } from './upload-media.ts'
 import { ItemSender } from './upload-parts.ts'
 import { wrapFileKey } from '../crypto/wrap.ts'
 import { kindFromMime, mimeFromName } from './mime.ts'
@@ -186,11 +186,26 @@ function sourceJournalKey (dedupKey: Uint8Array, source: UploadSource): string {
   return 's' + toHex(hmacSha256(dedupKey, utf8(`${LABELS.journalSource}\0${source.name}\0${source.size}\0${Math.floor(source.mtime)}`)))
 }
 
-type Summary = Pick<AddOp, 'name' | 'size' | 'mime' | 'kind' | 'takenAt' | 'takenOffsetMinutes' | 'addedAt'> & { contentTag: Uint8Array }
+type Summary = Pick<AddOp, 'name' | 'size' | 'mime' | 'kind' | 'takenAt' | 'takenOffsetMinutes' | 'width' | 'height' | 'addedAt'> & { contentTag: Uint8Array }
 
 function summaryOf (ref: ItemRef): Omit<Summary, 'contentTag'> {
-  const { name, size, mime, kind, takenAt, takenOffsetMinutes } = ref.item
-  return { name, size, mime, kind, takenAt, ...(takenOffsetMinutes != null ? { takenOffsetMinutes } : {}), addedAt: Date.now() }
+  const { name, size, mime, kind, takenAt, takenOffsetMinutes, width, height } = ref.item
+  return {
+    name, size, mime, kind, takenAt,
+    ...(takenOffsetMinutes != null ? { takenOffsetMinutes } : {}),
+    ...(width != null && height != null ? { width, height } : {}),
+    addedAt: Date.now()
+  }
+}
+
+/**
+ * The add op's width and height: the manifest's, which are the stored pixels, turned for an EXIF
+ * orientation of 5 to 8 (a quarter turn), so that a listing lays the picture out as it is shown.
+ */
+function shownSize (fields: MediaFields): Pick<Summary, 'width' | 'height'> {
+  const { width, height, orientation } = fields
+  if (width == null || height == null || width <= 0 || height <= 0) return {}
+  return orientation != null && orientation >= 5 ? { width: height, height: width } : { width, height }
 }
 
 async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSource>, described: DescribedUnit, tagged: Tagged | undefined, uploader: BlockUploader, options: UploadOptions): Promise<Sent> {
@@ -253,7 +268,13 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
   const kind = described.live ? 'live' : kindFromMime(mime)
   const takenAt = described.fields.takenAt?.utcMs ?? mtime
   const offset = described.fields.takenAt?.offsetMinutes
-  const summary: Summary = { name: source.name, size: source.size, mime, kind, takenAt, ...(offset != null ? { takenOffsetMinutes: offset } : {}), addedAt: Date.now(), contentTag: tag }
+  const summary: Summary = {
+    name: source.name, size: source.size, mime, kind, takenAt,
+    ...(offset != null ? { takenOffsetMinutes: offset } : {}),
+    ...shownSize(described.fields),
+    addedAt: Date.now(),
+    contentTag: tag
+  }
   const manifest: Manifest = {
     v: 1,
     kind,

@@ -40,6 +40,17 @@ const manifestSchema = z.strictObject({
   takenAt: takenAtSchema.optional(),
   gps: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), alt: z.number().optional() }).optional(),
   camera: z.strictObject({ make: z.string().optional(), model: z.string().optional(), lens: z.string().optional() }).optional(),
+  /** How the picture was exposed, as EXIF says (revision 1.4). */
+  exposure: z.strictObject({
+    /** Aperture, the f-number (2.8 for f/2.8). */
+    fNumber: z.number().positive().optional(),
+    /** Shutter time in seconds (0.004 for 1/250 s). */
+    exposureTime: z.number().positive().optional(),
+    /** ISO speed. */
+    iso: z.number().positive().optional(),
+    /** Focal length in millimetres, as on the lens. */
+    focalLength: z.number().positive().optional()
+  }).optional(),
   /** EXIF orientation, 1-8. */
   orientation: z.int().min(1).max(8).optional(),
   width: uintSchema.optional(),

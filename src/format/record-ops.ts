@@ -48,6 +48,12 @@ const addOp = z.strictObject({
    * listing show the time as taken without opening every manifest.
    */
   takenOffsetMinutes: z.int().min(-1080).max(1080).optional(),
+  /**
+   * The picture's width and height in pixels as shown, orientation applied, when known
+   * (revision 1.4): a timeline lays out tiles at their aspect ratio without opening manifests.
+   */
+  width: z.int().positive().max(1_000_000).optional(),
+  height: z.int().positive().max(1_000_000).optional(),
   /** The user's HMAC of the plaintext (dedup.ts): finds duplicates without revealing a hash. */
   contentTag: bytesSchema(32),
   addedAt: z.int()

@@ -75,6 +75,9 @@ export function fromRaw (raw: Raw): MediaMetadata {
     out.camera = { ...(make != null ? { make } : {}), ...(model != null ? { model } : {}), ...(lens != null ? { lens } : {}) }
   }
 
+  const exposure = exposureOf(raw)
+  if (exposure != null) out.exposure = exposure
+
   const orientation = num(raw.Orientation)
   if (orientation != null && Number.isInteger(orientation) && orientation >= 1 && orientation <= 8) out.orientation = orientation
   const width = num(raw.ExifImageWidth) ?? num(raw.ImageWidth)
@@ -89,6 +92,24 @@ export function fromRaw (raw: Raw): MediaMetadata {
     if (id != null) out.contentIdentifier = id
   }
   return out
+}
+
+/** A positive number, or the first of an array of them (some cameras write ISO as two values). */
+function positive (value: unknown): number | undefined {
+  const n = num(Array.isArray(value) ? value[0] : value)
+  return n != null && n > 0 ? n : undefined
+}
+
+/** Aperture, shutter time, ISO and focal length, when the file states any of them. */
+function exposureOf (raw: Raw): MediaMetadata['exposure'] {
+  const fields = {
+    fNumber: positive(raw.FNumber),
+    exposureTime: positive(raw.ExposureTime),
+    iso: positive(raw.ISO) ?? positive(raw.ISOSpeedRatings) ?? positive(raw.PhotographicSensitivity),
+    focalLength: positive(raw.FocalLength)
+  }
+  const present = Object.entries(fields).filter(([, v]) => v != null)
+  return present.length > 0 ? Object.fromEntries(present) : undefined
 }
 
 function gpsTime (date: unknown, time: unknown): number | undefined {

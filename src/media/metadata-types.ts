@@ -7,6 +7,7 @@ import type { Manifest } from '../format/manifest.ts'
 export type TakenAt = NonNullable<Manifest['takenAt']>
 export type Gps = NonNullable<Manifest['gps']>
 export type Camera = NonNullable<Manifest['camera']>
+export type Exposure = NonNullable<Manifest['exposure']>
 
 export interface MediaMetadata {
   /** The type the bytes say they are (magic numbers), when it is a known media type. */
@@ -15,6 +16,7 @@ export interface MediaMetadata {
   takenAt?: TakenAt
   gps?: Gps
   camera?: Camera
+  exposure?: Exposure
   /** EXIF orientation 1-8 as the file states it; widths and heights are before it is applied. */
   orientation?: number
   width?: number

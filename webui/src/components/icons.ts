@@ -26,7 +26,10 @@ const PATHS: Record<string, string> = {
   live: 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM12 19a7 7 0 1 0 0-14 7 7 0 0 0 0 14z',
   move: 'M3 6a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2zM10 13h6M13 10l3 3-3 3',
   edit: 'M4 20h4L19 9l-4-4L4 16zM14 6l4 4',
-  copy: 'M9 9h11v11H9zM5 15H4V4h11v1'
+  copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
+  more: 'M6.2 12a1.2 1.2 0 1 1-2.4 0 1.2 1.2 0 1 1 2.4 0zM13.2 12a1.2 1.2 0 1 1-2.4 0 1.2 1.2 0 1 1 2.4 0zM20.2 12a1.2 1.2 0 1 1-2.4 0 1.2 1.2 0 1 1 2.4 0z',
+  'more-vertical': 'M13.2 5a1.2 1.2 0 1 1-2.4 0 1.2 1.2 0 1 1 2.4 0zM13.2 12a1.2 1.2 0 1 1-2.4 0 1.2 1.2 0 1 1 2.4 0zM13.2 19a1.2 1.2 0 1 1-2.4 0 1.2 1.2 0 1 1 2.4 0z',
+  shared: 'M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.2a6.5 6.5 0 0 1 3.5 5.8'
 }
 
 export function icon (name: keyof typeof PATHS | string, filled = false): SVGTemplateResult {

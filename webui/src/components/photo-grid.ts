@@ -206,7 +206,7 @@ export class PhotoGrid extends LitElement {
     if (row.kind === 'header') return html`<div class="row" style="transform:translateY(${row.top}px)"><h3>${row.label}</h3></div>`
     const selecting = this.selected.size > 0
     const boxes = tileBoxes(row, this.items)
-    const band = this.grouping === 'day' ? LABEL : 0
+    const band = row.band ?? 0
     const labels = row.labels ?? []
     return html`<div class="row tiles" role="list" style="transform:translateY(${row.top}px);height:${row.height}px">
       ${labels.map((label, i) => {

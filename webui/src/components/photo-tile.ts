@@ -1,5 +1,5 @@
 /**
- * One square tile of the grid: the item's thumbnail, decrypted on demand by the worker (the
+ * One tile of the grid, as wide as the layout makes it: the item's thumbnail, decrypted on demand by the worker (the
  * request is aborted when the tile leaves the screen or shows another item), or a neutral tile
  * with the kind of file when there is none. Videos show a play badge, favorites a heart.
  *

@@ -27,6 +27,8 @@ const noteText = (note: string): string => `Note: ${note}.`
 export class UploadPanel extends LitElement {
   static override styles = [shared, css`
     :host { position: fixed; right: 1rem; bottom: 1rem; z-index: 20; width: min(24rem, calc(100vw - 2rem)); }
+    /* On a phone, above the bottom navigation bar, which stays usable while files upload. */
+    @media (max-width: 700px) { :host { bottom: calc(4.75rem + env(safe-area-inset-bottom)); } }
     section { background: var(--bg-raised); border-radius: var(--radius); box-shadow: var(--shadow); overflow: hidden; }
     header { display: flex; align-items: center; gap: .5rem; padding: .75rem .9rem; }
     header .title { flex: 1; min-width: 0; }

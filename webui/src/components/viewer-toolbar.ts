@@ -1,13 +1,14 @@
 /**
  * The viewer's top bar: back, the item's name, and what one can do with it — favorite, details,
- * download the original, add to an album, archive, move to the trash. An item seen in an album
+ * download the original, add to an album, archive, move to the trash. On a phone the last four
+ * go into a "More options" menu, so that the name keeps its room. An item seen in an album
  * someone shares with you is theirs: it offers details and download only.
  *
  * @fires close - the user left the viewer
  * @fires toggle-info - the details panel should open or close
  */
-import { LitElement, css, html, nothing } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
 import { downloadOriginal } from '../state/media.ts'
 import { describe } from '../state/messages.ts'
@@ -25,6 +26,15 @@ export class ViewerToolbar extends LitElement {
     button.icon:hover { background: rgba(255,255,255,.12); }
     button.fav[aria-pressed="true"] { color: #ff6b81; }
     .name { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; margin-left: .25rem; }
+    .more-wrap { position: relative; display: none; }
+    .menu { position: absolute; right: 0; top: calc(100% + .3rem); min-width: 13rem; padding: .35rem; display: grid; gap: .1rem; z-index: 10;
+      background: var(--bg-raised); color: var(--fg); border: 1px solid var(--line); border-radius: 14px; box-shadow: 0 8px 28px rgba(0,0,0,.35); }
+    .menu button { justify-content: flex-start; gap: .75rem; border: none; border-radius: 10px; background: none; padding: .6rem .75rem; }
+    .menu button:hover { background: var(--bg-soft); }
+    @media (max-width: 600px) {
+      .wide { display: none; }
+      .more-wrap { display: block; }
+    }
   `]
 
   /** The item shown in the viewer. */
@@ -33,6 +43,32 @@ export class ViewerToolbar extends LitElement {
   @property({ type: Boolean }) owned = true
   /** Whether the details panel is open. */
   @property({ type: Boolean }) info = false
+  /** Whether the phone's "More options" menu is open. */
+  @state() private menu = false
+
+  override connectedCallback (): void {
+    super.connectedCallback()
+    document.addEventListener('pointerdown', this.outside)
+  }
+
+  override disconnectedCallback (): void {
+    super.disconnectedCallback()
+    document.removeEventListener('pointerdown', this.outside)
+  }
+
+  protected override willUpdate (changed: PropertyValues<this>): void {
+    if (changed.has('item') && (changed.get('item') as ItemView | undefined)?.id !== this.item?.id) this.menu = false
+  }
+
+  private readonly outside = (event: Event): void => {
+    if (this.menu && !event.composedPath().includes(this)) this.menu = false
+  }
+
+  /** Runs a menu choice and closes the menu. */
+  private choose (action: () => void): void {
+    this.menu = false
+    action()
+  }
 
   private async run (what: Promise<unknown>, done?: string): Promise<void> {
     try {
@@ -58,21 +94,36 @@ export class ViewerToolbar extends LitElement {
     const close = (): void => { this.dispatchEvent(new CustomEvent('close')) }
     return html`
       <button class="icon" aria-label="Back" @click=${close}>${icon('left')}</button>
-      <span class="name">${item?.name ?? ''}</span>
+      <span class="name" title=${item?.name ?? ''}>${item?.name ?? ''}</span>
       ${item == null ? nothing : html`
         ${this.owned ? html`<button class="icon fav" aria-label="Favorite" aria-pressed=${String(item.favorite)}
           @click=${() => { void this.run(store.worker.call('setFlag', [[item.id], 'favorite', !item.favorite])) }}>${icon('heart', item.favorite)}</button>` : nothing}
         <button class="icon" aria-label="Details" aria-pressed=${String(this.info)} @click=${() => { this.dispatchEvent(new CustomEvent('toggle-info')) }}>${icon('info')}</button>
-        <button class="icon" aria-label="Download original" @click=${() => { void this.run(downloadOriginal(item.id, item.name)) }}>${icon('download')}</button>
-        ${this.owned ? this.renderOwnActions(item) : nothing}`}
+        ${this.actions(item).map((a) => html`<button class="icon wide" aria-label=${a.label} @click=${a.run}>${icon(a.icon)}</button>`)}
+        <div class="more-wrap">
+          <button class="icon" aria-label="More options" aria-haspopup="menu" aria-expanded=${String(this.menu)}
+            @click=${() => { this.menu = !this.menu }} @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape' && this.menu) { e.preventDefault(); this.menu = false } }}>${icon('more-vertical')}</button>
+          ${this.menu
+            ? html`<div class="menu" role="menu" aria-label="More options">${this.actions(item).map((a) => html`<button role="menuitem" @click=${() => { this.choose(a.run) }}
+                @keydown=${(e: KeyboardEvent) => { if (e.key === 'Escape') { e.preventDefault(); this.menu = false } }}>${icon(a.icon)}${a.label}</button>`)}</div>`
+            : nothing}
+        </div>`}
     `
   }
 
-  private renderOwnActions (item: ItemView) {
-    return html`
-      <button class="icon" aria-label="Add to album" @click=${() => { void this.addToAlbum(item) }}>${icon('album')}</button>
-      <button class="icon" aria-label=${item.archived ? 'Unarchive' : 'Archive'}
-        @click=${() => { void this.run(store.worker.call('setFlag', [[item.id], 'archived', !item.archived]), item.archived ? 'Back in your photos' : 'Archived') }}>${icon('archive')}</button>
-      <button class="icon" aria-label="Move to trash" @click=${() => { void this.trashItem(item) }}>${icon('trash')}</button>`
+  /** What the toolbar offers besides favorite and details: inline on wide screens, in the menu on phones. */
+  private actions (item: ItemView): Array<{ label: string, icon: string, run: () => void }> {
+    const download = { label: 'Download original', icon: 'download', run: () => { void this.run(downloadOriginal(item.id, item.name)) } }
+    if (!this.owned) return [download]
+    return [
+      download,
+      { label: 'Add to album', icon: 'album', run: () => { void this.addToAlbum(item) } },
+      {
+        label: item.archived ? 'Unarchive' : 'Archive',
+        icon: 'archive',
+        run: () => { void this.run(store.worker.call('setFlag', [[item.id], 'archived', !item.archived]), item.archived ? 'Back in your photos' : 'Archived') }
+      },
+      { label: 'Move to trash', icon: 'trash', run: () => { void this.trashItem(item) } }
+    ]
   }
 }

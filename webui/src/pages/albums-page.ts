@@ -1,8 +1,8 @@
 /**
  * Albums: every album as a card (newest item as the cover), a button to make one, and shortcuts
  * to the other collections of the library (favorites, archive, trash, map) — on a phone this is
- * where they live. Below them, the albums other users share with you, with your role; each
- * opens on its own page.
+ * one of the ways to them. Below them, the albums other users share with you, as cards with
+ * their owner and your role; each opens on its own page.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
@@ -10,12 +10,11 @@ import { StoreController, store } from '../state/store.ts'
 import { navigate } from '../state/router.ts'
 import { describe } from '../state/messages.ts'
 import { toast } from '../state/toast.ts'
-import { leaveShared } from '../state/actions.ts'
 import { askText } from '../components/text-dialog.ts'
 import { shared } from '../components/styles.ts'
 import { icon } from '../components/icons.ts'
-import { plural } from '../state/format.ts'
 import '../components/collection-card.ts'
+import '../components/shared-albums.ts'
 import '../components/empty-state.ts'
 
 @customElement('albums-page')
@@ -25,10 +24,7 @@ export class AlbumsPage extends LitElement {
     .shortcuts { display: flex; gap: .5rem; padding: 0 1.25rem 1rem; flex-wrap: wrap; }
     .shortcuts a { display: inline-flex; align-items: center; gap: .4rem; padding: .45rem .8rem; border-radius: 999px; background: var(--bg-soft); color: var(--fg); text-decoration: none; font-size: .9rem; }
     .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: 1.25rem 1rem; padding: 0 1.25rem 2rem; }
-    .shared { list-style: none; padding: 0 1.25rem 6rem; margin: 0; display: grid; gap: .5rem; }
-    .shared li { display: flex; gap: .75rem; align-items: baseline; }
-    .shared a { font-weight: 600; color: var(--fg); }
-    h2 { padding: 0 1.25rem; font-size: 1.1rem; }
+    h2 { padding: 0 1.25rem 1rem; font-size: 1.1rem; }
     @media (max-width: 600px) { .grid { grid-template-columns: repeat(2, 1fr); } }
   `]
 
@@ -63,12 +59,7 @@ export class AlbumsPage extends LitElement {
   }
 
   private renderShared () {
-    const sharedWithMe = [...(store.view?.shared ?? [])].sort((a, b) => a.name.localeCompare(b.name))
-    if (sharedWithMe.length === 0) return nothing
-    return html`<h2 id="shared">Shared with me</h2>
-      <ul class="shared" aria-labelledby="shared">${sharedWithMe.map((s) => html`<li>
-        <a href=${`/albums/shared/${s.id}`}>${s.name}</a><span class="muted">${s.role} · shared by ${s.owner} · ${plural(s.itemIds.length, 'item')}</span>
-        <button aria-label=${`Leave ${s.name}`} @click=${() => { void leaveShared(s) }}>Leave</button>
-      </li>`)}</ul>`
+    if ((store.view?.shared ?? []).length === 0) return nothing
+    return html`<h2 id="shared">Shared with me</h2><shared-albums label="Shared with me"></shared-albums>`
   }
 }

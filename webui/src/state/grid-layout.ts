@@ -1,9 +1,9 @@
 /**
  * The arithmetic of the virtual grid, kept apart from rendering: a justified layout, as Google
  * Photos, Immich and Flickr's justified-layout draw a timeline. Items (newest first) flow into
- * rows filled edge to edge, each tile as wide as its aspect ratio at the row's height (square
- * while the ratio is unknown: collection records do not carry dimensions); the last row of a
- * block is not stretched. Grouped by day, several days share a row,
+ * rows filled edge to edge, each tile as wide as its aspect ratio at the row's height (the
+ * record's width and height, FORMAT.md 9.1; square for items uploaded before records carried
+ * them); the last row of a block is not stretched. Grouped by day, several days share a row,
  * each day's label above its first tile; a month header row starts each month (grouped by day
  * or month). Every row has a fixed top and height, computed once per width, size or items
  * change, so the grid finds the rows on screen by binary search and renders only those,
@@ -29,6 +29,8 @@ export interface Row {
   /** Tile rows: the height of their tiles, and the days that start in this row (grouped by day). */
   tileHeight?: number
   labels?: Label[]
+  /** Tile rows: the room above the tiles for day labels (none in a row where no day starts). */
+  band?: number
   /** Whether the row is stretched to the full width (false for a block's last, short row). */
   full?: boolean
 }
@@ -54,10 +56,21 @@ const PAD_TOP = 8
 const PAD_TOP_UNGROUPED = 52
 const PAD_BOTTOM = 96
 
-/** Aspect ratio (width / height) used for an item; 1 until the ratio is known. */
+/** Aspect ratio (width / height) used for an item. */
 export type Aspect = (item: ItemView, index: number) => number
 
-export function layoutGrid (items: ItemView[], width: number, grouping: Grouping, target = 180, aspect: Aspect = () => 1): Layout {
+/** Panoramas and slivers are cropped to these ratios, as Google Photos does, so that no tile is a thread. */
+const MIN_ASPECT = 0.5
+const MAX_ASPECT = 3
+
+/** The item's own ratio, within [MIN_ASPECT, MAX_ASPECT]; 1 when its record has no dimensions. */
+export const itemAspect: Aspect = (item) => {
+  const { width, height } = item
+  if (width == null || height == null || width <= 0 || height <= 0) return 1
+  return Math.min(MAX_ASPECT, Math.max(MIN_ASPECT, width / height))
+}
+
+export function layoutGrid (items: ItemView[], width: number, grouping: Grouping, target = 180, aspect: Aspect = itemAspect): Layout {
   const rows: Row[] = []
   const marks: Mark[] = []
   const band = grouping === 'day' ? LABEL : 0
@@ -71,8 +84,9 @@ export function layoutGrid (items: ItemView[], width: number, grouping: Grouping
     if (row == null || end <= row.start) return
     const n = end - row.start
     const tileHeight = full ? (width - GAP * (n - 1)) / row.sum : Math.min(shortHeight, (width - GAP * (n - 1)) / row.sum)
-    const height = band + tileHeight + GAP
-    rows.push({ kind: 'tiles', top, height, start: row.start, end, tileHeight, full, ...(row.labels.length > 0 ? { labels: row.labels } : {}) })
+    const room = row.labels.length > 0 ? band : 0
+    const height = room + tileHeight + GAP
+    rows.push({ kind: 'tiles', top, height, start: row.start, end, tileHeight, full, band: room, ...(row.labels.length > 0 ? { labels: row.labels } : {}) })
     top += height
     row = undefined
   }
@@ -110,7 +124,7 @@ export function layoutGrid (items: ItemView[], width: number, grouping: Grouping
 }
 
 /** Left edge and width of each tile of a tile row (computed for the rows on screen only). */
-export function tileBoxes (row: Row, items: ItemView[], aspect: Aspect = () => 1): Array<{ x: number, width: number }> {
+export function tileBoxes (row: Row, items: ItemView[], aspect: Aspect = itemAspect): Array<{ x: number, width: number }> {
   const boxes: Array<{ x: number, width: number }> = []
   const height = row.tileHeight ?? 0
   let x = 0

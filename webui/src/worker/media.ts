@@ -60,6 +60,7 @@ export class Media {
       durationMs: manifest.durationMs,
       gps: manifest.gps,
       camera: manifest.camera,
+      exposure: manifest.exposure,
       parts: (['original', 'motion', 'thumbnail', 'preview'] as const).filter((p) => manifest.parts[p] != null)
     }
     await this.session.cache.putJson('meta', itemId, details)

@@ -19,6 +19,9 @@ export interface ItemView {
   takenAt: number
   /** The capture's UTC offset when the file said it: dates show and group in it (see state/format.ts). */
   takenOffsetMinutes?: number
+  /** Width and height as shown, when the item's record says them: the timeline's aspect ratio. */
+  width?: number
+  height?: number
   addedAt: number
   favorite: boolean
   archived: boolean
@@ -126,6 +129,7 @@ export interface ItemDetails {
   durationMs?: number
   gps?: { lat: number, lon: number, alt?: number }
   camera?: { make?: string, model?: string, lens?: string }
+  exposure?: { fNumber?: number, exposureTime?: number, iso?: number, focalLength?: number }
   parts: Array<'original' | 'motion' | 'thumbnail' | 'preview'>
 }
 

@@ -33,7 +33,11 @@ export class PublicLink {
   view (): LinkAlbumView {
     const items: ItemView[] = [...this.link.collection.items.values()]
       .filter((item) => item.trashedAt == null)
-      .map((item) => ({ id: item.id, name: item.name, mime: item.mime, kind: item.kind, size: item.size, takenAt: item.takenAt, addedAt: item.addedAt, favorite: false, archived: false }))
+      .map((item) => ({
+        id: item.id, name: item.name, mime: item.mime, kind: item.kind, size: item.size, takenAt: item.takenAt, addedAt: item.addedAt, favorite: false, archived: false,
+        ...(item.takenOffsetMinutes != null ? { takenOffsetMinutes: item.takenOffsetMinutes } : {}),
+        ...(item.width != null && item.height != null ? { width: item.width, height: item.height } : {})
+      }))
       .sort((a, b) => b.takenAt - a.takenAt)
     return { name: this.link.collection.name ?? 'Shared album', items, noDownload: this.link.noDownload, allowUpload: this.link.allowUpload, ...(this.link.expiresAt != null ? { expiresAt: this.link.expiresAt } : {}) }
   }

@@ -74,6 +74,10 @@ function itemView (id: string, entries: Entry[], me: string, owners: Map<string,
     archived: live.some((e) => e.item.archived === true)
   }
   if (first.takenOffsetMinutes != null) view.takenOffsetMinutes = first.takenOffsetMinutes
+  if (first.width != null && first.height != null) {
+    view.width = first.width
+    view.height = first.height
+  }
   if (live.length === 0) view.trashedAt = Math.max(...entries.map((e) => e.item.trashedAt ?? 0))
   const by = addedBy(entries, me, owners)
   if (by != null) view.addedBy = by
