@@ -21,6 +21,8 @@ import { LABELS } from '../crypto/labels.ts'
 import { toHex } from '../crypto/bytes.ts'
 import { type Manifest } from '../format/manifest.ts'
 import { pairLivePhotos, type UploadUnit } from '../media/live-photos.ts'
+import { sourceReader } from '../media/reader.ts'
+import { DAMAGED, refusalOf, SNIFF_BYTES, type Refusal } from '../media/sniff.ts'
 import { BlockUploader } from './blocks.ts'
 import { describeUnit, type DescribedUnit } from './upload-media.ts'
 import { ItemSender } from './upload-parts.ts'
@@ -54,6 +56,8 @@ export type UploadProgressEvent =
   | { type: 'obscura:upload:committed', items: number }
   /** Something the media step could not do for this file (the upload goes on without it). */
   | { type: 'obscura:upload:note', name: string, note: string }
+  /** With `mediaOnly`, a file that is not uploaded, and why (the upload goes on with the others). */
+  | { type: 'obscura:upload:refused', name: string, code: Refusal['code'], reason: string }
 
 export interface UploadOptions {
   /** Albums and folders that receive the items (the root collection when empty). */
@@ -70,6 +74,12 @@ export interface UploadOptions {
    * are paired into one item. Without one, originals are stored alone.
    */
   media?: MediaProcessor
+  /**
+   * Refuses empty files and files whose content is not a photo or video, and (with `media`)
+   * damaged ones: each gets a `refused` event and is not uploaded. The web UI and the CLI set
+   * it; see [Note: what an upload accepts] in src/media/sniff.ts.
+   */
+  mediaOnly?: boolean
 }
 
 export interface UploadResult {
@@ -78,6 +88,8 @@ export interface UploadResult {
   items: string[]
   /** Live Photos among the uploaded items (each made of two files). */
   live: number
+  /** Files refused under `mediaOnly`, in order. */
+  refused: Array<{ name: string } & Refusal>
 }
 
 /**
@@ -101,7 +113,7 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
   const sizesThisRun = new Set<number>()
   const uploader = new BlockUploader(api, { concurrency: options.concurrency, signal: options.signal })
   const batch = new Batch(library, targets, options)
-  const result: UploadResult = { uploaded: 0, skipped: 0, items: [], live: 0 }
+  const result: UploadResult = { uploaded: 0, skipped: 0, items: [], live: 0, refused: [] }
   const thisRun = new Map<string, Sent>()
   const units: Array<UploadUnit<UploadSource>> = options.media != null
     ? await pairLivePhotos(sources, { signal: options.signal })
@@ -117,6 +129,10 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
     const mayBeKnown = (unit.motion != null ? liveSizes : knownSizes).has(size) || sizesThisRun.has(size)
     sizesThisRun.add(size)
     const prepared = (async (): Promise<Prepared> => {
+      if (options.mediaOnly === true) {
+        const refusal = refusalOf(await sourceReader(unit.source, options.signal).read(0, SNIFF_BYTES), unit.source.size)
+        if (refusal != null) return { refusal }
+      }
       if (!mayBeKnown) return { described: await describeUnit(options.media, unit, options.signal) }
       const tag = await contentTagOfStream(keys.dedupKey, unit.source.open(), { signal: options.signal })
       const tagHex = toHex(tag)
@@ -127,14 +143,22 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
     return prepared
   }
   let next = prepare(units[0])
+  const refuse = (name: string, refusal: Refusal): void => {
+    result.refused.push({ name, ...refusal })
+    options.onProgress?.({ type: 'obscura:upload:refused', name, ...refusal })
+  }
 
   for (const [index, unit] of units.entries()) {
     const source = unit.source
     const size = source.size + (unit.motion?.size ?? 0)
     options.signal?.throwIfAborted()
     options.onProgress?.({ type: 'obscura:upload:file-start', name: source.name, size, index, count: units.length })
-    const { tagged, described } = await (next as Promise<Prepared>)
+    const { tagged, described, refusal } = await (next as Promise<Prepared>)
     next = prepare(units[index + 1])
+    if (refusal != null) {
+      refuse(source.name, refusal)
+      continue
+    }
     if (tagged != null) {
       const { tag, tagHex } = tagged
       const existing = unit.motion != null ? liveTags.get(tagHex) : tags.get(tagHex)
@@ -151,7 +175,12 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
         continue
       }
     }
-    const sent = await encryptAndSend(library, unit, described ?? await describeUnit(options.media, unit, options.signal), tagged, uploader, options)
+    const description = described ?? await describeUnit(options.media, unit, options.signal)
+    if (options.mediaOnly === true && description.damaged) {
+      refuse(source.name, DAMAGED)
+      continue
+    }
+    const sent = await encryptAndSend(library, unit, description, tagged, uploader, options)
     thisRun.set(sent.tagHex, sent)
     const { itemId, fileKey, manifestCid, summary } = sent
     await batch.add(itemId, fileKey, manifestCid, summary, sent.journalKey)
@@ -166,8 +195,8 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
 
 interface Tagged { tag: Uint8Array, tagHex: string }
 
-/** A unit looked at ahead of its turn: tagged only when it may be a duplicate, described unless it is one. */
-interface Prepared { tagged?: Tagged, described?: DescribedUnit }
+/** A unit looked at ahead of its turn: refused, or tagged only when it may be a duplicate and described unless it is one. */
+interface Prepared { tagged?: Tagged, described?: DescribedUnit, refusal?: Refusal }
 
 interface Sent extends Tagged { itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary, journalKey: string }
 
