@@ -67,8 +67,16 @@ export interface UploadOptions {
   onProgress?: (event: UploadProgressEvent) => void
   /** Blocks in flight at once. */
   concurrency?: number
-  /** Items per commit. */
+  /** Items per commit, at most. */
   batchSize?: number
+  /**
+   * Also commit as soon as a file is done when the last commit is at least this old (the first
+   * file done always commits), so that a gallery counts items as they finish rather than at the
+   * end of a batch, while files that finish faster share a commit. Default: only `batchSize`.
+   */
+  commitEveryMs?: number
+  /** The clock of `commitEveryMs` (ms; default Date.now). */
+  now?: () => number
   /**
    * Reads metadata and makes thumbnails and previews (src/media); with one, Live Photo halves
    * are paired into one item. Without one, originals are stored alone.
@@ -288,7 +296,7 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
   return { itemId: sender.itemId, fileKey: sender.fileKey, manifestCid, summary, tag, tagHex: toHex(tag), journalKey }
 }
 
-/** Collects add ops per target and commits them every `batchSize` items. */
+/** Collects add ops per target and commits them every `batchSize` items, or sooner with `commitEveryMs`. */
 class Batch {
   private readonly library: UploadLibrary
   private readonly targets: CollectionState[]
@@ -296,6 +304,7 @@ class Batch {
   private ops: Array<{ op: AddOp | RestoreOp, target: CollectionState }> = []
   private readonly journalKeys: string[] = []
   private links = new Map<CollectionState, CID[]>()
+  private lastCommit = -Infinity
 
   constructor (library: UploadLibrary, targets: CollectionState[], options: UploadOptions) {
     this.library = library
@@ -317,7 +326,8 @@ class Batch {
       this.links.set(target, [...(this.links.get(target) ?? []), manifest])
     }
     this.journalKeys.push(journalKey)
-    if (this.journalKeys.length >= (this.options.batchSize ?? 100)) await this.flush()
+    const { batchSize = 100, commitEveryMs, now = Date.now } = this.options
+    if (this.journalKeys.length >= batchSize || (commitEveryMs != null && now() - this.lastCommit >= commitEveryMs)) await this.flush()
   }
 
   async flush (): Promise<void> {
@@ -327,6 +337,7 @@ class Batch {
       await this.library.commit(target, ops, { links: this.links.get(target) ?? [] })
     }
     const count = this.journalKeys.length
+    if (count > 0) this.lastCommit = (this.options.now ?? Date.now)()
     for (const key of this.journalKeys.splice(0)) await this.options.journal?.delete(key)
     this.ops = []
     this.links = new Map()
