@@ -151,7 +151,8 @@ export class Uploads {
             this.session.publish()
             void this.savePending()
           }
-          this.report(false)
+          // Per-file events always reach the page; byte counts a few times a second.
+          this.report(event.type !== 'obscura:upload:bytes')
         }
       })
       // The motion halves of Live Photos travel with their stills and get no events of their own.
