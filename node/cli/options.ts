@@ -45,7 +45,8 @@ export const OPTIONS = {
   upload: {
     node,
     album: { type: 'string', multiple: true, value: 'NAME', help: 'add the files to this album (made if missing; repeatable)' },
-    folder: { type: 'string', value: 'PATH', help: 'put the files in this folder, sub-folders kept as sub-folders (made if missing)' }
+    folder: { type: 'string', value: 'PATH', help: 'put the files in this folder, sub-folders kept as sub-folders (made if missing)' },
+    'any-file': { type: 'boolean', help: 'also upload files that are not photos or videos, empty or damaged, as plain files' }
   },
   albums: { node, json },
   ls: { node, json },

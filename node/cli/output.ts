@@ -76,6 +76,11 @@ export function note (line: string): void {
   process.stderr.write(`${paint(process.stderr, '33', 'obscura: note:')} ${termSafe(line)}\n`)
 }
 
+/** A file the command left out, and why ("name: reason"); printed even with `--quiet`. */
+export function refused (line: string): void {
+  process.stderr.write(`${paint(process.stderr, '31', 'obscura: refused:')} ${termSafe(line)}\n`)
+}
+
 /** Something likely wrong that did not stop the command; printed even with `--quiet`. */
 export function warn (line: string): void {
   process.stderr.write(`${paint(process.stderr, '33', 'obscura: warning:')} ${termSafe(line)}\n`)

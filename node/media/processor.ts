@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { readMetadata } from '../../src/media/metadata.ts'
 import { findEmbeddedVideo } from '../../src/media/motion-photo.ts'
 import { readAll, sourceReader } from '../../src/media/reader.ts'
-import { isVideoFormat, sniffFormat } from '../../src/media/sniff.ts'
+import { decodesEverywhere, isVideoFormat, sniffFormat } from '../../src/media/sniff.ts'
 import { readStill, STILL_HEAD_BYTES } from '../../src/media/stills.ts'
 import { mimeFromName } from '../../src/client/mime.ts'
 import { decodeHeic } from '../../src/media/heic.ts'
@@ -140,6 +140,7 @@ export function createNodeMediaProcessor (options: NodeMediaOptions = {}): NodeM
       addRenditions(description, renditions)
     } catch (err) {
       signal?.throwIfAborted()
+      if (decodesEverywhere(format)) description.damaged = true
       notes.push(`this image could not be decoded (${reason(err)}), so a placeholder thumbnail stands in for it`)
       description.thumbnail = await placeholder('photo')
     }

@@ -8,6 +8,12 @@ import type { ItemEntry, CollectionState } from './collection.ts'
 import type { Library } from './library.ts'
 
 export const TRASH_RETENTION_MS = 30 * 24 * 3600 * 1000
+const DAY_MS = 24 * 3600 * 1000
+
+/** Whole days, rounded up, until an item trashed at `trashedAt` is deleted for good (0 when due). */
+export function trashDaysLeft (trashedAt: number, now = Date.now()): number {
+  return Math.max(0, Math.ceil((trashedAt + TRASH_RETENTION_MS - now) / DAY_MS))
+}
 
 export async function trashItems (library: Library, collection: CollectionState, items: ItemEntry[], now = Date.now()): Promise<void> {
   if (items.length === 0) return

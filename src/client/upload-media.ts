@@ -25,6 +25,8 @@ export interface DescribedUnit {
   live: boolean
   parts: ExtraPart[]
   notes: string[]
+  /** See MediaDescription.damaged. */
+  damaged: boolean
 }
 
 const once = (bytes: Uint8Array) => async function * (): AsyncGenerator<Uint8Array> { yield bytes }
@@ -47,13 +49,13 @@ function fieldsOf (metadata: MediaMetadata): MediaFields {
 
 /** Describes one upload unit; never rejects except when `signal` aborts. */
 export async function describeUnit (processor: MediaProcessor | undefined, unit: UploadUnit<MediaSource>, signal?: AbortSignal): Promise<DescribedUnit> {
-  if (processor == null) return { fields: {}, live: false, parts: [], notes: [] }
+  if (processor == null) return { fields: {}, live: false, parts: [], notes: [], damaged: false }
   let description
   try {
     description = await processor.describe(unit.source, { signal })
   } catch (err) {
     signal?.throwIfAborted()
-    return { fields: {}, live: false, parts: [], notes: [`its metadata and thumbnails could not be made (${(err as Error).message}); the file is uploaded without them`] }
+    return { fields: {}, live: false, parts: [], damaged: false, notes: [`its metadata and thumbnails could not be made (${(err as Error).message}); the file is uploaded without them`] }
   }
   const fields = fieldsOf(description.metadata)
   const parts: ExtraPart[] = []
@@ -73,6 +75,7 @@ export async function describeUnit (processor: MediaProcessor | undefined, unit:
     ...(description.metadata.mime != null ? { sniffedMime: description.metadata.mime } : {}),
     live: parts.some((p) => p.part === 'motion'),
     parts,
-    notes: description.notes
+    notes: description.notes,
+    damaged: description.damaged === true
   }
 }

@@ -21,6 +21,8 @@ import { LABELS } from '../crypto/labels.ts'
 import { toHex } from '../crypto/bytes.ts'
 import { type Manifest } from '../format/manifest.ts'
 import { pairLivePhotos, type UploadUnit } from '../media/live-photos.ts'
+import { sourceReader } from '../media/reader.ts'
+import { DAMAGED, refusalOf, SNIFF_BYTES, type Refusal } from '../media/sniff.ts'
 import { BlockUploader } from './blocks.ts'
 import { describeUnit, type DescribedUnit, type MediaFields } from './upload-media.ts'
 import { ItemSender } from './upload-parts.ts'
@@ -54,6 +56,8 @@ export type UploadProgressEvent =
   | { type: 'obscura:upload:committed', items: number }
   /** Something the media step could not do for this file (the upload goes on without it). */
   | { type: 'obscura:upload:note', name: string, note: string }
+  /** With `mediaOnly`, a file that is not uploaded, and why (the upload goes on with the others). */
+  | { type: 'obscura:upload:refused', name: string, code: Refusal['code'], reason: string }
 
 export interface UploadOptions {
   /** Albums and folders that receive the items (the root collection when empty). */
@@ -63,13 +67,27 @@ export interface UploadOptions {
   onProgress?: (event: UploadProgressEvent) => void
   /** Blocks in flight at once. */
   concurrency?: number
-  /** Items per commit. */
+  /** Items per commit, at most. */
   batchSize?: number
+  /**
+   * Also commit as soon as a file is done when the last commit is at least this old (the first
+   * file done always commits), so that a gallery counts items as they finish rather than at the
+   * end of a batch, while files that finish faster share a commit. Default: only `batchSize`.
+   */
+  commitEveryMs?: number
+  /** The clock of `commitEveryMs` (ms; default Date.now). */
+  now?: () => number
   /**
    * Reads metadata and makes thumbnails and previews (src/media); with one, Live Photo halves
    * are paired into one item. Without one, originals are stored alone.
    */
   media?: MediaProcessor
+  /**
+   * Refuses empty files and files whose content is not a photo or video, and (with `media`)
+   * damaged ones: each gets a `refused` event and is not uploaded. The web UI and the CLI set
+   * it; see [Note: what an upload accepts] in src/media/sniff.ts.
+   */
+  mediaOnly?: boolean
 }
 
 export interface UploadResult {
@@ -78,6 +96,8 @@ export interface UploadResult {
   items: string[]
   /** Live Photos among the uploaded items (each made of two files). */
   live: number
+  /** Files refused under `mediaOnly`, in order. */
+  refused: Array<{ name: string } & Refusal>
 }
 
 /**
@@ -111,7 +131,7 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
   const sizesThisRun = new Set<number>()
   const uploader = new BlockUploader(api, { concurrency: options.concurrency, signal: options.signal })
   const batch = new Batch(library, targets, options)
-  const result: UploadResult = { uploaded: 0, skipped: 0, items: [], live: 0 }
+  const result: UploadResult = { uploaded: 0, skipped: 0, items: [], live: 0, refused: [] }
   const thisRun = new Map<string, Sent>()
   const units: Array<UploadUnit<UploadSource>> = options.media != null
     ? await pairLivePhotos(sources, { signal: options.signal })
@@ -127,6 +147,10 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
     const mayBeKnown = (unit.motion != null ? liveSizes : knownSizes).has(size) || sizesThisRun.has(size)
     sizesThisRun.add(size)
     const prepared = (async (): Promise<Prepared> => {
+      if (options.mediaOnly === true) {
+        const refusal = refusalOf(await sourceReader(unit.source, options.signal).read(0, SNIFF_BYTES), unit.source.size)
+        if (refusal != null) return { refusal }
+      }
       if (!mayBeKnown) return { described: await describeUnit(options.media, unit, options.signal) }
       const tag = await contentTagOfStream(keys.dedupKey, unit.source.open(), { signal: options.signal })
       const tagHex = toHex(tag)
@@ -137,14 +161,22 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
     return prepared
   }
   let next = prepare(units[0])
+  const refuse = (name: string, refusal: Refusal): void => {
+    result.refused.push({ name, ...refusal })
+    options.onProgress?.({ type: 'obscura:upload:refused', name, ...refusal })
+  }
 
   for (const [index, unit] of units.entries()) {
     const source = unit.source
     const size = source.size + (unit.motion?.size ?? 0)
     options.signal?.throwIfAborted()
     options.onProgress?.({ type: 'obscura:upload:file-start', name: source.name, size, index, count: units.length })
-    const { tagged, described } = await (next as Promise<Prepared>)
+    const { tagged, described, refusal } = await (next as Promise<Prepared>)
     next = prepare(units[index + 1])
+    if (refusal != null) {
+      refuse(source.name, refusal)
+      continue
+    }
     if (tagged != null) {
       const { tag, tagHex } = tagged
       const existing = unit.motion != null ? liveTags.get(tagHex) : tags.get(tagHex)
@@ -161,7 +193,12 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
         continue
       }
     }
-    const sent = await encryptAndSend(library, unit, described ?? await describeUnit(options.media, unit, options.signal), tagged, uploader, options)
+    const description = described ?? await describeUnit(options.media, unit, options.signal)
+    if (options.mediaOnly === true && description.damaged) {
+      refuse(source.name, DAMAGED)
+      continue
+    }
+    const sent = await encryptAndSend(library, unit, description, tagged, uploader, options)
     thisRun.set(sent.tagHex, sent)
     const { itemId, fileKey, manifestCid, summary } = sent
     await batch.add(itemId, fileKey, manifestCid, summary, sent.journalKey)
@@ -176,8 +213,8 @@ export async function uploadFiles (library: UploadLibrary, sources: UploadSource
 
 interface Tagged { tag: Uint8Array, tagHex: string }
 
-/** A unit looked at ahead of its turn: tagged only when it may be a duplicate, described unless it is one. */
-interface Prepared { tagged?: Tagged, described?: DescribedUnit }
+/** A unit looked at ahead of its turn: refused, or tagged only when it may be a duplicate and described unless it is one. */
+interface Prepared { tagged?: Tagged, described?: DescribedUnit, refusal?: Refusal }
 
 interface Sent extends Tagged { itemId: string, fileKey: Uint8Array, manifestCid: CID, summary: Summary, journalKey: string }
 
@@ -290,7 +327,7 @@ async function encryptAndSend (library: UploadLibrary, unit: UploadUnit<UploadSo
   return { itemId: sender.itemId, fileKey: sender.fileKey, manifestCid, summary, tag, tagHex: toHex(tag), journalKey }
 }
 
-/** Collects add ops per target and commits them every `batchSize` items. */
+/** Collects add ops per target and commits them every `batchSize` items, or sooner with `commitEveryMs`. */
 class Batch {
   private readonly library: UploadLibrary
   private readonly targets: CollectionState[]
@@ -298,6 +335,7 @@ class Batch {
   private ops: Array<{ op: AddOp | RestoreOp, target: CollectionState }> = []
   private readonly journalKeys: string[] = []
   private links = new Map<CollectionState, CID[]>()
+  private lastCommit = -Infinity
 
   constructor (library: UploadLibrary, targets: CollectionState[], options: UploadOptions) {
     this.library = library
@@ -319,7 +357,8 @@ class Batch {
       this.links.set(target, [...(this.links.get(target) ?? []), manifest])
     }
     this.journalKeys.push(journalKey)
-    if (this.journalKeys.length >= (this.options.batchSize ?? 100)) await this.flush()
+    const { batchSize = 100, commitEveryMs, now = Date.now } = this.options
+    if (this.journalKeys.length >= batchSize || (commitEveryMs != null && now() - this.lastCommit >= commitEveryMs)) await this.flush()
   }
 
   async flush (): Promise<void> {
@@ -329,6 +368,7 @@ class Batch {
       await this.library.commit(target, ops, { links: this.links.get(target) ?? [] })
     }
     const count = this.journalKeys.length
+    if (count > 0) this.lastCommit = (this.options.now ?? Date.now)()
     for (const key of this.journalKeys.splice(0)) await this.options.journal?.delete(key)
     this.ops = []
     this.links = new Map()

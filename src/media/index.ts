@@ -60,6 +60,11 @@ export interface MediaDescription {
    * A failure to read or render never fails the upload; it ends up here.
    */
   notes: string[]
+  /**
+   * The file says it is a format every decoder reads, and it did not decode: it is damaged, and
+   * an upload that accepts only media refuses it (see [Note: what an upload accepts] in sniff.ts).
+   */
+  damaged?: boolean
 }
 
 /** Renders thumbnails and previews on one platform; see `node/media/` for the Node one. */

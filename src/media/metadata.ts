@@ -32,7 +32,9 @@ export async function readMetadataFrom (file: RandomAccess, options: ReadMetadat
   if (format == null) return {}
   const out: MediaMetadata = { mime: FORMAT_MIME[format] }
   try {
-    if (isVideoFormat(format)) return { ...out, ...await readQuickTime(file) }
+    if (format === 'mp4' || format === 'quicktime') return { ...out, ...await readQuickTime(file) }
+    // Other containers (WebM, AVI, MPEG-TS…) and raw files: a platform tool (ffprobe) may tell more.
+    if (isVideoFormat(format) || format === 'raw' || format === 'bmp') return out
     const info = format === 'heif' || format === 'avif' ? await readHeif(file) : readStill(format, head)
     let exif: MediaMetadata = {}
     if (info.exif != null) {

@@ -70,7 +70,7 @@ describe('cli accounts', function () {
   it('changes the password: the old one fails, the new one works, earlier uploads still download', async function () {
     const original = randomBytes(1_300_000)
     await writeFile(join(work, 'kept.bin'), original)
-    await cliOk(alice, ['upload', join(work, 'kept.bin'), '--album', 'Before'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'kept.bin'), '--album', 'Before'])
 
     const changed = await cliOk(alice, ['passwd'], { OBSCURA_NEW_PASSWORD: 'alice-second-password' })
     expect(changed.stdout).to.match(/^Password changed\./)

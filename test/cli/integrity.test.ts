@@ -51,7 +51,7 @@ describe('cli download integrity', function () {
     work = await mkdtemp(join(tmpdir(), 'obscura-integrity-'))
     await makeRandomFile(join(work, 'video.bin'), 3 * 1024 * 1024 + 5)
     original = await readFile(join(work, 'video.bin'))
-    await cliOk(alice, ['upload', join(work, 'video.bin'), '--album', 'Tamper'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'video.bin'), '--album', 'Tamper'])
     const library = await openLibrary(await cliAccount(alice))
     const album = library.resolve('Tamper')
     const item = [...album.items.values()][0]!

@@ -58,7 +58,7 @@ describe('cli: photos, videos and Live Photos', function () {
     work = await mkdtemp(join(tmpdir(), 'obscura-cli-media-'))
     await mkdir(join(work, 'export'))
     for (const name of files) await copyFile(fixturePath(name), join(work, 'export', name))
-    upload = await cliOk(alice, ['upload', join(work, 'export'), '--album', 'iPhone export'])
+    upload = await cliOk(alice, ['upload', '--any-file', join(work, 'export'), '--album', 'iPhone export'])
   })
 
   after(async function () {
@@ -101,7 +101,7 @@ describe('cli: photos, videos and Live Photos', function () {
   })
 
   it('skips the whole export on a second upload', async function () {
-    const again = await cliOk(alice, ['upload', join(work, 'export'), '--album', 'iPhone export'])
+    const again = await cliOk(alice, ['upload', '--any-file', join(work, 'export'), '--album', 'iPhone export'])
     expect(again.stdout).to.match(/Uploaded 0 files .*; skipped 14 already uploaded\./)
   })
 

@@ -43,10 +43,10 @@ describe('cli names', function () {
 
   describe('names the format does not allow', function () {
     it('refuses an empty album name in one line, and every command works afterwards', async function () {
-      const line = assertOneLineError(await runCli(alice, ['upload', file('green.bin'), '--album', '']))
+      const line = assertOneLineError(await runCli(alice, ['upload', '--any-file', file('green.bin'), '--album', '']))
       expect(line).to.equal('obscura: album names must be 1 to 1024 characters (got 0)')
       expect(await cliJson<AlbumRow[]>(alice, ['albums'])).to.deep.equal([])
-      await cliOk(alice, ['upload', file('green.bin'), '--album', 'Green'])
+      await cliOk(alice, ['upload', '--any-file', file('green.bin'), '--album', 'Green'])
       expect(await names(alice, 'Green')).to.deep.equal(['green.bin'])
     })
 
@@ -67,20 +67,20 @@ describe('cli names', function () {
       expect(result.stdout).to.match(/album\s+1 items {2}Green/)
       expect(result.stderr).to.equal('obscura: note: 1 record of album "Green" left out (invalid record content at ops.0.name: Too small: expected string to have >=1 characters)\n')
       expect(await names(alice, 'Green')).to.deep.equal(['green.bin'])
-      await cliOk(alice, ['upload', file('mine.bin'), '--album', 'Green'])
+      await cliOk(alice, ['upload', '--any-file', file('mine.bin'), '--album', 'Green'])
       expect(await names(alice, 'Green')).to.deep.equal(['green.bin', 'mine.bin'])
     })
   })
 
   describe('an album shared with the user', function () {
     before(async function () {
-      await cliOk(alice, ['upload', file('summit.bin'), '--album', 'Trip 2023'])
+      await cliOk(alice, ['upload', '--any-file', file('summit.bin'), '--album', 'Trip 2023'])
       await cliOk(alice, ['share', 'Trip 2023', '--with', 'bob'])
       await cliOk(alice, ['share', 'Trip 2023', '--with', 'carol', '--role', 'collaborator'])
     })
 
     it('refuses a viewer uploading to it, and makes no album of the same name', async function () {
-      const line = assertOneLineError(await runCli(bob, ['upload', file('photo.bin'), '--album', 'Trip 2023']))
+      const line = assertOneLineError(await runCli(bob, ['upload', '--any-file', file('photo.bin'), '--album', 'Trip 2023']))
       expect(line).to.equal('obscura: you can only view "Trip 2023" (shared by alice): you cannot add to it')
       const rows = await cliJson<AlbumRow[]>(bob, ['albums'])
       expect(rows.map((r) => [r.name, r.shared, r.role])).to.deep.equal([['Trip 2023', true, 'viewer']])
@@ -88,15 +88,15 @@ describe('cli names', function () {
     })
 
     it('uploads a collaborator\'s file into it', async function () {
-      const result = await cliOk(carol, ['upload', file('carol.bin'), '--album', 'Trip 2023'])
+      const result = await cliOk(carol, ['upload', '--any-file', file('carol.bin'), '--album', 'Trip 2023'])
       expect(result.stdout).to.match(/^Uploaded 1 file .* to album "Trip 2023"/)
       expect(await names(alice, 'Trip 2023')).to.deep.equal(['carol.bin', 'summit.bin'])
       expect(await cliJson<AlbumRow[]>(carol, ['albums'])).to.have.length(1)
     })
 
     it('asks which one when the user has an album of the same name, and takes OWNER/NAME', async function () {
-      await cliOk(bob, ['upload', file('photo.bin'), '--album', 'bob/Trip 2023'])
-      for (const args of [['ls', 'Trip 2023'], ['download', 'Trip 2023', '--out', file('nowhere')], ['rm', 'Trip 2023', 'photo.bin'], ['upload', file('mine.bin'), '--album', 'Trip 2023']]) {
+      await cliOk(bob, ['upload', '--any-file', file('photo.bin'), '--album', 'bob/Trip 2023'])
+      for (const args of [['ls', 'Trip 2023'], ['download', 'Trip 2023', '--out', file('nowhere')], ['rm', 'Trip 2023', 'photo.bin'], ['upload', '--any-file', file('mine.bin'), '--album', 'Trip 2023']]) {
         const line = assertOneLineError(await runCli(bob, args))
         expect(line).to.match(/^obscura: "Trip 2023" could be your album \(id [0-9a-f]{32}\) or the album alice shares with you \(id [0-9a-f]{32}\): say "bob\/Trip 2023" or "alice\/Trip 2023", or name one by its id$/)
       }

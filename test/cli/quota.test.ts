@@ -55,13 +55,13 @@ describe('cli quota', function () {
   })
 
   it('uploads what fits', async function () {
-    await cliOk(bob, ['upload', join(work, 'small.bin'), '--album', 'Mine'])
+    await cliOk(bob, ['upload', '--any-file', join(work, 'small.bin'), '--album', 'Mine'])
     expect(await usedBytes()).to.be.within(400_000, 420_000)
   })
 
   it('refuses at once an upload that cannot fit, in human units, sending nothing', async function () {
     const before = await usedBytes()
-    const result = await runCli(bob, ['upload', join(work, 'huge.bin'), '--album', 'Mine'])
+    const result = await runCli(bob, ['upload', '--any-file', join(work, 'huge.bin'), '--album', 'Mine'])
     const line = assertOneLineError(result)
     expect(line).to.match(/^obscura: this upload needs 5\.0 MB but only 2\.\d MB of your 3\.0 MB quota is left$/)
     expect(await usedBytes()).to.equal(before)
@@ -72,7 +72,7 @@ describe('cli quota', function () {
     const used = await usedBytes()
     await cliOk(admin, ['admin', 'quota', 'bob', String(used + 1000)])
     try {
-      const result = await cliOk(bob, ['upload', join(work, 'small.bin'), '--album', 'Mine'])
+      const result = await cliOk(bob, ['upload', '--any-file', join(work, 'small.bin'), '--album', 'Mine'])
       expect(result.stdout).to.match(/Uploaded 0 files .*; skipped 1 already uploaded\./)
       expect(await usedBytes()).to.equal(used)
     } finally {
@@ -84,7 +84,7 @@ describe('cli quota', function () {
     // Exactly what is left: it passes the CLI's check, but its encryption overhead does not fit.
     const edge = join(work, 'edge.bin')
     await writeFile(edge, randomBytes(3_000_000 - await usedBytes()))
-    const result = await runCli(bob, ['upload', edge, '--album', 'Mine'])
+    const result = await runCli(bob, ['upload', '--any-file', edge, '--album', 'Mine'])
     const line = assertOneLineError(result)
     expect(line).to.match(/^obscura: Storage quota exceeded: \d+\.\d [KM]B of 3\.0 MB used, \d+(\.\d)? [KM]?B more requested$/)
     expect(await usedBytes()).to.be.at.most(3_000_000)
@@ -105,7 +105,7 @@ describe('cli quota', function () {
 
   it('completes the refused upload once the admin raises the quota', async function () {
     await cliOk(admin, ['admin', 'quota', 'bob', '20000000'])
-    const result = await cliOk(bob, ['upload', join(work, 'huge.bin'), '--album', 'Mine'])
+    const result = await cliOk(bob, ['upload', '--any-file', join(work, 'huge.bin'), '--album', 'Mine'])
     expect(result.stdout).to.match(/^Uploaded 1 file /)
     const rows = await cliJson<Array<{ name: string, size: number }>>(bob, ['ls', 'Mine'])
     expect(rows.find((r) => r.name === 'huge.bin')?.size).to.equal(5_000_000)

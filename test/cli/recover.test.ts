@@ -41,7 +41,7 @@ describe('cli recover', function () {
   it('resets the password with the recovery key and logs in; the library is intact', async function () {
     const original = randomBytes(200_000)
     await writeFile(join(work, 'kept.bin'), original)
-    await cliOk(alice, ['upload', join(work, 'kept.bin'), '--album', 'Holidays'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'kept.bin'), '--album', 'Holidays'])
     const oldToken = JSON.parse(await readFile(join(alice.home, 'session.json'), 'utf8')).token
 
     const device = await newCliUser(node.url, 'unused')

@@ -38,11 +38,11 @@ describe('cli rollback detection', function () {
   })
 
   it('refuses a node whose metadata was restored from an older copy', async function () {
-    await cliOk(alice, ['upload', join(work, 'first.bin'), '--album', 'Safe'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'first.bin'), '--album', 'Safe'])
     const snapshot = join(work, 'meta-snapshot')
     await whileStopped(async () => { await cp(join(node.dataDir, 'meta'), snapshot, { recursive: true }) })
 
-    await cliOk(alice, ['upload', join(work, 'second.bin'), '--album', 'Safe'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'second.bin'), '--album', 'Safe'])
     expect(await cliJson<unknown[]>(alice, ['ls', 'Safe'])).to.have.length(2)
 
     await whileStopped(async () => {

@@ -60,7 +60,7 @@ describe('cli upload and download', function () {
   })
 
   it('uploads a mixed folder to an album and says what it did', async function () {
-    const result = await cliOk(alice, ['upload', photos, '--album', 'Holiday 2023'])
+    const result = await cliOk(alice, ['upload', '--any-file', photos, '--album', 'Holiday 2023'])
     expect(result.stdout).to.match(/^Uploaded 4 files \(.*\) to album "Holiday 2023"; skipped 0 already uploaded\.\n$/)
     expect(result.stderr).to.equal('')
   })
@@ -100,7 +100,7 @@ describe('cli upload and download', function () {
 
   it('skips files already uploaded on a second run, storing nothing more', async function () {
     const before = await usedBytes()
-    const result = await cliOk(alice, ['upload', photos, '--album', 'Holiday 2023'])
+    const result = await cliOk(alice, ['upload', '--any-file', photos, '--album', 'Holiday 2023'])
     expect(result.stdout).to.match(/Uploaded 0 files .*; skipped 4 already uploaded\./)
     expect(await usedBytes()).to.equal(before)
     expect(await cliJson<unknown[]>(alice, ['ls', 'Holiday 2023'])).to.have.length(4)
@@ -108,7 +108,7 @@ describe('cli upload and download', function () {
 
   it('adds already uploaded files to another album without uploading them again', async function () {
     const before = await usedBytes()
-    const result = await cliOk(alice, ['upload', join(photos, 'IMG_0001.JPG'), '--album', 'Best of'])
+    const result = await cliOk(alice, ['upload', '--any-file', join(photos, 'IMG_0001.JPG'), '--album', 'Best of'])
     expect(result.stdout).to.match(/Uploaded 0 files .*; skipped 1 already uploaded\./)
     expect(await usedBytes()).to.equal(before)
     const albums = await cliJson<Array<{ name: string, items: number }>>(alice, ['albums'])
@@ -116,11 +116,11 @@ describe('cli upload and download', function () {
   })
 
   it('lands two uploads into one album started at the same moment', async function () {
-    await cliOk(alice, ['upload', join(photos, 'screenshot.png'), '--album', 'Together'])
+    await cliOk(alice, ['upload', '--any-file', join(photos, 'screenshot.png'), '--album', 'Together'])
     const dir = join(work, 'together')
     await mkdir(dir)
     for (const name of ['left.bin', 'right.bin']) await writeFile(join(dir, name), randomBytes(300_000))
-    const results = await Promise.all(['left.bin', 'right.bin'].map(async (name) => await runCli(alice, ['upload', join(dir, name), '--album', 'Together'])))
+    const results = await Promise.all(['left.bin', 'right.bin'].map(async (name) => await runCli(alice, ['upload', '--any-file', join(dir, name), '--album', 'Together'])))
     for (const result of results) expect(result.code, result.stderr).to.equal(0)
     const names = (await cliJson<Array<{ name: string }>>(alice, ['ls', 'Together'])).map((r) => r.name).sort()
     expect(names).to.deep.equal(['left.bin', 'right.bin', 'screenshot.png'])
@@ -144,7 +144,7 @@ describe('cli upload and download', function () {
       const dir = join(work, 'to-rename')
       await mkdir(dir)
       await writeFile(join(dir, 'old.jpg.bin'), randomBytes(120_000))
-      await cliOk(alice, ['upload', join(dir, 'old.jpg.bin'), '--album', 'Renamed'])
+      await cliOk(alice, ['upload', '--any-file', join(dir, 'old.jpg.bin'), '--album', 'Renamed'])
       await cliOk(alice, ['rename', 'Renamed', 'old.jpg.bin', 'new name.bin'])
       const out = join(work, 'renamed-out')
       await cliOk(alice, ['download', 'Renamed', '--out', out])
@@ -167,9 +167,9 @@ describe('cli upload and download', function () {
       await symlink(real, join(work, 'link-to-folder'))
       await symlink(outside, join(work, 'link.bin'))
 
-      const one = await cliOk(alice, ['upload', join(work, 'link.bin'), '--album', 'Linked'])
+      const one = await cliOk(alice, ['upload', '--any-file', join(work, 'link.bin'), '--album', 'Linked'])
       expect(one.stdout).to.match(/^Uploaded 1 file /)
-      const folder = await cliOk(alice, ['upload', join(work, 'link-to-folder'), '--album', 'Linked'])
+      const folder = await cliOk(alice, ['upload', '--any-file', join(work, 'link-to-folder'), '--album', 'Linked'])
       expect(folder.stdout).to.match(/^Uploaded 2 files .*; skipped 1 already uploaded\.\n$/)
       const names = (await cliJson<Array<{ name: string }>>(alice, ['ls', 'Linked'])).map((r) => r.name).sort()
       expect(names).to.deep.equal(['a.bin', 'b.bin', 'link.bin'])
@@ -205,7 +205,7 @@ describe('cli upload and download', function () {
       }
       try {
         const before = await usedBytes()
-        const child = spawnCli(alice, ['upload', big, '--album', 'Resume'])
+        const child = spawnCli(alice, ['upload', '--any-file', big, '--album', 'Resume'])
         const exited = finished(child)
         while (await usedBytes() - before < 8 * MiB) {
           if (child.exitCode != null) throw new Error(`upload finished before it could be killed: ${JSON.stringify(await exited)}`)
@@ -221,7 +221,7 @@ describe('cli upload and download', function () {
 
         delayMs = 0
         requested.length = 0
-        const result = await cliOk(alice, ['upload', big, '--album', 'Resume'])
+        const result = await cliOk(alice, ['upload', '--any-file', big, '--album', 'Resume'])
         expect(result.stdout).to.match(/Uploaded 1 file /)
         const resent = requested.filter((cid) => storedBefore.has(cid))
         expect(resent, `${resent.length} of ${storedBefore.size} stored blocks sent again`).to.deep.equal([])
@@ -271,7 +271,7 @@ describe('cli upload and download', function () {
       }
       try {
         const before = await usedBytes()
-        const child = spawnCli(alice, ['upload', path, '--album', 'Edited'])
+        const child = spawnCli(alice, ['upload', '--any-file', path, '--album', 'Edited'])
         const exited = finished(child)
         while (await usedBytes() - before < 4 * MiB) {
           if (child.exitCode != null) throw new Error(`upload finished before it could be killed: ${JSON.stringify(await exited)}`)
@@ -289,7 +289,7 @@ describe('cli upload and download', function () {
       await handle.write(edited, 0, size, 0)
       await handle.close()
       await utimes(path, mtime, mtime)
-      const result = await cliOk(alice, ['upload', path, '--album', 'Edited'])
+      const result = await cliOk(alice, ['upload', '--any-file', path, '--album', 'Edited'])
       expect(result.stdout).to.match(/^Uploaded 1 file /)
 
       const chunks = new Map([...(await storedChunks(node)).entries()].filter(([cid]) => !seenBefore.has(cid)))
@@ -312,7 +312,7 @@ describe('cli upload and download', function () {
       }
       try {
         const before = await usedBytes()
-        const child = spawnCli(alice, ['upload', file, '--album', 'Interrupted'])
+        const child = spawnCli(alice, ['upload', '--any-file', file, '--album', 'Interrupted'])
         const exited = finished(child)
         while (await usedBytes() - before < 2 * MiB) await new Promise((resolve) => setTimeout(resolve, 10))
         child.kill('SIGINT')
@@ -322,7 +322,7 @@ describe('cli upload and download', function () {
       } finally {
         blocks.put = put
       }
-      const again = await cliOk(alice, ['upload', file, '--album', 'Interrupted'])
+      const again = await cliOk(alice, ['upload', '--any-file', file, '--album', 'Interrupted'])
       expect(again.stdout).to.match(/^Uploaded 1 file /)
       const out = join(work, 'interrupted-out')
       await cliOk(alice, ['download', 'Interrupted', '--out', out])
@@ -402,7 +402,7 @@ describe('cli upload and download', function () {
     })
 
     it('refuses to start without files and says why', async function () {
-      const result = await runCli(alice, ['upload', join(work, 'does-not-exist')])
+      const result = await runCli(alice, ['upload', '--any-file', join(work, 'does-not-exist')])
       expect(result.code).to.equal(1)
       expect(result.stderr).to.match(/^obscura: no such file or folder: /)
     })

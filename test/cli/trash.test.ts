@@ -34,7 +34,7 @@ describe('cli trash', function () {
     for (const [name, size] of [['keep.bin', 200_000], ['oops.bin', 1_500_000], ['gone.bin', 2_100_000]] as const) {
       await writeFile(join(work, name), randomBytes(size))
       const before = await blockFiles(node.dataDir)
-      await cliOk(alice, ['upload', join(work, name), '--album', 'Party'])
+      await cliOk(alice, ['upload', '--any-file', join(work, name), '--album', 'Party'])
       filesOf[name] = new Set([...await blockFiles(node.dataDir)].filter((f) => !before.has(f)))
       sizeOf[name] = [...filesOf[name]].reduce((sum, f) => sum + statSync(f).size, 0)
     }
@@ -106,7 +106,7 @@ describe('cli trash', function () {
         await mkdir(join(work, dir))
         await writeFile(join(work, dir, 'twin.bin'), randomBytes(dir === 'one' ? 10_000 : 20_000))
       }
-      await cliOk(alice, ['upload', join(work, 'one', 'twin.bin'), join(work, 'two', 'twin.bin'), '--album', 'Twins'])
+      await cliOk(alice, ['upload', '--any-file', join(work, 'one', 'twin.bin'), join(work, 'two', 'twin.bin'), '--album', 'Twins'])
       ids = (await cliJson<Array<{ id: string, name: string }>>(alice, ['ls', 'Twins'])).map((r) => r.id)
       expect(ids).to.have.length(2)
     })

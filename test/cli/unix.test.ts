@@ -44,7 +44,7 @@ describe('cli: a well-made Unix tool', function () {
     // Many items, so that `ls` writes well past a pipe's buffer.
     await mkdir(join(work, 'many'))
     for (let i = 0; i < 300; i++) await writeFile(join(work, 'many', `file-with-a-long-name-${String(i).padStart(4, '0')}.bin`), `item ${i}`)
-    await cliOk(alice, ['upload', join(work, 'many'), '--album', 'Many'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'many'), '--album', 'Many'])
   })
 
   after(async function () {
@@ -63,7 +63,7 @@ describe('cli: a well-made Unix tool', function () {
   it('prints no progress bar and no escape codes when stderr is not a terminal', async function () {
     await mkdir(join(work, 'plain'))
     await writeFile(join(work, 'plain', 'a.bin'), new Uint8Array(3 * 1024 * 1024).fill(7))
-    const result = await cliOk(alice, ['upload', join(work, 'plain'), '--album', 'Plain'])
+    const result = await cliOk(alice, ['upload', '--any-file', join(work, 'plain'), '--album', 'Plain'])
     expect(result.stderr).to.equal('')
     expect(result.stdout).to.not.match(/[\r\x1b]/)
   })
@@ -80,11 +80,11 @@ describe('cli: a well-made Unix tool', function () {
     await mkdir(join(work, 'q'))
     await writeFile(join(work, 'q', 'one.bin'), 'one')
     await writeFile(join(work, 'q', 'two.bin'), 'two')
-    const quiet = await cliOk(alice, ['upload', '--quiet', join(work, 'q'), '--album', 'Quiet'])
+    const quiet = await cliOk(alice, ['upload', '--any-file', '--quiet', join(work, 'q'), '--album', 'Quiet'])
     expect(quiet.stdout).to.equal('')
     expect(quiet.stderr).to.equal('')
     await writeFile(join(work, 'q', 'three.bin'), 'three')
-    const verbose = await cliOk(alice, ['upload', join(work, 'q'), '--album', 'Quiet', '-v'])
+    const verbose = await cliOk(alice, ['upload', '--any-file', join(work, 'q'), '--album', 'Quiet', '-v'])
     expect(verbose.stderr.split('\n').filter((l) => l !== '').sort()).to.deep.equal([
       'skipped (already uploaded)  one.bin', 'skipped (already uploaded)  two.bin', 'uploaded  three.bin'
     ].sort())
@@ -145,7 +145,7 @@ describe('cli: a well-made Unix tool', function () {
   it('shows capture times as taken, with the photo\'s own offset, in any time zone', async function () {
     await mkdir(join(work, 'tz'))
     await copyFile(fixturePath(FIXTURES.jpegGps.file), join(work, 'tz', FIXTURES.jpegGps.file))
-    await cliOk(alice, ['upload', join(work, 'tz'), '--album', 'Time zones'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'tz'), '--album', 'Time zones'])
     // EXIF says 12:34:56 at +08:00 (04:34:56 UTC).
     for (const TZ of ['UTC', 'America/New_York', 'Asia/Tokyo']) {
       const text = await cliOk(alice, ['ls', 'Time zones'], { TZ })
@@ -162,7 +162,7 @@ describe('cli: a well-made Unix tool', function () {
     await writeFile(join(top, '2023', 'a.bin'), 'a')
     await writeFile(join(top, '2023', 'Summer', 'b.bin'), 'b')
     await writeFile(join(top, '2023', 'Summer', 'c.bin'), 'c')
-    const result = await cliOk(alice, ['upload', top, '--folder', 'Phone'])
+    const result = await cliOk(alice, ['upload', '--any-file', top, '--folder', 'Phone'])
     expect(result.stdout).to.match(/^Uploaded 4 files .* to folder "Phone" \(3 folders\)/)
     const rows = await cliJson<Array<{ kind: string, name: string, items: number }>>(alice, ['albums'])
     const folders = Object.fromEntries(rows.filter((r) => r.kind === 'folder').map((r) => [r.name, r.items]))
@@ -179,7 +179,7 @@ describe('cli: a well-made Unix tool', function () {
       await writeFile(join(dir, hostile), 'hostile bytes')
       await writeFile(join(dir, long), 'long name bytes')
       await writeFile(join(dir, 'plain.jpg'), 'plain bytes')
-      await cliOk(alice, ['upload', dir, '--album', 'Hostile \x1b[31mred'])
+      await cliOk(alice, ['upload', '--any-file', dir, '--album', 'Hostile \x1b[31mred'])
     })
 
     it('never reach the terminal raw', async function () {

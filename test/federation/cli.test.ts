@@ -32,7 +32,7 @@ describe('federation: the CLI', function () {
     await cliOk(alice, ['signup', 'alice'])
     await cliOk(bob, ['signup', 'bob'])
     await writeFile(join(work, 'harbour.bin'), photo)
-    await cliOk(alice, ['upload', join(work, 'harbour.bin'), '--album', 'Harbour'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'harbour.bin'), '--album', 'Harbour'])
   })
 
   after(async function () {
@@ -97,10 +97,10 @@ describe('federation: the CLI', function () {
     const mine = randomBytes(150_000)
     await writeFile(join(work, 'pier.bin'), pier)
     await writeFile(join(work, 'mine.bin'), mine)
-    await cliOk(alice, ['upload', join(work, 'pier.bin'), '--album', 'Quay'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'pier.bin'), '--album', 'Quay'])
     await cliOk(alice, ['share', 'Quay', '--with', (await cliOk(bob, ['invite'])).stdout.trim(), '--role', 'collaborator'])
     expect((await cliJson<AlbumRow[]>(bob, ['albums'])).find((r) => r.name === 'Quay')).to.include({ items: 1 })
-    await cliOk(bob, ['upload', join(work, 'mine.bin'), '--album', 'Quay'])
+    await cliOk(bob, ['upload', '--any-file', join(work, 'mine.bin'), '--album', 'Quay'])
 
     await a.node.stop()
     try {
@@ -124,7 +124,7 @@ describe('federation: the CLI', function () {
 
   it("lists an album shared but never opened before the owner's node went down by its name, and download says why it cannot", async function () {
     await writeFile(join(work, 'lamp.bin'), randomBytes(50_000))
-    await cliOk(alice, ['upload', join(work, 'lamp.bin'), '--album', 'Lighthouse'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'lamp.bin'), '--album', 'Lighthouse'])
     await cliOk(alice, ['share', 'Lighthouse', '--with', (await cliOk(bob, ['invite'])).stdout.trim()])
     await a.node.stop()
     try {

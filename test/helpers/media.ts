@@ -5,7 +5,8 @@
  * from tools.ts (npm's, when the machine has none).
  */
 import { randomBytes } from 'node:crypto'
-import { open } from 'node:fs/promises'
+import { open, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import sharp from 'sharp'
 import { runTool } from './tools.ts'
 
@@ -68,4 +69,28 @@ export async function makeRandomFile (path: string, size: number): Promise<void>
   } finally {
     await file.close()
   }
+}
+
+/** A file an upload must refuse, and the reason it must give. */
+export interface RefusedFixture { name: string, reason: string }
+
+/**
+ * Files that are no photo or video, each with the reason an upload gives for it: notes, a PDF,
+ * an empty `.jpg`, a `.jpg` of random bytes and a JPEG whose header is right but whose data is not.
+ */
+export async function makeRefusedFiles (dir: string): Promise<RefusedFixture[]> {
+  const pdf = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'
+  const files: Array<RefusedFixture & { bytes: Uint8Array }> = [
+    { name: 'notes.txt', bytes: Buffer.from('Shopping list\n- film\n- batteries\n'), reason: 'it is a text file, not a photo or video' },
+    { name: 'invoice.pdf', bytes: Buffer.from(pdf), reason: 'it is a PDF document, not a photo or video' },
+    { name: 'empty.jpg', bytes: new Uint8Array(0), reason: 'the file is empty (0 bytes)' },
+    { name: 'noise.jpg', bytes: Buffer.concat([Buffer.from([0x00, 0x9c]), randomBytes(3000)]), reason: 'its content is not a photo or video format Obscura knows' },
+    {
+      name: 'fake.jpg',
+      bytes: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), Buffer.from('JFIF\0'), Buffer.from([1, 1, 0, 0, 1, 0, 1, 0, 0]), randomBytes(5000).map((b) => b === 0xff ? 0 : b)]),
+      reason: 'the file is damaged: it could not be decoded'
+    }
+  ]
+  for (const file of files) await writeFile(join(dir, file.name), file.bytes)
+  return files.map(({ name, reason }) => ({ name, reason }))
 }

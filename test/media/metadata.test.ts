@@ -74,8 +74,8 @@ describe('media metadata', function () {
     expect(sniffFormat(new Uint8Array(await readFile(fixturePath(FIXTURES.mov.file))))).to.equal('quicktime')
     expect(sniffFormat(new Uint8Array(await readFile(fixturePath(FIXTURES.mp4.file))))).to.equal('mp4')
     expect(sniffFormat(new TextEncoder().encode('just some text, not media'))).to.equal(undefined)
-    // A Canon CR3 raw photo is ISO BMFF too, but no video.
-    expect(sniffFormat(new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypcrx \0\0\0\x01crx isom')]))).to.equal(undefined)
+    // A Canon CR3 raw photo is ISO BMFF too, but a photo, no video.
+    expect(sniffFormat(new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypcrx \0\0\0\x01crx isom')]))).to.equal('raw')
     expect(await readMetadata(new TextEncoder().encode('plain text'))).to.deep.equal({})
   })
 })

@@ -73,8 +73,8 @@ describe('node privacy: marker scan', function () {
     await writeFile(join(dir, 'to-rename.txt'), 'soon renamed\n')
     for (const name of [`${MARKERS.name}.jpg`, `${MARKERS.clip}.mp4`, 'notes.txt']) originals.push(await readFile(join(dir, name)))
 
-    await cliOk(alice, ['upload', dir, '--album', MARKERS.album])
-    await cliOk(alice, ['upload', dir, '--folder', `${MARKERS.folder}/${MARKERS.subfolder}`])
+    await cliOk(alice, ['upload', '--any-file', dir, '--album', MARKERS.album])
+    await cliOk(alice, ['upload', '--any-file', dir, '--folder', `${MARKERS.folder}/${MARKERS.subfolder}`])
     await cliOk(alice, ['rename', MARKERS.album, 'to-rename.txt', MARKERS.renamed])
     await cliOk(alice, ['rm', MARKERS.album, 'notes.txt'])
   })

@@ -26,7 +26,7 @@ describe('node restart', function () {
     work = await mkdtemp(join(tmpdir(), 'obscura-restart-'))
     await makeJpeg(join(work, 'photo.jpg'), { make: 'Restart Cam' })
     await makeRandomFile(join(work, 'movie.bin'), 2_500_000)
-    await cliOk(alice, ['upload', work, '--album', 'Kept'])
+    await cliOk(alice, ['upload', '--any-file', work, '--album', 'Kept'])
     saved = {
       peerId: node.node.identity().peerId,
       usedBytes: (await node.node.accounts.findByUsername('alice'))!.usedBytes,
@@ -73,7 +73,7 @@ describe('node restart', function () {
 
   it('keeps accepting uploads, continuing the same logs', async function () {
     await makeRandomFile(join(work, 'after.bin'), 10_000)
-    const result = await cliOk(alice, ['upload', join(work, 'after.bin'), '--album', 'Kept'])
+    const result = await cliOk(alice, ['upload', '--any-file', join(work, 'after.bin'), '--album', 'Kept'])
     expect(result.stdout).to.match(/^Uploaded 1 file /)
     expect(await cliJson<unknown[]>(alice, ['ls', 'Kept'])).to.have.length(3)
   })

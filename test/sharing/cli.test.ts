@@ -29,7 +29,7 @@ describe('sharing: the CLI', function () {
     carol = await newCliUser(node.url, 'carol-share-pw')
     for (const [user, name] of [[alice, 'alice'], [bob, 'bob'], [carol, 'carol']] as const) await cliOk(user, ['signup', name])
     await writeFile(join(work, 'summit.bin'), photo)
-    await cliOk(alice, ['upload', join(work, 'summit.bin'), '--album', 'Trip'])
+    await cliOk(alice, ['upload', '--any-file', join(work, 'summit.bin'), '--album', 'Trip'])
   })
 
   after(async function () {
@@ -58,7 +58,7 @@ describe('sharing: the CLI', function () {
     await cliOk(bob, ['download', 'Trip', '--out', out])
     expect(await readFile(join(out, 'summit.bin'))).to.deep.equal(photo)
     await writeFile(join(work, 'carol.bin'), randomBytes(50_000))
-    await cliOk(carol, ['upload', join(work, 'carol.bin'), '--album', 'Trip'])
+    await cliOk(carol, ['upload', '--any-file', join(work, 'carol.bin'), '--album', 'Trip'])
     const names = (await cliJson<Array<{ name: string }>>(alice, ['ls', 'Trip'])).map((r) => r.name).sort()
     expect(names).to.deep.equal(['carol.bin', 'summit.bin'])
     expect((await cliJson<AlbumRow[]>(carol, ['albums'])).filter((r) => r.name === 'Trip')).to.have.length(1)

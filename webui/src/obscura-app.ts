@@ -11,6 +11,7 @@ import { filesFromDrop, filesFromInput } from './state/files.ts'
 import { describe, errorCode } from './state/messages.ts'
 import { clearThumbs } from './state/thumbs.ts'
 import { shared } from './components/styles.ts'
+import { icon } from './components/icons.ts'
 import type { Toast } from './state/toast.ts'
 import type { UploadFile } from './worker/protocol.ts'
 import './components/app-nav.ts'
@@ -24,9 +25,15 @@ export class ObscuraApp extends LitElement {
     main > * { flex: 1; min-height: 0; }
     .splash { margin: auto; text-align: center; color: var(--fg-soft); }
     .banner { flex: none; padding: .6rem 1rem; background: #fff4e5; color: #7a4a00; display: flex; gap: 1rem; align-items: center; }
-    .drop { position: fixed; inset: 0; z-index: 40; background: rgba(51, 94, 234, .12); border: 3px dashed var(--accent); display: grid; place-items: center; font-size: 1.3rem; font-weight: 600; color: var(--accent); pointer-events: none; }
+    .drop { position: fixed; inset: 0; z-index: 40; background: rgba(12, 16, 28, .6); backdrop-filter: blur(3px); display: grid; place-items: center; pointer-events: none; }
+    .drop > div { background: var(--bg-raised); color: var(--fg); border: 3px dashed var(--accent); border-radius: var(--radius); box-shadow: var(--shadow);
+      padding: 2rem 2.5rem; text-align: center; font-size: 1.25rem; font-weight: 600; max-width: min(32rem, calc(100vw - 2rem)); display: grid; gap: .6rem; justify-items: center; }
+    .drop > div svg { width: 2.5rem; height: 2.5rem; color: var(--accent); }
+    .drop small { font-size: .9rem; font-weight: 400; color: var(--fg-soft); }
     .toasts { position: fixed; left: 50%; bottom: 1.5rem; transform: translateX(-50%); z-index: 50; display: grid; gap: .5rem; }
-    .toast { background: #23262c; color: #fff; padding: .6rem 1rem; border-radius: 10px; box-shadow: var(--shadow); }
+    .toast { background: #23262c; color: #fff; padding: .6rem 1rem; border-radius: 10px; box-shadow: var(--shadow); display: flex; align-items: center; gap: 1rem; }
+    .toast button { all: unset; cursor: pointer; color: #9db7ff; font-weight: 600; padding: .1rem .3rem; border-radius: 4px; }
+    .toast button:focus-visible { outline: 2px solid #9db7ff; }
     .toast.error { background: var(--danger); }
     input[type=file] { display: none; }
     @media (max-width: 700px) { :host { flex-direction: column-reverse; } .toasts { bottom: 5rem; } }
@@ -67,7 +74,7 @@ export class ObscuraApp extends LitElement {
 
   private showToast (toast: Toast): void {
     this.toasts = [...this.toasts.slice(-2), toast]
-    setTimeout(() => { this.toasts = this.toasts.filter((t) => t.id !== toast.id) }, 4000)
+    setTimeout(() => { this.toasts = this.toasts.filter((t) => t.id !== toast.id) }, toast.action != null ? 8000 : 4000)
   }
 
   /** Opens a file picker; `folder` picks a whole folder (its sub-folders become folders). */
@@ -140,13 +147,14 @@ export class ObscuraApp extends LitElement {
       <input id="folder" type="file" webkitdirectory multiple @change=${this.onPicked}>
       ${this.viewer != null ? html`<photo-viewer .itemId=${this.viewer.id} .ids=${this.viewer.ids}
         @viewer-close=${() => { this.viewer = undefined }} @viewer-move=${(e: CustomEvent<{ id: string }>) => { if (this.viewer != null) this.viewer = { ...this.viewer, id: e.detail.id } }}></photo-viewer>` : nothing}
-      ${this.dragging ? html`<div class="drop">Drop photos and folders to encrypt and upload them</div>` : nothing}
+      ${this.dragging ? html`<div class="drop"><div>${icon('upload')}<span>Drop photos and folders to encrypt and upload them</span><small>Only photos and videos are added; other files are refused.</small></div></div>` : nothing}
       ${this.renderToasts()}
     `
   }
 
   private renderToasts () {
-    return html`<div class="toasts" role="status" aria-live="polite">${this.toasts.map((t) => html`<div class="toast ${t.kind}">${t.message}</div>`)}</div>`
+    return html`<div class="toasts" role="status" aria-live="polite">${this.toasts.map((t) => html`<div class="toast ${t.kind}"><span>${t.message}</span>
+      ${t.action != null ? html`<button @click=${() => { this.toasts = this.toasts.filter((o) => o.id !== t.id); t.action?.run() }}>${t.action.label}</button>` : nothing}</div>`)}</div>`
   }
 
   override updated (): void {

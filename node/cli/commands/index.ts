@@ -80,7 +80,11 @@ export const commands: Record<string, Command> = {
     flags: ['upload'],
     more: [
       'Reads each photo\'s and video\'s date, place and camera, makes thumbnails, pairs Live Photos, and skips',
-      'files already uploaded. Ctrl-C stops it; the same command again resumes where it stopped.'
+      'files already uploaded. Ctrl-C stops it; the same command again resumes where it stopped.',
+      'What a file is comes from its content, not its name. Files that are not photos or videos, empty',
+      'files and damaged images are refused: one "obscura: refused: NAME: REASON" line each on stderr;',
+      'the other files are uploaded. The exit code is 0 when nothing was refused, 1 when something was',
+      '(or anything failed). --any-file uploads every file as it is.'
     ],
     examples: ['obscura upload ~/Pictures/Shanghai --album "Shanghai 2023"', 'obscura upload ~/DCIM --folder Phone']
   }, async () => (await import('./transfer.ts')).runUpload),

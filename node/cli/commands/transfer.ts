@@ -2,7 +2,9 @@
  * `upload` and `download`. Upload reads each photo's and video's metadata and makes its
  * thumbnail and preview (node/media), pairs Live Photo halves into one item, shows a progress
  * bar on a terminal, can be cancelled with Ctrl-C and resumes where it stopped when run again;
- * it is refused before it starts when the new files cannot fit in the quota left. Download
+ * it is refused before it starts when the new files cannot fit in the quota left. Files that are
+ * not photos or videos, empty ones and damaged ones are refused one by one (a line each on
+ * stderr, exit code 1) while the others go up, unless `--any-file`. Download
  * verifies every block and writes each original byte-identical under its current name (both
  * files of a Live Photo), skipping files a previous run already wrote.
  */
@@ -21,7 +23,7 @@ import type { NodeApi } from '../../../src/client/api.ts'
 import type { CollectionState } from '../../../src/client/collection.ts'
 import type { Library } from '../../../src/client/library.ts'
 import type { UploadSource } from '../../../src/client/upload.ts'
-import { detail, inform, note } from '../output.ts'
+import { detail, inform, note, refused } from '../output.ts'
 
 /** An AbortSignal that fires on the first Ctrl-C or SIGTERM. */
 function cancelOnSignal (): AbortSignal {
@@ -77,7 +79,7 @@ export async function runUpload (args: string[]): Promise<number> {
 
   const total = files.reduce((sum, f) => sum + f.size, 0)
   const bar = new ProgressBar('upload', total)
-  const totals = { uploaded: 0, skipped: 0, live: 0 }
+  const totals = { uploaded: 0, skipped: 0, live: 0, refused: 0 }
   const folders: CollectionState[] = []
   let finished = 0
   try {
@@ -92,11 +94,16 @@ export async function runUpload (args: string[]): Promise<number> {
         targets: withOwnLibrary(library, targets),
         journal: fileJournal(),
         media: createNodeMediaProcessor(),
+        mediaOnly: values['any-file'] !== true,
         signal,
         onProgress: (event) => {
           if (event.type === 'obscura:upload:note') {
             bar.finish()
             note(`${event.name}: ${event.note}`)
+          }
+          if (event.type === 'obscura:upload:refused') {
+            bar.finish()
+            refused(`${event.name}: ${event.reason}`)
           }
           if (event.type === 'obscura:upload:bytes') bar.update(finished + event.fileBytes, event.name)
           if (event.type === 'obscura:upload:file-done') {
@@ -110,14 +117,16 @@ export async function runUpload (args: string[]): Promise<number> {
       totals.uploaded += result.uploaded
       totals.skipped += result.skipped
       totals.live += result.live
+      totals.refused += result.refused.length
     }
     bar.finish()
     const top = folders[0] != null ? [folders.length > 1 ? `folder "${values.folder ?? ''}" (${folders.length} folders)` : `folder "${library.folderPath(folders[0])}"`] : []
     const where = [...top, ...albums.map((t) => `album "${t.name ?? ''}"`)].join(' and ')
     const live = totals.live > 0 ? `, ${totals.live} of them Live Photo${totals.live === 1 ? '' : 's'} (still and video as one item)` : ''
     await noteFallback(library.account.api)
-    inform(`Uploaded ${totals.uploaded} file${totals.uploaded === 1 ? '' : 's'}${live} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${totals.skipped} already uploaded.`)
-    return 0
+    const refusals = totals.refused > 0 ? `; refused ${totals.refused} (not a photo or video, empty or damaged: see above)` : ''
+    inform(`Uploaded ${totals.uploaded} file${totals.uploaded === 1 ? '' : 's'}${live} (${formatBytes(total)} read)${where !== '' ? ` to ${where}` : ''}; skipped ${totals.skipped} already uploaded${refusals}.`)
+    return totals.refused > 0 ? 1 : 0
   } finally {
     bar.finish()
   }

@@ -2,7 +2,8 @@
  * A page body that shows items: a header (title and the page's buttons, in the `actions` slot)
  * that turns into a selection bar while items are selected, the virtual grid, and an empty
  * state (the `empty` slot) when there is nothing. The selection actions offered are the page's
- * choice; they run through state/actions.ts.
+ * choice; they run through state/actions.ts. Escape clears the selection, and so does an action
+ * once it is done (its toast offers Undo).
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
@@ -39,9 +40,26 @@ export class ItemBrowser extends LitElement {
 
   @state() private selected = new Set<string>()
 
+  override connectedCallback (): void {
+    super.connectedCallback()
+    window.addEventListener('keydown', this.onKey)
+  }
+
+  override disconnectedCallback (): void {
+    super.disconnectedCallback()
+    window.removeEventListener('keydown', this.onKey)
+  }
+
+  /** Escape clears the selection, unless a dialog or the viewer is open (Escape closes that). */
+  private readonly onKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || this.selected.size === 0 || event.defaultPrevented) return
+    if (document.querySelector('collection-picker, photo-picker, text-dialog') != null) return
+    this.selected = new Set()
+  }
+
   private async run (name: ActionName): Promise<void> {
     const ids = [...this.selected].filter((id) => this.items.some((i) => i.id === id))
-    if (await runAction(name, ids, this.collection) && name !== 'favorite' && name !== 'album') this.selected = new Set()
+    if (await runAction(name, ids, this.collection)) this.selected = new Set()
   }
 
   override render () {

@@ -6,7 +6,8 @@
  * smoothly as 100. Rows and tiles are rendered by position, not keyed by item, so scrolling
  * reuses the same elements with other items rather than creating new ones. Arrow keys move
  * between tiles (up and down to the nearest tile of the row above or below); Enter opens;
- * Space selects.
+ * Space selects; shift-click selects a range (state/selection.ts); a day's label (a month's
+ * header in a month grid) has a check that selects the whole day (month).
  *
  * @fires item-open - an item was activated outside a selection ({ id, ids: the grid's items in order })
  * @fires selection-change - the selection changed ({ selected: Set<string> })
@@ -14,6 +15,8 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { firstRowAt, layoutGrid, rowIndexOfItem, rowOfItem, tileBoxes, HEADER, LABEL, type Grouping, type Layout, type Row } from '../state/grid-layout.ts'
+import { dayRange, allSelected, toggledGroup, withRange } from '../state/selection.ts'
+import { icon } from './icons.ts'
 import type { ItemView } from '../worker/protocol.ts'
 import './photo-tile.ts'
 import './date-scrubber.ts'
@@ -40,8 +43,14 @@ export class PhotoGrid extends LitElement {
     .row { position: absolute; left: 0; right: 0; }
     .row > photo-tile { position: absolute; }
     .day { position: absolute; top: 0; height: ${LABEL}px; line-height: ${LABEL + 2}px; font-size: .82rem; font-weight: 500;
-      color: var(--fg-soft); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    h3 { margin: 0; padding: 1rem 0 .3rem; font-size: 1.15rem; font-weight: 600; height: ${HEADER}px; box-sizing: border-box; }
+      color: var(--fg-soft); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; display: flex; align-items: center; gap: .25rem; }
+    h3 { margin: 0; padding: 1rem 0 .3rem; font-size: 1.15rem; font-weight: 600; height: ${HEADER}px; box-sizing: border-box; display: flex; align-items: center; gap: .4rem; }
+    .group-pick { all: unset; cursor: pointer; width: 1.1rem; height: 1.1rem; flex: none; border-radius: 50%; border: 2px solid var(--fg-soft);
+      display: grid; place-items: center; color: white; opacity: 0; transition: opacity .12s; box-sizing: border-box; }
+    .group-pick svg { width: .8rem; height: .8rem; }
+    .day:hover .group-pick, h3:hover .group-pick, .group-pick:focus-visible, :host([selecting]) .group-pick { opacity: 1; }
+    .group-pick[aria-pressed=true] { background: var(--accent); border-color: var(--accent); opacity: 1; }
+    .group-pick:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
     date-scrubber { position: absolute; top: 0; bottom: 0; right: 0; z-index: 2; }
     .sizes { position: absolute; top: 18px; right: 0; z-index: 3; display: flex; gap: 2px; background: var(--bg-raised);
       border: 1px solid var(--line); border-radius: 999px; padding: 1px; box-shadow: var(--shadow); }
@@ -69,6 +78,8 @@ export class PhotoGrid extends LitElement {
   private width = 0
   private frame = 0
   private focusIndex = -1
+  /** The item a shift-click selects a range from: the last one selected or unselected. */
+  private anchor = -1
   private readonly resize = new ResizeObserver(() => { this.relayout() })
 
   override connectedCallback (): void {
@@ -86,6 +97,7 @@ export class PhotoGrid extends LitElement {
   }
 
   protected override willUpdate (changed: PropertyValues<this>): void {
+    this.toggleAttribute('selecting', this.selected.size > 0)
     if (changed.has('items') || changed.has('grouping') || (changed as PropertyValues).has('size')) this.relayout()
   }
 
@@ -184,26 +196,46 @@ export class PhotoGrid extends LitElement {
     return next.start + best
   }
 
-  private readonly onActivate = (event: CustomEvent<{ id: string }>): void => {
+  private readonly onActivate = (event: CustomEvent<{ id: string, shift: boolean }>): void => {
     event.stopPropagation()
-    if (this.selected.size > 0) this.toggle(event.detail.id)
+    if (this.selected.size > 0) this.toggle(event.detail.id, event.detail.shift)
     else this.dispatchEvent(new CustomEvent('item-open', { detail: { id: event.detail.id, ids: this.items.map((i) => i.id) }, bubbles: true, composed: true }))
   }
 
-  private readonly onSelect = (event: CustomEvent<{ id: string }>): void => {
+  private readonly onSelect = (event: CustomEvent<{ id: string, shift: boolean }>): void => {
     event.stopPropagation()
-    this.toggle(event.detail.id)
+    this.toggle(event.detail.id, event.detail.shift)
   }
 
-  private toggle (id: string): void {
-    const next = new Set(this.selected)
-    if (next.has(id)) next.delete(id)
-    else next.add(id)
-    this.dispatchEvent(new CustomEvent('selection-change', { detail: { selected: next }, bubbles: true, composed: true }))
+  private toggle (id: string, shift = false): void {
+    const index = this.items.findIndex((i) => i.id === id)
+    let next: Set<string>
+    if (shift && this.anchor >= 0 && this.anchor < this.items.length && this.selected.size > 0) {
+      next = withRange(this.selected, this.items, this.anchor, index)
+    } else {
+      next = new Set(this.selected)
+      if (next.has(id)) next.delete(id)
+      else next.add(id)
+    }
+    this.anchor = index
+    this.changeSelection(next)
+  }
+
+  private changeSelection (selected: Set<string>): void {
+    this.dispatchEvent(new CustomEvent('selection-change', { detail: { selected }, bubbles: true, composed: true }))
+  }
+
+  /** The check of a day (or month) starting at item `start`, covering items [start, end). */
+  private groupPick (range: [number, number], title: string) {
+    const all = allSelected(this.selected, this.items, range)
+    return html`<button class="group-pick" aria-pressed=${String(all)} aria-label=${`${all ? 'Unselect' : 'Select'} all of ${title}`}
+      @click=${() => { this.anchor = range[0]; this.changeSelection(toggledGroup(this.selected, this.items, range)) }}>${all ? icon('check') : nothing}</button>`
   }
 
   private renderRow (row: Row) {
-    if (row.kind === 'header') return html`<div class="row" style="transform:translateY(${row.top}px)"><h3>${row.label}</h3></div>`
+    if (row.kind === 'header') {
+      return html`<div class="row" style="transform:translateY(${row.top}px)"><h3>${this.grouping === 'month' ? this.groupPick([row.start, row.end], row.label ?? '') : nothing}${row.label}</h3></div>`
+    }
     const selecting = this.selected.size > 0
     const boxes = tileBoxes(row, this.items)
     const band = row.band ?? 0
@@ -213,7 +245,7 @@ export class PhotoGrid extends LitElement {
         const box = boxes[label.index - row.start] ?? { x: 0, width: 0 }
         const next = labels[i + 1]
         const end = next != null ? (boxes[next.index - row.start]?.x ?? this.width) - 8 : this.width
-        return html`<span class="day" style="left:${box.x}px;max-width:${Math.max(0, end - box.x)}px" title=${label.title}>${label.text}</span>`
+        return html`<span class="day" style="left:${box.x}px;max-width:${Math.max(0, end - box.x)}px" title=${label.title}>${this.groupPick(dayRange(this.items, label.index), label.title)}${label.text}</span>`
       })}
       ${boxes.map((box, i) => {
         const item = this.items[row.start + i] as ItemView

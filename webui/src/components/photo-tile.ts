@@ -1,14 +1,16 @@
 /**
  * One tile of the grid, as wide as the layout makes it: the item's thumbnail, decrypted on demand by the worker (the
  * request is aborted when the tile leaves the screen or shows another item), or a neutral tile
- * with the kind of file when there is none. Videos show a play badge, favorites a heart.
+ * with the kind of file when there is none. Videos show a play badge, favorites a heart, items in
+ * the trash how many days they have left there.
  *
  * @fires tile-activate - the tile was clicked or Enter was pressed ({ id, shift })
- * @fires tile-select - the selection circle was toggled ({ id })
+ * @fires tile-select - the selection circle was toggled ({ id, shift }: with shift, a range)
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { cachedThumb, loadThumb } from '../state/thumbs.ts'
+import { trashDaysLeft } from '../../../src/client/trash.ts'
 import { icon } from './icons.ts'
 import type { ItemView } from '../worker/protocol.ts'
 
@@ -28,6 +30,8 @@ export class PhotoTile extends LitElement {
     .fav { left: .4rem; bottom: .35rem; }
     .by { right: .35rem; bottom: .35rem; max-width: calc(100% - 2.5rem); padding: .05rem .4rem; border-radius: 999px; background: rgba(0,0,0,.55);
       filter: none; font-size: .7rem; line-height: 1.3rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .left { right: .3rem; bottom: .3rem; background: rgba(0,0,0,.62); filter: none; padding: .1rem .4rem; border-radius: 999px; font-weight: 500; }
+    .left.soon { background: var(--danger); }
     .pick { position: absolute; left: .35rem; top: .35rem; width: 1.6rem; height: 1.6rem; border-radius: 50%; border: 2px solid white;
       background: rgba(0,0,0,.2); color: white; display: grid; place-items: center; padding: 0; cursor: pointer; opacity: 0; transition: opacity .12s; }
     :host(:hover) .pick, :host([selecting]) .pick, .pick:focus-visible { opacity: 1; }
@@ -104,7 +108,12 @@ export class PhotoTile extends LitElement {
   private pick (event: Event): void {
     event.stopPropagation()
     if (this.item == null) return
-    this.dispatchEvent(new CustomEvent('tile-select', { detail: { id: this.item.id }, bubbles: true, composed: true }))
+    this.dispatchEvent(new CustomEvent('tile-select', { detail: { id: this.item.id, shift: (event as MouseEvent).shiftKey === true }, bubbles: true, composed: true }))
+  }
+
+  private daysLeft (trashedAt: number) {
+    const days = trashDaysLeft(trashedAt)
+    return html`<span class="badge left ${days <= 3 ? 'soon' : ''}">${days === 0 ? 'Deleted today' : days === 1 ? '1 day left' : `${days} days left`}</span>`
   }
 
   override render () {
@@ -120,6 +129,7 @@ export class PhotoTile extends LitElement {
       ${item.kind === 'live' ? html`<span class="badge video">${icon('live')}</span>` : nothing}
       ${item.favorite ? html`<span class="badge fav">${icon('heart', true)}</span>` : nothing}
       ${item.addedBy != null ? html`<span class="badge by" title=${`Added by ${item.addedBy}`}>${item.addedBy}</span>` : nothing}
+      ${item.trashedAt != null ? this.daysLeft(item.trashedAt) : nothing}
       <button class="pick" tabindex="-1" aria-label=${this.selected ? 'Unselect' : 'Select'} @click=${this.pick}>${this.selected ? icon('check') : nothing}</button>
     `
   }

@@ -1,7 +1,8 @@
 /**
  * The upload panel, bottom right: total progress with speed and time left, each file's state
  * and progress, cancel (one queued file, or everything), and afterwards a summary, with a note
- * when direct S3 uploads fell back to the node's gateway (a bucket without CORS, say). It also
+ * when direct S3 uploads fell back to the node's gateway (a bucket without CORS, say). A refused
+ * file (no photo or video, empty, damaged: src/media/sniff.ts) shows why, under its name. It also
  * offers to resume an upload that a reload interrupted: the same files chosen again are
  * recognised by the journal and only their missing blocks are sent.
  *
@@ -17,11 +18,12 @@ import { icon } from './icons.ts'
 import type { UploadFileStatus } from '../worker/protocol.ts'
 
 const STATE_TEXT: Record<UploadFileStatus['state'], string> = {
-  queued: 'Waiting', checking: 'Checking', uploading: 'Encrypting and uploading', done: 'Uploaded', duplicate: 'Already in your library', failed: 'Failed', cancelled: 'Cancelled'
+  queued: 'Waiting', checking: 'Checking', uploading: 'Encrypting and uploading', done: 'Uploaded', duplicate: 'Already in your library', refused: 'Not added', failed: 'Failed', cancelled: 'Cancelled'
 }
 
 /** fallbackNote's line, as a sentence for the panel. */
 const noteText = (note: string): string => `Note: ${note}.`
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.')
 
 @customElement('upload-panel')
 export class UploadPanel extends LitElement {
@@ -44,6 +46,8 @@ export class UploadPanel extends LitElement {
     .done { color: var(--ok); }
     .error, .note { padding: .5rem .9rem; border-top: 1px solid var(--line); }
     .note { font-size: .8rem; }
+    .error { padding: .5rem .9rem; border-top: 1px solid var(--line); }
+    .reason { grid-column: 1 / -1; font-size: .75rem; }
     @media (max-width: 700px) {
       :host { left: .5rem; right: .5rem; bottom: calc(4.25rem + env(safe-area-inset-bottom)); width: auto; }
       ul { max-height: 22vh; }
@@ -66,7 +70,7 @@ export class UploadPanel extends LitElement {
     const running = store.upload?.running === true
     if (running) this.dismissed = false
     // Finished without anything to say: fold the file list away, keep the summary.
-    const quiet = store.upload?.error == null && store.upload?.files.every((f) => f.note == null && f.state !== 'failed') === true
+    const quiet = store.upload?.error == null && store.upload?.files.every((f) => f.note == null && f.state !== 'failed' && f.state !== 'refused') === true
     if (this.wasRunning && !running && quiet) this.open = false
     if (!this.wasRunning && running) this.open = true
     this.wasRunning = running
@@ -96,11 +100,13 @@ export class UploadPanel extends LitElement {
     const finished = files.filter((f) => f.state === 'done').length
     const duplicates = files.filter((f) => f.state === 'duplicate').length
     const failed = files.filter((f) => f.state === 'failed').length
+    const refused = files.filter((f) => f.state === 'refused').length
     const left = speed > 0 ? (totalBytes - doneBytes) / speed : Infinity
-    const title = running ? `Uploading ${finished + duplicates + 1 > files.length ? files.length : finished + duplicates + 1} of ${files.length}` : failed > 0 ? 'Upload stopped' : 'Upload complete'
+    const through = finished + duplicates + refused + 1
+    const title = running ? `Uploading ${through > files.length ? files.length : through} of ${files.length}` : failed > 0 ? 'Upload stopped' : 'Upload complete'
     const summary = running
       ? `${bytes(doneBytes)} of ${bytes(totalBytes)} · ${bytes(speed)}/s · ${duration(left)} left`
-      : `${finished} uploaded${duplicates > 0 ? `, ${duplicates} already there` : ''}${failed > 0 ? `, ${failed} failed` : ''}`
+      : `${finished} uploaded${duplicates > 0 ? `, ${duplicates} already there` : ''}${refused > 0 ? `, ${refused} not added` : ''}${failed > 0 ? `, ${failed} failed` : ''}`
     return html`<section role="region" aria-label="Uploads">
       <header>
         <div class="title"><strong>${title}</strong><div class="sub muted" role="status">${summary}</div></div>
@@ -113,11 +119,12 @@ export class UploadPanel extends LitElement {
       ${progress.transferNote != null ? html`<div class="note muted" role="note" aria-label="Transfer note">${noteText(progress.transferNote)}</div>` : nothing}
       ${this.open ? html`<ul>${files.map((f) => html`<li>
         <span class="name">${f.name}</span>
-        <span class=${f.state === 'failed' ? 'failed' : f.state === 'done' || f.state === 'duplicate' ? 'done' : 'muted'}>
+        <span class=${f.state === 'failed' || f.state === 'refused' ? 'failed' : f.state === 'done' || f.state === 'duplicate' ? 'done' : 'muted'}>
           ${f.state === 'uploading' ? `${Math.floor((f.bytes / Math.max(1, f.size)) * 100)}%` : STATE_TEXT[f.state]}
           ${f.state === 'queued' ? html`<button class="icon" aria-label=${`Cancel ${f.name}`} @click=${() => { void store.worker.call('cancelUpload', [f.key]) }}>${icon('close')}</button>` : nothing}
         </span>
-        ${f.note != null && (f.state === 'done' || f.state === 'duplicate') ? html`<span class="muted" style="grid-column:1/-1;font-size:.75rem">${f.note}</span>` : nothing}
+        ${f.note != null && (f.state === 'done' || f.state === 'duplicate') ? html`<span class="muted reason">${f.note}</span>` : nothing}
+        ${f.error != null && f.state === 'refused' ? html`<span class="failed reason">${capitalised(f.error)}</span>` : nothing}
         ${f.state === 'uploading' || f.state === 'checking' ? html`<progress max=${Math.max(1, f.size)} .value=${f.bytes}></progress>` : nothing}
       </li>`)}</ul>` : nothing}
     </section>`

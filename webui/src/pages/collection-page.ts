@@ -2,11 +2,13 @@
  * One album or folder: its items in the grid, uploads that land in it, rename and delete, and
  * for a folder the path above it and the folders inside it. Selection actions fit the kind:
  * an album removes items from itself; a folder moves them to another folder. An album opens
- * its share dialog and its public links.
+ * its share dialog and its public links, and offers "Add photos" from the library (the first
+ * thing an empty album offers).
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
+import { addPhotos } from '../state/actions.ts'
 import { navigate } from '../state/router.ts'
 import { describe } from '../state/messages.ts'
 import { toast } from '../state/toast.ts'
@@ -79,6 +81,7 @@ export class CollectionPage extends LitElement {
         .actions=${c.kind === 'album'
           ? ['favorite', 'album', ...(items.some((i) => i.addedBy != null) ? ['save' as const] : []), 'download', 'remove', 'trash']
           : ['favorite', 'album', 'download', 'move', 'archive', 'trash']}>
+        ${c.kind === 'album' ? html`<button slot="actions" @click=${() => { void addPhotos(c.id) }}>${icon('plus')} Add photos</button>` : nothing}
         <upload-buttons slot="actions"></upload-buttons>
         ${c.kind === 'folder' ? html`<button slot="actions" class="icon" aria-label="New folder inside" title="New folder inside" @click=${() => { void this.subfolder(c) }}>${icon('plus')}</button>` : nothing}
         ${c.kind === 'album' ? html`<button slot="actions" @click=${() => { void import('../components/share-dialog.ts'); this.sharing = true }}>Share</button>
@@ -86,8 +89,9 @@ export class CollectionPage extends LitElement {
         <button slot="actions" class="icon" aria-label=${`Rename ${c.kind}`} title="Rename" @click=${() => { void this.rename(c) }}>${icon('edit')}</button>
         <button slot="actions" class="icon" aria-label=${`Delete ${c.kind}`} title="Delete" @click=${() => { void this.deleteCollection(c) }}>${icon('trash')}</button>
         <empty-state slot="empty" icon=${c.kind} heading=${c.kind === 'album' ? 'This album is empty' : 'This folder is empty'}
-          text=${c.kind === 'album' ? 'Upload here, or select photos anywhere and choose “Add to album”.' : 'Upload here, or move photos in from another folder.'}>
-          <upload-buttons prominent></upload-buttons>
+          text=${c.kind === 'album' ? 'Add photos from your library, or upload new ones straight into it.' : 'Upload here, or move photos in from another folder.'}>
+          ${c.kind === 'album' ? html`<button class="primary" @click=${() => { void addPhotos(c.id) }}>${icon('plus')} Add photos</button>` : nothing}
+          <upload-buttons ?prominent=${c.kind !== 'album'}></upload-buttons>
         </empty-state>
       </item-browser>
       ${this.linking ? html`<link-dialog .collection=${c.id} .name=${c.name} @dialog-close=${() => { this.linking = false }}></link-dialog>` : nothing}

@@ -1,28 +1,39 @@
 /**
  * What one can do with selected items, as the selection bars and the viewer offer it, and
  * leaving an album shared with you. Each action asks what it needs (an album, a confirmation),
- * calls the worker, and says how it went.
+ * calls the worker, and says how it went; the toast of a reversible one (favorite, archive,
+ * trash, add to or remove from an album, move) offers Undo, which runs the inverse action.
  */
 import { store } from './store.ts'
 import { describe } from './messages.ts'
 import { toast } from './toast.ts'
 import { downloadOriginals } from './media.ts'
 import { pickCollection } from '../components/collection-picker.ts'
+import { pickPhotos } from '../components/photo-picker.ts'
 import { confirmAction } from '../components/text-dialog.ts'
 import { plural } from './format.ts'
 import type { SharedView } from '../worker/protocol.ts'
 
 export type ActionName = 'album' | 'favorite' | 'download' | 'archive' | 'unarchive' | 'trash' | 'remove' | 'move' | 'restore' | 'delete' | 'save'
 
-async function attempt (work: () => Promise<unknown>, done: string): Promise<boolean> {
+/**
+ * Runs `work`, then says `done` in a toast; with `undo`, the toast offers Undo, which runs it and
+ * says how that went. False (and an error toast) when `work` failed.
+ */
+async function attempt (work: () => Promise<unknown>, done: string, undo?: () => Promise<unknown>): Promise<boolean> {
   try {
     await work()
-    toast(done)
-    return true
   } catch (err) {
     toast(describe(err), 'error')
     return false
   }
+  toast(done, 'info', undo != null
+    ? {
+        label: 'Undo',
+        run: () => { undo().then(() => { toast('Undone') }, (err: unknown) => { toast(describe(err), 'error') }) }
+      }
+    : undefined)
+  return true
 }
 
 /** Runs an action on `ids`; `collection` is the album or folder the page shows, if any. True when it happened. */
@@ -33,24 +44,37 @@ export async function runAction (name: ActionName, ids: string[], collection?: s
     case 'album': {
       const album = await pickCollection({ kind: 'album', heading: `Add ${plural(n, 'item')} to an album`, exclude: collection })
       if (album == null) return false
-      return await attempt(async () => await w.call('addToAlbum', [ids, album]), `Added to ${store.collections.get(album)?.name ?? 'the album'}`)
+      // Undo takes out only what this added, not what the album held already.
+      const before = new Set(store.collections.get(album)?.itemIds ?? [])
+      const added = ids.filter((id) => !before.has(id))
+      return await attempt(async () => await w.call('addToAlbum', [ids, album]), `Added to ${store.collections.get(album)?.name ?? 'the album'}`,
+        async () => { await w.call('removeFromCollection', [added, album]) })
     }
     case 'favorite': {
       const value = !ids.every((id) => store.items.get(id)?.favorite === true)
-      return await attempt(async () => { await w.call('setFlag', [ids, 'favorite', value]) }, value ? 'Added to favorites' : 'Removed from favorites')
+      const changed = ids.filter((id) => (store.items.get(id)?.favorite === true) !== value)
+      return await attempt(async () => { await w.call('setFlag', [ids, 'favorite', value]) }, value ? 'Added to favorites' : 'Removed from favorites',
+        async () => { await w.call('setFlag', [changed, 'favorite', !value]) })
     }
     case 'download': return await attempt(async () => { await downloadOriginals(ids) }, `Downloading ${plural(n, 'original')}`)
-    case 'archive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', true]) }, `${plural(n, 'item')} archived`)
-    case 'unarchive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', false]) }, `${plural(n, 'item')} back in Photos`)
-    case 'trash': return await attempt(async () => { await w.call('trashItems', [ids]) }, `${plural(n, 'item')} moved to the trash`)
-    case 'remove':
+    case 'archive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', true]) }, `${plural(n, 'item')} archived`,
+      async () => { await w.call('setFlag', [ids, 'archived', false]) })
+    case 'unarchive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', false]) }, `${plural(n, 'item')} back in Photos`,
+      async () => { await w.call('setFlag', [ids, 'archived', true]) })
+    case 'trash': return await attempt(async () => { await w.call('trashItems', [ids]) }, `${plural(n, 'item')} moved to the trash`,
+      async () => { await w.call('restoreItems', [ids]) })
+    case 'remove': {
       if (collection == null) return false
-      return await attempt(async () => { await w.call('removeFromCollection', [ids, collection]) }, `${plural(n, 'item')} removed`)
+      // An item that lived only here went to the trash (restore brings it back); the others left the album.
+      return await attempt(async () => { await w.call('removeFromCollection', [ids, collection]) }, `${plural(n, 'item')} removed`,
+        async () => { await w.call('restoreItems', [ids]); await w.call('addToAlbum', [ids, collection]) })
+    }
     case 'move': {
       if (collection == null) return false
       const folder = await pickCollection({ kind: 'folder', heading: `Move ${plural(n, 'item')} to a folder`, exclude: collection })
       if (folder == null) return false
-      return await attempt(async () => { await w.call('moveToFolder', [ids, collection, folder]) }, `Moved to ${store.collections.get(folder)?.name ?? 'the folder'}`)
+      return await attempt(async () => { await w.call('moveToFolder', [ids, collection, folder]) }, `Moved to ${store.collections.get(folder)?.name ?? 'the folder'}`,
+        async () => { await w.call('moveToFolder', [ids, folder, collection]) })
     }
     case 'restore': return await attempt(async () => { await w.call('restoreItems', [ids]) }, `${plural(n, 'item')} restored`)
     case 'save': {
@@ -64,6 +88,15 @@ export async function runAction (name: ActionName, ids: string[], collection?: s
       return await attempt(async () => { await w.call('deleteForever', [ids]) }, `${plural(n, 'item')} deleted`)
     }
   }
+}
+
+/** Lets the user choose photos of the library and adds them to `albumId`. True when some were added. */
+export async function addPhotos (albumId: string): Promise<boolean> {
+  const album = store.collections.get(albumId)
+  const ids = await pickPhotos({ heading: `Add photos to ${album?.name ?? 'the album'}`, exclude: new Set(album?.itemIds ?? []) })
+  if (ids.length === 0) return false
+  return await attempt(async () => await store.worker.call('addToAlbum', [ids, albumId]), `Added ${plural(ids.length, 'item')} to ${album?.name ?? 'the album'}`,
+    async () => { await store.worker.call('removeFromCollection', [ids, albumId]) })
 }
 
 /** Leaves an album someone shares with this account, once confirmed. True when it happened. */

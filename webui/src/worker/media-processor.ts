@@ -10,7 +10,7 @@ import { readMetadata } from '../../../src/media/metadata.ts'
 import { decodeImage, drawScaled } from './canvas.ts'
 import { findEmbeddedVideo } from '../../../src/media/motion-photo.ts'
 import { readAll, sourceReader } from '../../../src/media/reader.ts'
-import { FORMAT_MIME, isVideoFormat, sniffFormat } from '../../../src/media/sniff.ts'
+import { decodesEverywhere, FORMAT_MIME, isVideoFormat, sniffFormat } from '../../../src/media/sniff.ts'
 import { readStill, STILL_HEAD_BYTES } from '../../../src/media/stills.ts'
 import { PREVIEW_SIZE, THUMBNAIL_SIZE, type MediaDescription, type MediaProcessor, type MediaSource, type Rendition } from '../../../src/media/index.ts'
 
@@ -63,9 +63,10 @@ export function createBrowserMediaProcessor (poster?: PosterSource): MediaProces
       if (format != null && DRAWABLE.has(format)) {
         await renditionsOf(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: FORMAT_MIME[format] }), description).catch((err: unknown) => {
           signal?.throwIfAborted()
+          if (decodesEverywhere(format)) description.damaged = true
           notes.push(`this image could not be decoded (${(err as Error).message}), so it has no thumbnail`)
         })
-      } else {
+      } else if (format != null) {
         notes.push('this browser cannot decode this image format, so it is stored without a thumbnail (the command-line upload makes one)')
       }
       return description

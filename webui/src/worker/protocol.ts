@@ -138,7 +138,8 @@ export interface UploadFileStatus {
   name: string
   size: number
   bytes: number
-  state: 'queued' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'failed' | 'cancelled'
+  state: 'queued' | 'checking' | 'uploading' | 'done' | 'duplicate' | 'refused' | 'failed' | 'cancelled'
+  /** Why it failed or was refused, as a sentence ("the file is empty (0 bytes)"). */
   error?: string
   /** What the media step could not do (no thumbnail for this format, …). */
   note?: string

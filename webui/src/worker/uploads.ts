@@ -4,8 +4,10 @@
  * folder (the user's own, or one shared with them as a collaborator), or — for a dropped or
  * picked folder — sub-folders that follow the files' paths. Each group goes through the client
  * library's uploadFiles with the IndexedDB journal, so an interrupted upload resumes without
- * re-sending finished blocks once the same files are chosen again. Progress is sent to the page
- * a few times a second.
+ * re-sending finished blocks once the same files are chosen again. Files that are no photo or
+ * video, empty or damaged are refused one by one ([Note: what an upload accepts]). Progress is
+ * sent to the page a few times a second, and each finished file is committed at once unless
+ * the last commit is under a second old, so the library's counts follow the files.
  */
 import { fallbackNote, transportFor, type BlockTransport } from '../../../src/client/blocks.ts'
 import { uploadFiles, withOwnLibrary, type UploadSource } from '../../../src/client/upload.ts'
@@ -18,6 +20,7 @@ import type { WorkerSession, Post } from './session.ts'
 import type { UploadFile, UploadFileStatus, UploadTarget } from './protocol.ts'
 
 const GROUP = 50
+const COMMIT_EVERY_MS = 1000
 const PROGRESS_EVERY_MS = 150
 
 interface Queued { status: UploadFileStatus, file: File, dir: string, target: UploadTarget }
@@ -127,6 +130,8 @@ export class Uploads {
         journal: this.session.journal,
         signal: controller.signal,
         media: this.media,
+        mediaOnly: true,
+        commitEveryMs: COMMIT_EVERY_MS,
         concurrency: 6,
         onProgress: (event) => {
           if (event.type === 'obscura:upload:note') {
@@ -139,6 +144,10 @@ export class Uploads {
           } else if (event.type === 'obscura:upload:bytes' && current != null) {
             current.status.state = 'uploading'
             current.status.bytes = Math.min(event.fileBytes, current.status.size)
+          } else if (event.type === 'obscura:upload:refused' && current != null) {
+            current.status.state = 'refused'
+            current.status.error = event.reason
+            current.status.note = undefined
           } else if (event.type === 'obscura:upload:file-done' && current != null) {
             current.status.bytes = current.status.size
             current.status.state = event.skipped === 'duplicate' ? 'duplicate' : 'done'
@@ -146,7 +155,8 @@ export class Uploads {
             this.session.publish()
             void this.savePending()
           }
-          this.report(false)
+          // Per-file events always reach the page; byte counts a few times a second.
+          this.report(event.type !== 'obscura:upload:bytes')
         }
       })
       // The motion halves of Live Photos travel with their stills and get no events of their own.
@@ -156,7 +166,7 @@ export class Uploads {
       const described = describeError(err)
       const cancelled = controller.signal.aborted
       for (const q of group) {
-        if (q.status.state === 'done' || q.status.state === 'duplicate') continue
+        if (q.status.state === 'done' || q.status.state === 'duplicate' || q.status.state === 'refused') continue
         q.status.state = cancelled ? 'cancelled' : 'failed'
         if (!cancelled) q.status.error = described.message
       }
@@ -183,7 +193,7 @@ export class Uploads {
     if (!force && now - this.lastPost < PROGRESS_EVERY_MS) return
     this.lastPost = now
     const files = this.queue.map((q) => ({ ...q.status }))
-    const counted = files.filter((f) => f.state !== 'cancelled')
+    const counted = files.filter((f) => f.state !== 'cancelled' && f.state !== 'refused')
     const doneBytes = counted.reduce((sum, f) => sum + f.bytes, 0)
     this.samples.push({ at: now, bytes: doneBytes })
     this.samples = this.samples.filter((s) => now - s.at <= 4000)
