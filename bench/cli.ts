@@ -46,7 +46,7 @@ export async function run (): Promise<BenchResult> {
       const dir = join(work, 'files', album)
       await mkdir(dir, { recursive: true })
       for (let i = 0; i < 4; i++) await writeFile(join(dir, `file-${i}.bin`), crypto.getRandomValues(new Uint8Array(4096 + i)))
-      await runCli(['upload', dir, '--album', album], env)
+      await runCli(['upload', '--any-file', dir, '--album', album], env)
     }
     const bare = await median(['-e', '0'])
     const help = await median([CLI, '--help'])

@@ -146,7 +146,7 @@ async function measureMode (mode: 'authorised' | 'off', work: string, filesDir: 
     const s0 = nodeS3()
     const r0 = relay.bytes()
     const sent0 = traffic.sentBytes
-    const up = await runCli(['upload', filesDir, '--album', 'Bench'], env)
+    const up = await runCli(['upload', '--any-file', filesDir, '--album', 'Bench'], env)
     const s3UploadBytes = relay.bytes() - r0
     const nodeUploadBodyBytes = traffic.sentBytes - sent0
     const g1 = gatewayBytes()

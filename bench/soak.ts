@@ -128,7 +128,7 @@ async function items (album: string): Promise<string[]> {
 
 /** One operation: the CLI arguments to run, found from the current state (undefined: nothing to do). */
 const OPERATIONS: Record<string, { weight: number, args: () => Promise<string[] | undefined>, done?: (args: string[]) => void }> = {
-  upload: { weight: 4, args: async () => ['upload', await newFiles(), '--album', pick(ALBUMS)], done: (a) => albumsMade.add(a[3] as string) },
+  upload: { weight: 4, args: async () => ['upload', '--any-file', await newFiles(), '--album', pick(ALBUMS)], done: (a) => albumsMade.add(a[4] as string) },
   add: { weight: 2, args: async () => await move('add') },
   mv: { weight: 2, args: async () => await move('mv') },
   rm: { weight: 1, args: async () => await remove([]) },

@@ -71,9 +71,9 @@ export async function run (): Promise<BenchResult> {
     const env = { OBSCURA_HOME: join(work, 'home'), OBSCURA_PASSWORD: 'bench password 1', OBSCURA_NODE: node.url }
     try {
       await runCli(['signup', 'bench'], env)
-      const small = await runCli(['upload', filesDir, '--album', 'Bench'], env)
-      const sameSize = await runCli(['upload', sameSizeDir, '--album', 'Bench same size'], env)
-      const large = await runCli(['upload', largeDir, '--album', 'Bench large'], env)
+      const small = await runCli(['upload', '--any-file', filesDir, '--album', 'Bench'], env)
+      const sameSize = await runCli(['upload', '--any-file', sameSizeDir, '--album', 'Bench same size'], env)
+      const large = await runCli(['upload', '--any-file', largeDir, '--album', 'Bench large'], env)
       const nodePeak = await peakRssOf(node.child.pid as number) ?? 0
       const oursMbps = mbPerSecond(totalBytes, small.ms)
       const baseMbps = mbPerSecond(totalBytes, baselineMs)

@@ -46,7 +46,7 @@ describe('cli collections made by name', function () {
   it('leaves one album with both files when two devices upload to the same new album name at once', async function () {
     for (let round = 0; round < ROUNDS; round++) {
       const [a, b] = [await fresh(`phone-${round}.bin`), await fresh(`laptop-${round}.bin`)]
-      const results = await Promise.all([runCli(phone, ['upload', a, '--album', `New ${round}`]), runCli(laptop, ['upload', b, '--album', `New ${round}`])])
+      const results = await Promise.all([runCli(phone, ['upload', '--any-file', a, '--album', `New ${round}`]), runCli(laptop, ['upload', '--any-file', b, '--album', `New ${round}`])])
       for (const result of results) expect(result.code, result.stderr).to.equal(0)
     }
     const rows = await cliJson<AlbumRow[]>(laptop, ['albums'])
@@ -62,16 +62,16 @@ describe('cli collections made by name', function () {
       const library = new Library(await cliAccount(phone))
       await library.sync()
       ids = [(await legacyCollection(library, 'album', 'Twice')).id, (await legacyCollection(library, 'album', 'Twice')).id]
-      await cliOk(phone, ['upload', await fresh('x.bin'), '--album', ids[0] as string])
-      await cliOk(phone, ['upload', await fresh('in-folder.bin'), '--folder', 'Both'])
-      await cliOk(phone, ['upload', await fresh('in-album.bin'), '--album', 'Both'])
+      await cliOk(phone, ['upload', '--any-file', await fresh('x.bin'), '--album', ids[0] as string])
+      await cliOk(phone, ['upload', '--any-file', await fresh('in-folder.bin'), '--folder', 'Both'])
+      await cliOk(phone, ['upload', '--any-file', await fresh('in-album.bin'), '--album', 'Both'])
     })
 
     it('refuses it in every command that takes a name, listing the candidates\' ids', async function () {
       const commands = [
         ['ls', 'Twice'], ['download', 'Twice', '--out', file('nowhere')], ['add', 'Twice', 'x.bin', '--to', 'Elsewhere'],
         ['add', 'New 0', 'phone-0.bin', '--to', 'Twice'], ['mv', 'Twice', 'x.bin', '--to', 'Elsewhere'], ['rm', 'Twice', 'x.bin'],
-        ['restore', 'Twice', 'x.bin'], ['rename', 'Twice', 'x.bin', 'y.bin'], ['upload', await fresh('late.bin'), '--album', 'Twice'],
+        ['restore', 'Twice', 'x.bin'], ['rename', 'Twice', 'x.bin', 'y.bin'], ['upload', '--any-file', await fresh('late.bin'), '--album', 'Twice'],
         ['share', 'Twice', '--with', 'bob'], ['unshare', 'Twice', '--with', 'bob'], ['members', 'Twice'],
         ['link', 'create', 'Twice'], ['link', 'list', 'Twice']
       ]
@@ -95,7 +95,7 @@ describe('cli collections made by name', function () {
     it('takes the id instead', async function () {
       const [first, second] = ids as [string, string]
       expect((await cliJson<Array<{ name: string }>>(laptop, ['ls', first])).map((r) => r.name)).to.deep.equal(['x.bin'])
-      await cliOk(laptop, ['upload', await fresh('second.bin'), '--album', second])
+      await cliOk(laptop, ['upload', '--any-file', await fresh('second.bin'), '--album', second])
       await cliOk(laptop, ['mv', first, 'x.bin', '--to', second])
       expect((await cliJson<Array<{ name: string }>>(laptop, ['ls', second])).map((r) => r.name).sort()).to.deep.equal(['second.bin', 'x.bin'])
       const out = file('second')

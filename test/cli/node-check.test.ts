@@ -34,8 +34,8 @@ describe('obscura node check', function () {
     const files = join(work, 'files')
     await mkdir(files)
     for (let i = 0; i < 2; i++) await writeFile(join(files, `f${i}.bin`), randomBytes(30_000 + i))
-    await cliOk(alice, ['upload', files, '--album', 'A'])
-    await cliOk(alice, ['upload', join(files, 'f0.bin'), '--album', 'B'])
+    await cliOk(alice, ['upload', '--any-file', files, '--album', 'A'])
+    await cliOk(alice, ['upload', '--any-file', join(files, 'f0.bin'), '--album', 'B'])
   })
 
   after(async function () {

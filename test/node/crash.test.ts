@@ -93,8 +93,8 @@ describe('crash inside a commit', function () {
 
   it('repairs at start-up what a commit cut short left, and says so in one line', async function () {
     const a = `S${++album}`
-    await cliOk(alice, ['upload', await newFiles(2), '--album', a])
-    await cliOk(alice, ['upload', await newFiles(1), '--album', `T${album}`])
+    await cliOk(alice, ['upload', '--any-file', await newFiles(2), '--album', a])
+    await cliOk(alice, ['upload', '--any-file', await newFiles(1), '--album', `T${album}`])
     const items = await ids(a)
     logged.length = 0
     await crashAt('commit:linked', 1, ['add', a, ...items, '--to', `T${album}`])
@@ -117,7 +117,7 @@ describe('crash inside a commit', function () {
     it(`keeps every item added to another album when the node dies at ${step} #${nth} (add, rerun, delete the originals)`, async function () {
       const a = `A${++album}`
       const b = `B${album}`
-      await cliOk(alice, ['upload', '--any-file', await newFiles(4), '--album', a])
+      await cliOk(alice, ['upload', '--any-file', '--any-file', await newFiles(4), '--album', a])
       const items = await ids(a)
       await crashAt(step, nth, ['add', a, ...items, '--to', b])
       await cliOk(alice, ['add', a, ...items, '--to', b])
@@ -130,7 +130,7 @@ describe('crash inside a commit', function () {
     it(`keeps every item moved when the node dies at ${step} #${nth} (mv, rerun)`, async function () {
       const a = `M${++album}`
       const b = `N${album}`
-      await cliOk(alice, ['upload', '--any-file', await newFiles(4), '--album', a])
+      await cliOk(alice, ['upload', '--any-file', '--any-file', await newFiles(4), '--album', a])
       const items = await ids(a)
       await crashAt(step, nth, ['mv', a, ...items, '--to', b])
       const left = (await ids(a)).filter((id) => items.includes(id))
@@ -144,9 +144,9 @@ describe('crash inside a commit', function () {
       const a = `U${++album}`
       const b = `V${album}`
       const dir = await newFiles(4)
-      await cliOk(alice, ['upload', '--any-file', dir, '--album', a])
-      await crashAt(step, nth, ['upload', '--any-file', dir, '--album', b])
-      await cliOk(alice, ['upload', '--any-file', dir, '--album', b])
+      await cliOk(alice, ['upload', '--any-file', '--any-file', dir, '--album', a])
+      await crashAt(step, nth, ['upload', '--any-file', '--any-file', dir, '--album', b])
+      await cliOk(alice, ['upload', '--any-file', '--any-file', dir, '--album', b])
       await cliOk(alice, ['rm', a, ...await ids(a), '--permanent'])
       await readsAll(b, 4)
       await assertClean()
@@ -156,7 +156,7 @@ describe('crash inside a commit', function () {
   for (const [step, nth] of [['commit:unlink', 1], ['commit:head', 1]] as Array<[FaultStep, number]>) {
     it(`loses nothing still listed and leaks nothing after repair when the node dies at ${step} #${nth} (rm --permanent, rerun)`, async function () {
       const a = `R${++album}`
-      await cliOk(alice, ['upload', '--any-file', await newFiles(4), '--album', a])
+      await cliOk(alice, ['upload', '--any-file', '--any-file', await newFiles(4), '--album', a])
       const items = await ids(a)
       await crashAt(step, nth, ['rm', a, items[0] as string, items[1] as string, '--permanent'])
       const left = (await ids(a)).filter((id) => id === items[0] || id === items[1])
