@@ -169,8 +169,11 @@ describe('web UI library pages in chromium', function () {
   })
 
   it('resumes an upload interrupted by a reload without re-sending confirmed blocks', async function () {
-    const big = join(fixtures, 'big.bin')
-    await writeFile(big, randomBytes(64 * 1024 * 1024))
+    // A 64 MiB "video": an MP4 file-type box, then noise. Uploads take a video its player cannot
+    // decode (with a placeholder poster), and refuse bytes that are no media at all.
+    const big = join(fixtures, 'big.mp4')
+    const ftyp = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isommp42')])
+    await writeFile(big, Buffer.concat([ftyp, randomBytes(64 * 1024 * 1024 - ftyp.length)]))
     const confirmed = new Set<string>()
     const sentAfter: string[] = []
     let reloaded = false

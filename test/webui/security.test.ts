@@ -42,6 +42,7 @@ function mark (what: string): string {
   return `(function(){var w=${JSON.stringify(what)};try{window.xssFired(w)}catch(e){}try{localStorage.setItem('xss-fired',w)}catch(e){}try{fetch('/xss-fired/'+w)}catch(e){}})()`
 }
 
+/** An item Mallory planted; `label` is its tile's name without the ", added by mallory" the owner's tiles add. */
 interface Planted { name: string, mime: string, label: string, id: string, bytes: Buffer }
 
 /** The attacker's items, in upload order (the HTML one names the JavaScript item's id). */
@@ -223,7 +224,7 @@ describe('web UI: media a collaborator planted runs no script', function () {
     await screenshot(page, 'security-viewer-photo')
     await closeViewer(page)
     for (const item of planted) {
-      const dialog = await openViewer(page, item.label)
+      const dialog = await openViewer(page, `${item.label}, added by mallory`)
       check(mismatches, await dialog.locator('.file').count() === 1, `${item.name} is shown as a file, not rendered`)
       const saved = await downloadFromViewer(page, dialog)
       expect(saved.name).to.equal(item.name)
@@ -281,7 +282,7 @@ describe('web UI: media a collaborator planted runs no script', function () {
     await closeViewer(page)
     const opened = new Set<string>()
     for (const item of planted) {
-      const dialog = await openViewer(page, item.label)
+      const dialog = await openViewer(page, `${item.label}, added by mallory`)
       mismatches.push(...await openNewObjectUrls(page, opened))
       const saved = await downloadFromViewer(page, dialog)
       expect(saved.bytes.equals(item.bytes), `${item.name} downloads byte for byte`).to.equal(true)

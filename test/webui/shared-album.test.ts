@@ -141,13 +141,13 @@ describe('web UI: an album shared with you', function () {
     expect(await page.locator('photo-tile .badge.fav').count()).to.equal(0)
   })
 
-  it('downloads the originals of a selection, the only thing one can do with someone else’s photos', async function () {
+  it('downloads the originals of a selection or saves them to your library, the only things one can do with someone else’s photos', async function () {
     const tiles = page.locator('photo-tile')
     const chosen = [SHARED[0], SHARED[1]] as string[]
     for (const name of chosen) await tiles.filter({ has: page.getByRole('button', { name: `Photo ${name}` }) }).getByRole('button', { name: 'Select' }).click()
     const bar = page.locator('selection-bar')
     await bar.getByText('2 selected').waitFor()
-    expect(await bar.getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')).sort())).to.deep.equal(['Clear selection', 'Download'])
+    expect(await bar.getByRole('button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')).sort())).to.deep.equal(['Clear selection', 'Download', 'Save to library'])
     const downloads: Download[] = []
     const onDownload = (download: Download): void => { downloads.push(download) }
     page.on('download', onDownload)
@@ -215,9 +215,10 @@ describe('web UI: an album shared with you', function () {
     expect(added, 'the owner’s album has the photo').to.not.equal(undefined)
     expect(Buffer.from(await readItem(owner, album, added as NonNullable<typeof added>)).equals(await readFile(crab))).to.equal(true)
 
+    // What a collaborator adds to someone else's album is also in his own Photos (issue 17 item 4).
     await page.getByRole('link', { name: 'Photos' }).click()
-    await page.getByRole('button', { name: 'File own-photo.bin' }).waitFor()
-    expect(await page.locator('photo-tile').count(), 'the upload went to the owner’s album only').to.equal(1)
+    await page.getByRole('button', { name: 'Photo crab.png' }).waitFor()
+    expect(await page.locator('photo-tile').count(), 'his own photo and the one he added').to.equal(2)
   })
 
   it('forgets the album’s cached thumbnails and details when the owner removes you, at the next sync', async function () {
@@ -244,7 +245,11 @@ describe('web UI: an album shared with you', function () {
     await page.getByRole('button', { name: 'Leave' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Leave' }).click()
     await page.getByRole('heading', { name: 'Albums', exact: true }).waitFor()
-    await until('cache after leaving', async () => await cachedIds(page, memberId, ids), (c) => c.thumbs.length === 0 && c.meta.length === 0)
+    // The photo he added himself stays in his own Photos, and so in his cache.
+    const crab = ids.find((id) => album.items.get(id)?.name === 'crab.png') as string
+    const others = ids.filter((id) => id !== crab)
+    await until('cache after leaving', async () => await cachedIds(page, memberId, others), (c) => c.thumbs.length === 0 && c.meta.length === 0)
+    expect((await cachedIds(page, memberId, [crab])).thumbs).to.deep.equal([crab])
   })
 
   it('had no script errors', function () {
