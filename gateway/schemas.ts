@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { kdfCostSchema } from '../src/crypto/password.ts'
+import { MEMBER_NAME, USERNAME, USERNAME_RULE } from '../src/format/names.ts'
 
 /** Base64 that decodes to between `min` and `max` bytes, returned as bytes. */
 export function b64Bytes (min: number, max: number) {
@@ -23,12 +24,12 @@ export function b64Bytes (min: number, max: number) {
 /** Collection and item ids: 16 random bytes as 32 lowercase hex characters. */
 export const CollectionId = z.string().regex(/^[0-9a-f]{32}$/, 'expected a 32-character hex id')
 
-export const Username = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'a username is 2-32 characters: a-z, 0-9, ".", "_", "-"')
+export const Username = z.string().regex(USERNAME, USERNAME_RULE)
 
 /** A member: a username on this node, or `username@peerId` for a user of another node. */
 export const MemberName = z.string().regex(
-  /^[a-z0-9][a-z0-9._-]{1,31}(@[1-9A-HJ-NP-Za-km-z]{40,128})?$/,
-  'a member is a username (2-32 characters: a-z, 0-9, ".", "_", "-") or username@peerId'
+  MEMBER_NAME,
+  `a member is a username (${USERNAME_RULE}) or username@peerId`
 )
 
 /** Argon2id parameters as JSON: the bounds are the client's own (src/crypto/password.ts), the salt base64. */

@@ -492,12 +492,6 @@ function assertOnlyPasswordWrapChanged (storedB64: string, next: Uint8Array): vo
   }
 }
 
-export function assertUsername (username: string): void {
-  if (!/^[a-z0-9][a-z0-9._-]{1,31}$/.test(username)) {
-    throw new InvalidRequestError('A username is 2-32 characters: lowercase letters, digits, ".", "_" or "-", starting with a letter or digit')
-  }
-}
-
 function withoutCode (invite: InviteRecord): InviteRecord {
   const { code: _code, ...rest } = invite
   return rest

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { ForbiddenError } from '../../node/errors.ts'
 import { parseWith, readJson } from '../body.ts'
 import { requireUser } from '../middleware/auth.ts'
+import { PEER_ID } from '../../src/format/names.ts'
 import { b64Bytes, CollectionId, Username } from '../schemas.ts'
 import type { PeerState } from '../middleware/peer.ts'
 import type { ObscuraNode } from '../../node/node.ts'
@@ -17,7 +18,7 @@ import type { Context } from 'koa'
 const B64 = z.string().max(400).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64')
 const Key = b64Bytes(32, 32).transform((bytes) => Buffer.from(bytes).toString('base64'))
 const Peer = z.strictObject({
-  peerId: z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{40,128}$/),
+  peerId: z.string().regex(PEER_ID, 'expected a base58 libp2p peer id'),
   multiaddrs: z.array(z.string().max(300)).max(8)
 })
 const ShareNotice = z.strictObject({

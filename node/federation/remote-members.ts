@@ -7,13 +7,12 @@
  * node/sharing.ts accepts only from that node's peer id.
  */
 import { openInvitation } from '../../src/format/invitation.ts'
+import { REMOTE_HANDLE } from '../../src/format/names.ts'
 import { InvalidRequestError, NotFoundError } from '../errors.ts'
 import type { CollectionRecord, NodeDatabase, PeerAddressRecord, RemoteMemberRecord, UserRecord } from '../db.ts'
 import type { Outbox } from './outbox.ts'
 
-/** `username@peerId`, the name of a member of another node. */
-export const REMOTE_HANDLE = /^([a-z0-9][a-z0-9._-]{1,31})@([1-9A-HJ-NP-Za-km-z]{40,128})$/
-
+/** Whether `name` is `username@peerId`, the name of a member of another node. */
 export function isRemoteHandle (name: string): boolean {
   return REMOTE_HANDLE.test(name)
 }

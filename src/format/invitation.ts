@@ -9,6 +9,7 @@
 import { base64url } from 'multiformats/bases/base64'
 import { z } from 'zod'
 import { LABELS } from '../crypto/labels.ts'
+import { PEER_ID, USERNAME, USERNAME_RULE } from './names.ts'
 import { SignatureError } from '../crypto/errors.ts'
 import { decodeCanonical, encodeCanonical } from './cbor.ts'
 import { InvalidStructureError } from './errors.ts'
@@ -36,9 +37,9 @@ export const MAX_INVITATION_TEXT = 4096
 
 const invitationSchema = z.strictObject({
   v: z.literal(1),
-  node: z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{40,128}$/, 'expected a base58 libp2p peer id'),
+  node: z.string().regex(PEER_ID, 'expected a base58 libp2p peer id'),
   addrs: z.array(z.string().regex(/^\/[\x21-\x7e]{1,255}$/, 'expected a multiaddr')).min(1).max(8),
-  username: z.string().regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, 'expected a username'),
+  username: z.string().regex(USERNAME, USERNAME_RULE),
   signingPublicKey: bytesSchema(32),
   boxPublicKey: bytesSchema(32),
   createdAt: z.int().nonnegative(),

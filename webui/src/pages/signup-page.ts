@@ -9,6 +9,7 @@ import { StoreController, store } from '../state/store.ts'
 import { describe } from '../state/messages.ts'
 import { shared } from '../components/styles.ts'
 import { authStyles } from './auth-styles.ts'
+import { USERNAME_HTML_PATTERN } from '../../../src/format/names.ts'
 import { PHASES } from './login-page.ts'
 import type { SavedSession } from '../worker/protocol.ts'
 
@@ -69,7 +70,7 @@ export class SignupPage extends LitElement {
       <div class="brand"><i></i>Obscura</div>
       <h1>Create your account</h1>
       <form @submit=${this.submit}>
-        <label>Username<input name="username" autocomplete="username" required pattern="[a-z0-9][a-z0-9._\\-]{1,31}" title="2 to 32 lowercase letters, digits, dots, dashes or underscores" autocapitalize="none" spellcheck="false" ?disabled=${this.busy}></label>
+        <label>Username<input name="username" autocomplete="username" required pattern=${USERNAME_HTML_PATTERN} title="2 to 32 lowercase letters, digits, dots, dashes or underscores" autocapitalize="none" spellcheck="false" ?disabled=${this.busy}></label>
         <label>Password<input name="password" type="password" autocomplete="new-password" required minlength=${MIN_PASSWORD} ?disabled=${this.busy}></label>
         <label>Repeat password<input name="confirm" type="password" autocomplete="new-password" required ?disabled=${this.busy}></label>
         <label>Invite code <span class="muted" style="font-weight:400">(if the node’s admin gave you one)</span><input name="invite" autocomplete="off" ?disabled=${this.busy}></label>
