@@ -4,15 +4,10 @@
  * malformed manifest is rejected when opened rather than half-way through a video.
  */
 import { z } from 'zod'
-import { CHUNK_SIZE, TAG_SIZE, chunkCount, paddedLength } from '../crypto/stream-layout.ts'
+import { TAG_SIZE, chunkCount, chunkPlaintextLength } from '../crypto/stream-layout.ts'
 import type { StreamDescriptor } from '../crypto/stream.ts'
 import { RAW_CODE } from './cid.ts'
 import { bytesSchema, cidSchema, uintSchema } from './schema.ts'
-
-function expectedSealedSize (size: number, index: number, count: number): number {
-  const plaintext = index < count - 1 ? CHUNK_SIZE : paddedLength(size) - (count - 1) * CHUNK_SIZE
-  return plaintext + TAG_SIZE
-}
 
 export const streamDescriptorSchema: z.ZodType<StreamDescriptor> = z.strictObject({
   salt: bytesSchema(16),
@@ -20,6 +15,5 @@ export const streamDescriptorSchema: z.ZodType<StreamDescriptor> = z.strictObjec
   size: uintSchema,
   chunks: z.array(z.strictObject({ cid: cidSchema.refine((cid) => cid.code === RAW_CODE, 'chunk CIDs use the raw codec'), size: uintSchema }))
 }).refine((d) => {
-  const count = chunkCount(d.size)
-  return d.chunks.length === count && d.chunks.every((chunk, i) => chunk.size === expectedSealedSize(d.size, i, count))
+  return d.chunks.length === chunkCount(d.size) && d.chunks.every((chunk, i) => chunk.size === chunkPlaintextLength(d.size, i) + TAG_SIZE)
 }, { message: 'chunk count or sizes do not follow from the stream size' })
