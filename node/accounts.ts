@@ -10,6 +10,7 @@
  * ask without an account is written to disk: login challenges live in bounded memory.
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { base58btc } from 'multiformats/bases/base58'
 import { decodeKeyBundle } from '../src/crypto/key-bundle.ts'
 import { LABELS } from '../src/crypto/labels.ts'
 import { verifyDetached } from '../src/crypto/sign.ts'
@@ -365,7 +366,10 @@ export class Accounts {
 
   async createInvite (admin: UserRecord): Promise<{ code: string, expiresAt: number }> {
     this.requireAdmin(admin)
-    const code = randomBytes(18).toString('base64url')
+    // Base58 (no "-", "_", "0", "O", "I" or "l"): a code is pasted after `--invite` on a command
+    // line, where one starting with "-" would read as an option (1 base64url code in 32 did), and
+    // is read aloud or copied by hand.
+    const code = base58btc.baseEncode(randomBytes(18))
     const expiresAt = Date.now() + INVITE_TTL_MS
     await this.db.invites.put(sha256Hex(code), { createdBy: admin.id, createdAt: Date.now(), expiresAt, code })
     return { code, expiresAt }

@@ -75,6 +75,14 @@ describe('node accounts', function () {
       expect(errorCode(again)).to.equal('INVITE_REQUIRED')
     })
 
+    it('makes invite codes a command line takes as they are: base58, never starting with "-"', async function () {
+      // 64 codes: a base64url code started with "-" 1 time in 32, and `--invite -abc` reads as an option.
+      const codes = await Promise.all(Array.from({ length: 64 }, async () => (await alice.api.createInvite()).code))
+      for (const code of codes) expect(code).to.match(/^[1-9A-HJ-NP-Za-km-z]{22,25}$/)
+      expect(new Set(codes).size).to.equal(codes.length)
+      for (const { id } of (await alice.api.listInvites()).filter((i) => i.code != null && codes.includes(i.code))) await alice.api.revokeInvite(id)
+    })
+
     it('does not let a non-admin make invites', async function () {
       const res = await call(node.url, 'POST', '/api/v1/admin/invites', { token: bob.api.token })
       expect(res.status).to.equal(403)
