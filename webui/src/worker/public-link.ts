@@ -7,13 +7,15 @@
  * decode it) while its original stays downloadable. A link that allows it takes new photos too.
  */
 import { openLink, syncLink, uploadToLink, type OpenedLink } from '../../../src/client/links.ts'
-import { openItem, readPart, type OpenedItem } from '../../../src/client/download.ts'
+import { openItem, readPart, readRange, type OpenedItem } from '../../../src/client/download.ts'
 import { LinkNoDownloadError, NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { isHeif } from './canvas.ts'
 import { partType } from './media.ts'
 import { collect, downscale } from './thumbnails.ts'
 import { sourceOf } from './uploads.ts'
-import type { ItemView, LinkAlbumView, LinkPicture } from './protocol.ts'
+import { filesOf, type ZipFile } from './zip.ts'
+import { CHUNK_SIZE } from '../../../src/crypto/stream.ts'
+import type { ItemView, LinkAlbumView, LinkPicture, RangeReply, RangeRequest } from './protocol.ts'
 
 /** Shorter side of a picture drawn for the viewer when the item has no preview part. */
 const PREVIEW_SIDE = 1600
@@ -93,5 +95,25 @@ export class PublicLink {
     if (this.link.noDownload) throw new LinkNoDownloadError()
     const opened = await this.open(itemId)
     return await collect(readPart(this.link.api, opened, 'original', { signal }), partType(opened.manifest.mime, 'original'))
+  }
+
+  /** The files an item gives to a zip; refused when the owner made the link no-download. */
+  async files (itemId: string): Promise<ZipFile[]> {
+    if (this.link.noDownload) throw new LinkNoDownloadError()
+    return filesOf(this.link.api, await this.open(itemId))
+  }
+
+  /**
+   * Bytes of a video or a Live Photo's motion for the Service Worker, as the library's Media
+   * answers them. A no-download link streams no original (its videos show their preview).
+   */
+  async range (request: RangeRequest): Promise<RangeReply> {
+    if (this.link.noDownload && request.part === 'original') throw new LinkNoDownloadError()
+    const opened = await this.open(request.itemId)
+    const size = opened.manifest.parts[request.part]?.size ?? 0
+    const start = Math.min(request.start, size)
+    const end = Math.min(request.end, size, Math.floor(start / CHUNK_SIZE) * CHUNK_SIZE + 2 * CHUNK_SIZE)
+    const bytes = await readRange(this.link.api, opened, request.part, start, end)
+    return { size, mime: partType(opened.manifest.mime, request.part), name: opened.manifest.name, start, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
   }
 }
