@@ -36,6 +36,15 @@ function opened (): PublicLink {
   return publicLink
 }
 
+/**
+ * The open public link, when `itemId` is one of its album's items. The link page uses the app's
+ * grid and viewer, which ask for thumbnails, details, parts and ranges by item id: those of a
+ * link's items answer from the link, even in a tab where someone is also logged in.
+ */
+function linked (itemId: string): PublicLink | undefined {
+  return publicLink?.has(itemId) === true ? publicLink : undefined
+}
+
 function start (session: WorkerSession): void {
   current = { session, thumbnails: new Thumbnails(session), uploads: new Uploads(session, post), organiser: new Organiser(session), media: new Media(session, post) }
 }
@@ -77,10 +86,10 @@ const handlers: Handlers = {
     return { saved: logged().session.saved() }
   },
   async refresh () { await logged().session.refresh() },
-  async thumbnail (signal, itemId) { return await logged().thumbnails.get(itemId, signal) },
+  async thumbnail (signal, itemId) { return linked(itemId) != null ? await opened().thumbnail(itemId, signal) : await logged().thumbnails.get(itemId, signal) },
   async cancel (_signal, callId) { calls.get(callId)?.abort(new DOMException('cancelled', 'AbortError')) },
-  async details (_signal, itemId) { return await logged().media.details(itemId) },
-  async partBlob (signal, itemId, part) { return await logged().media.partBlob(itemId, part, signal) },
+  async details (_signal, itemId) { return await (linked(itemId)?.details(itemId) ?? logged().media.details(itemId)) },
+  async partBlob (signal, itemId, part) { return await (linked(itemId)?.partBlob(itemId, part, signal) ?? logged().media.partBlob(itemId, part, signal)) },
   async upload (_signal, files, target) { logged().uploads.enqueue(files, target) },
   async cancelUpload (_signal, key) { logged().uploads.cancel(key) },
   async pendingUploads () { return await logged().session.cache.getJson('pending', 'uploads') ?? [] },
@@ -122,10 +131,7 @@ const handlers: Handlers = {
     publicLink = await PublicLink.open(url, password, device)
     return publicLink.view()
   },
-  async linkThumbnail (signal, itemId) { return await opened().thumbnail(itemId, signal) },
   async linkUpload (signal, files) { return await opened().upload(files, signal) },
-  async linkPicture (signal, itemId) { return await opened().picture(itemId, signal) },
-  async linkOriginal (signal, itemId) { return await opened().original(itemId, signal) },
   async zipStart (_signal, itemIds, name, from) {
     if (from === 'link') {
       const link = opened()
@@ -152,8 +158,7 @@ const handlers: Handlers = {
 
 async function answerRange (request: RangeRequest, port: MessagePort): Promise<void> {
   try {
-    // The library's media when logged in; on a public link's page, the link's.
-    const reply = current != null ? await current.media.range(request) : await opened().range(request)
+    const reply = await (linked(request.itemId)?.range(request) ?? logged().media.range(request))
     port.postMessage({ ok: true, ...reply }, [reply.bytes])
   } catch (err) {
     port.postMessage({ ok: false, error: describeError(err) })

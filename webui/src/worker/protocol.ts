@@ -181,12 +181,6 @@ export interface LinkAlbumView {
   expiresAt?: number
 }
 
-/** What the link page shows of an item, and whether it is the original (then it can be saved as is). */
-export interface LinkPicture {
-  blob: Blob
-  original: boolean
-}
-
 /** A zip being saved (worker/zip.ts): how far it got. */
 export interface ZipProgress {
   /** The job, as in the `/_zip/<id>` URL the Service Worker streams. */
@@ -210,6 +204,7 @@ export interface WorkerMethods {
   logout: () => Promise<void>
   changePassword: (current: string, next: string) => Promise<{ saved: SavedSession }>
   refresh: () => Promise<void>
+  /** Thumbnails, details, parts and ranges answer for an item of the open public link too (worker/public-link.ts). */
   thumbnail: (itemId: string) => Promise<Blob | null>
   cancel: (callId: number) => Promise<void>
   details: (itemId: string) => Promise<ItemDetails>
@@ -241,13 +236,8 @@ export interface WorkerMethods {
   revokeInvite: (id: string) => Promise<void>
   /** Opens a public link URL (its key is in the fragment); LINK_PASSWORD when a password is needed or wrong. */
   openLink: (url: string, password: string | undefined, device: string) => Promise<LinkAlbumView>
-  linkThumbnail: (itemId: string) => Promise<Blob | null>
   /** Adds files through an allow-upload link; answers the album as it is now. */
   linkUpload: (files: File[]) => Promise<LinkAlbumView>
-  /** The picture to show: the original when an <img> can show it and the link allows downloads, else a preview. */
-  linkPicture: (itemId: string) => Promise<LinkPicture>
-  /** The original, to save; refused (LINK_NO_DOWNLOAD) when the link is no-download. */
-  linkOriginal: (itemId: string) => Promise<Blob>
   /** Starts a zip of items of the library (or, with `link`, of the open public link's album); answers its job id. */
   zipStart: (itemIds: string[], name: string, from: 'library' | 'link') => Promise<string>
   /** Stops a zip being saved (every one without an id). */

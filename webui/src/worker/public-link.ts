@@ -15,7 +15,7 @@ import { collect, downscale } from './thumbnails.ts'
 import { sourceOf } from './uploads.ts'
 import { filesOf, type ZipFile } from './zip.ts'
 import { CHUNK_SIZE } from '../../../src/crypto/stream.ts'
-import type { ItemView, LinkAlbumView, LinkPicture, RangeReply, RangeRequest } from './protocol.ts'
+import type { ItemDetails, ItemView, LinkAlbumView, RangeReply, RangeRequest } from './protocol.ts'
 
 /** Shorter side of a picture drawn for the viewer when the item has no preview part. */
 const PREVIEW_SIDE = 1600
@@ -73,28 +73,41 @@ export class PublicLink {
     return null
   }
 
-  /**
-   * The largest picture to show that the link allows: the original, unless the link is
-   * no-download or the original is a HEIC, which an <img> cannot show; then the preview, or for
-   * an item stored without one a picture drawn from the original here. `original` says which,
-   * so that the page saves what it shows rather than fetching the original twice.
-   */
-  async picture (itemId: string, signal: AbortSignal): Promise<LinkPicture> {
-    const opened = await this.open(itemId)
-    const { parts, mime } = opened.manifest
-    const read = async (part: 'preview' | 'original'): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), partType(mime, part))
-    // An original not typed as an image (a raw photo, a video, a refused type) is shown by its preview when it has one.
-    const image = partType(mime, 'original').startsWith('image/')
-    if (!this.link.noDownload && !isHeif(mime) && (image || parts.preview == null)) return { blob: await read('original'), original: true }
-    if (parts.preview != null) return { blob: await read('preview'), original: false }
-    return { blob: await downscale(await read('original'), PREVIEW_SIDE), original: false }
+  /** Whether `itemId` is an item of this link's album (the worker's calls then answer from the link, not a library). */
+  has (itemId: string): boolean {
+    return this.link.collection.items.has(itemId)
   }
 
-  /** The original, to save; refused when the owner made the link no-download. */
-  async original (itemId: string, signal: AbortSignal): Promise<Blob> {
-    if (this.link.noDownload) throw new LinkNoDownloadError()
+  /**
+   * What the viewer needs, as the library's Media gives it. A no-download link lists no original
+   * (the viewer then shows the preview); an image an <img> cannot show (a HEIC) stored without a
+   * preview lists one, which `partBlob` draws from the original here.
+   */
+  async details (itemId: string): Promise<ItemDetails> {
+    const { manifest } = await this.open(itemId)
+    const parts = (['original', 'motion', 'thumbnail', 'preview'] as const).filter((p) => manifest.parts[p] != null)
+    const drawn = manifest.parts.preview == null && (manifest.kind === 'photo' || manifest.kind === 'live') && (this.link.noDownload || isHeif(manifest.mime))
+    return {
+      id: itemId,
+      name: manifest.name,
+      mime: manifest.mime,
+      kind: manifest.kind,
+      size: manifest.size,
+      takenAt: manifest.takenAt?.utcMs ?? manifest.mtime ?? 0,
+      width: manifest.width,
+      height: manifest.height,
+      durationMs: manifest.durationMs,
+      parts: [...parts.filter((p) => !(p === 'original' && this.link.noDownload)), ...(drawn ? ['preview' as const] : [])]
+    }
+  }
+
+  /** A whole part; the original is refused on a no-download link, a missing preview is drawn from the original. */
+  async partBlob (itemId: string, part: 'original' | 'preview' | 'motion', signal: AbortSignal): Promise<Blob> {
     const opened = await this.open(itemId)
-    return await collect(readPart(this.link.api, opened, 'original', { signal }), partType(opened.manifest.mime, 'original'))
+    const read = async (which: 'original' | 'preview' | 'motion'): Promise<Blob> => await collect(readPart(this.link.api, opened, which, { signal }), partType(opened.manifest.mime, which))
+    if (part === 'preview' && opened.manifest.parts.preview == null) return await downscale(await read('original'), PREVIEW_SIDE)
+    if (part === 'original' && this.link.noDownload) throw new LinkNoDownloadError()
+    return await read(part)
   }
 
   /** The files an item gives to a zip; refused when the owner made the link no-download. */
@@ -110,6 +123,11 @@ export class PublicLink {
   async range (request: RangeRequest): Promise<RangeReply> {
     if (this.link.noDownload && request.part === 'original') throw new LinkNoDownloadError()
     const opened = await this.open(request.itemId)
+    if (request.part === 'preview' && opened.manifest.parts.preview == null) {
+      // A preview drawn here (see `details`) is small: drawn once, answered whole.
+      const drawn = await this.partBlob(request.itemId, 'preview', new AbortController().signal)
+      return { size: drawn.size, mime: drawn.type, name: opened.manifest.name, start: 0, bytes: await drawn.arrayBuffer() }
+    }
     const size = opened.manifest.parts[request.part]?.size ?? 0
     const start = Math.min(request.start, size)
     const end = Math.min(request.end, size, Math.floor(start / CHUNK_SIZE) * CHUNK_SIZE + 2 * CHUNK_SIZE)
