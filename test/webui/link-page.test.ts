@@ -130,6 +130,25 @@ describe('web UI: the public link page', function () {
     await screenshot(page, 'link-page-zip')
   })
 
+  it('downloads a selection as one zip, and Escape clears a selection', async function () {
+    const select = async (label: string): Promise<void> => {
+      const tile = page.locator('photo-tile').filter({ has: page.getByRole('button', { name: label, exact: true }) })
+      await tile.hover()
+      await tile.getByRole('button', { name: 'Select' }).click()
+    }
+    await select(`Photo ${FIXTURES.png.file}`)
+    await page.keyboard.press('Escape')
+    await page.getByRole('toolbar', { name: 'Selection' }).waitFor({ state: 'detached' })
+    await select(`Photo ${FIXTURES.png.file}`)
+    await select(`Live photo ${FIXTURES.livePair.still}`)
+    const bar = page.getByRole('toolbar', { name: 'Selection' })
+    await bar.getByText('2 selected').waitFor()
+    const [download] = await Promise.all([page.waitForEvent('download'), bar.getByRole('button', { name: 'Download' }).click()])
+    const entries = unzip(await readFile(await download.path()))
+    expect(entries.map((e) => e.name).sort()).to.deep.equal([FIXTURES.png.file, FIXTURES.livePair.still, FIXTURES.livePair.motion].sort())
+    for (const entry of entries) expect(entry.bytes.equals(await readFile(fixturePath(entry.name))), entry.name).to.equal(true)
+  })
+
   it('says a link was opened on too many devices, with no password form left', async function () {
     const limited = (await createLink(owner, album, { password: PASSWORD, deviceLimit: 1 })).url
     await page.goto(limited)

@@ -242,6 +242,11 @@ describe('web UI: sharing', function () {
     const linkUrl = await url.inputValue()
     expect(linkUrl).to.match(new RegExp(`^${web.url}/s/[A-Za-z0-9_-]+#[A-Za-z0-9_-]{43}$`))
     expect(await made.textContent()).to.match(/until [\s\S]*password · 0 of 3 devices · no download/)
+    // The dialog keeps its settings for the next link; only the password is cleared.
+    expect(await dialog.getByLabel('Expires').inputValue()).to.equal('7')
+    expect(await dialog.getByLabel('Device limit').inputValue()).to.equal('3')
+    expect(await dialog.getByLabel('Allow downloading originals').isChecked()).to.equal(false)
+    expect(await dialog.getByLabel('Password').inputValue()).to.equal('')
     await made.getByRole('button', { name: 'Copy' }).click()
     await made.getByRole('button', { name: 'Copied' }).waitFor()
     expect(await page.evaluate(async () => await navigator.clipboard.readText())).to.equal(linkUrl)
