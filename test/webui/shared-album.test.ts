@@ -214,7 +214,9 @@ describe('web UI: an album shared with you', function () {
 
     await page.getByRole('link', { name: 'Photos' }).click()
     await page.getByRole('button', { name: 'File own-photo.bin' }).waitFor()
-    expect(await page.locator('photo-tile').count(), 'the upload went to the owner’s album only').to.equal(1)
+    // The uploader finds what they added in their own library too (issue 17 item 4, as Google Photos does).
+    await page.getByRole('button', { name: 'Photo crab.png' }).waitFor()
+    expect(await page.locator('photo-tile').count(), 'the member’s own photo and the one they added').to.equal(2)
   })
 
   it('forgets the album’s cached thumbnails and details when the owner removes you, at the next sync', async function () {
@@ -230,9 +232,10 @@ describe('web UI: an album shared with you', function () {
 
   it('forgets the album’s cached thumbnails and details when you leave it', async function () {
     await owner.sync()
-    const ids = [...album.items.keys()]
+    // What the member added is theirs too (in their library), so it stays cached; the owner's photos go.
+    const ids = [...album.items.keys()].filter((id) => album.items.get(id)?.name !== 'crab.png')
     await openShared(page, ALBUM)
-    await waitForDecodedTiles(page, ids.length)
+    await waitForDecodedTiles(page, ids.length + 1)
     await page.getByRole('button', { name: `Photo ${SHARED[0] as string}` }).click()
     await page.getByRole('dialog', { name: SHARED[0] }).waitFor()
     const anemone = ids.find((id) => album.items.get(id)?.name === SHARED[0])

@@ -133,6 +133,7 @@ describe('web UI: sharing', function () {
     await page.getByLabel('Password').fill('not-the-password')
     await page.getByRole('button', { name: 'Open' }).click()
     await page.getByRole('alert').filter({ hasText: 'Wrong password.' }).waitFor()
+    await screenshot(page, 'link-wrong-password')
     await page.getByLabel('Password').fill(LINK_PASSWORD)
     await page.getByRole('button', { name: 'Open' }).click()
     await page.getByRole('heading', { name: 'Harbour Days' }).waitFor()
