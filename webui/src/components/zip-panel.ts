@@ -60,7 +60,7 @@ export class ZipPanel extends LitElement {
       const running = z.state === 'running'
       const sub = z.state === 'failed'
         ? z.error ?? 'The download stopped.'
-        : `${running ? `${z.doneItems.toLocaleString()} of ${plural(z.items, 'item')}` : plural(z.state === 'done' ? z.items : z.doneItems, 'item')} · ${bytes(z.bytes)}`
+        : `${running ? `${z.doneItems.toLocaleString()} of ${plural(z.items, 'item')}` : plural(z.state === 'done' ? z.items : z.doneItems, 'item')} · ${bytes(z.bytes)}${running ? ' · keep this tab open' : ''}`
       return html`<section role="region" aria-label=${`Download ${z.name}`}>
         <header>
           ${icon('download')}
