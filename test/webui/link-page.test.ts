@@ -80,6 +80,9 @@ describe('web UI: the public link page', function () {
     const [a, b] = [luminance(colours.fg), luminance(colours.bg)].sort((x, y) => y - x)
     expect(((a as number) + 0.05) / ((b as number) + 0.05), `title contrast of ${colours.fg} on ${colours.bg}`).to.be.greaterThan(7)
     await screenshot(page, 'link-page-grid')
+    await page.setViewportSize({ width: 390, height: 800 })
+    await screenshot(page, 'link-page-phone')
+    await page.setViewportSize({ width: 1200, height: 800 })
   })
 
   it('plays a video in the viewer, moves with the arrow keys and closes with Escape', async function () {

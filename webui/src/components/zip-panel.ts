@@ -1,5 +1,5 @@
 /**
- * The zip panel, bottom left: each zip being saved (worker/zip.ts) with how many items are in
+ * The zip panel, bottom left (at the top on a phone): each zip being saved (worker/zip.ts) with how many items are in
  * it so far and how many bytes, a progress bar, and Cancel; then whether it was saved, failed
  * (and why) or was cancelled. The browser's own download list shows the file as it grows; this
  * says what the browser cannot, how far through the items it is.
@@ -18,7 +18,8 @@ const TITLE: Record<ZipProgress['state'], string> = { running: 'Preparing zip', 
 export class ZipPanel extends LitElement {
   static override styles = [shared, css`
     :host { position: fixed; left: 1rem; bottom: 1rem; z-index: 20; width: min(22rem, calc(100vw - 2rem)); display: grid; gap: .5rem; }
-    @media (max-width: 700px) { :host { left: .5rem; right: .5rem; width: auto; bottom: calc(4.25rem + env(safe-area-inset-bottom)); } }
+    /* On a phone the upload panel takes the bottom: a zip shows at the top. */
+    @media (max-width: 700px) { :host { left: .5rem; right: .5rem; width: auto; bottom: auto; top: calc(.5rem + env(safe-area-inset-top)); } }
     section { background: var(--bg-raised); border-radius: var(--radius); box-shadow: var(--shadow); overflow: hidden; }
     header { display: flex; align-items: center; gap: .5rem; padding: .75rem .9rem; }
     .title { flex: 1; min-width: 0; }
