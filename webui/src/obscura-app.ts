@@ -16,6 +16,7 @@ import type { Toast } from './state/toast.ts'
 import type { UploadFile } from './worker/protocol.ts'
 import './components/app-nav.ts'
 import './components/upload-panel.ts'
+import './components/zip-panel.ts'
 
 @customElement('obscura-app')
 export class ObscuraApp extends LitElement {
@@ -123,7 +124,7 @@ export class ObscuraApp extends LitElement {
 
   override render () {
     // A public link's page needs no account and shows nothing of one, even to a logged-in viewer.
-    if (this.route.page === 'link-page') return html`<main>${this.page(this.route)}</main>${this.renderToasts()}`
+    if (this.route.page === 'link-page') return html`<main>${this.page(this.route)}</main><zip-panel></zip-panel>${this.renderToasts()}`
     if (store.auth === 'starting') return html`<div class="splash" role="status">Unlocking your library…</div>`
     if (store.auth === 'anonymous') {
       const route = this.route.page === 'signup-page' || this.route.page === 'recover-page' ? this.route : match('/login')
@@ -143,6 +144,7 @@ export class ObscuraApp extends LitElement {
         ${this.page(this.route)}
       </main>
       <upload-panel></upload-panel>
+      <zip-panel></zip-panel>
       <input id="files" type="file" multiple accept="image/*,video/*" @change=${this.onPicked}>
       <input id="folder" type="file" webkitdirectory multiple @change=${this.onPicked}>
       ${this.viewer != null ? html`<photo-viewer .itemId=${this.viewer.id} .ids=${this.viewer.ids}

@@ -11,7 +11,7 @@ import { customElement, property, query, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
 import { describe } from '../state/messages.ts'
 import { shared } from './styles.ts'
-import { plural } from '../state/format.ts'
+import { formatDay, formatFull, plural } from '../state/format.ts'
 import type { LinkView, NewLink } from '../worker/protocol.ts'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -69,7 +69,8 @@ export class LinkDialog extends LitElement {
     if (days > 0) options.expiresAt = Date.now() + days * DAY
     if (field('password').value !== '') options.password = field('password').value
     if (field('devices').value !== '') options.deviceLimit = Number(field('devices').value)
-    void this.run(async () => await store.worker.call('createLink', [this.collection, options])).then((ok) => { if (ok) form.reset() })
+    // The settings stay for the next link (one per person, say); only the password is cleared, not to linger on screen.
+    void this.run(async () => await store.worker.call('createLink', [this.collection, options])).then((ok) => { if (ok) field('password').value = '' })
   }
 
   private async copy (link: LinkView): Promise<void> {
@@ -89,13 +90,13 @@ export class LinkDialog extends LitElement {
   private renderLink (link: LinkView) {
     const gone = link.revokedAt != null ? 'Revoked' : link.expiresAt != null && link.expiresAt < Date.now() ? 'Expired' : undefined
     const facts = [
-      link.expiresAt != null ? `until ${new Date(link.expiresAt).toLocaleDateString()}` : 'no expiry',
+      link.expiresAt != null ? `until ${formatDay(link.expiresAt)}` : 'no expiry',
       link.password ? 'password' : undefined,
       link.deviceLimit != null ? `${link.devices} of ${link.deviceLimit} devices` : plural(link.devices, 'device'),
       link.noDownload ? 'no download' : undefined,
       link.allowUpload ? 'uploads allowed' : undefined
     ].filter((f) => f != null).join(' · ')
-    return html`<li aria-label=${`Link made ${new Date(link.createdAt).toLocaleString()}`}>
+    return html`<li aria-label=${`Link made ${formatFull(link.createdAt)}`}>
       <div class="row">
         <input readonly aria-label="Link URL" .value=${link.url} ?disabled=${gone != null}>
         ${gone != null

@@ -66,6 +66,8 @@ export class PhotoGrid extends LitElement {
   @property({ attribute: false }) items: ItemView[] = []
   /** How rows are grouped under headers. */
   @property() grouping: Grouping = 'day'
+  /** Whether items can be selected (tiles and days offer their checks). */
+  @property({ type: Boolean }) selectable = true
   /** Ids of selected items. */
   @property({ attribute: false }) selected: Set<string> = new Set()
 
@@ -227,6 +229,7 @@ export class PhotoGrid extends LitElement {
 
   /** The check of a day (or month) starting at item `start`, covering items [start, end). */
   private groupPick (range: [number, number], title: string) {
+    if (!this.selectable) return nothing
     const all = allSelected(this.selected, this.items, range)
     return html`<button class="group-pick" aria-pressed=${String(all)} aria-label=${`${all ? 'Unselect' : 'Select'} all of ${title}`}
       @click=${() => { this.anchor = range[0]; this.changeSelection(toggledGroup(this.selected, this.items, range)) }}>${all ? icon('check') : nothing}</button>`
@@ -251,7 +254,7 @@ export class PhotoGrid extends LitElement {
         const item = this.items[row.start + i] as ItemView
         return html`<photo-tile role="listitem" data-index=${row.start + i} .item=${item}
           style="left:${box.x}px;top:${band}px;width:${box.width}px;height:${row.tileHeight}px"
-          ?selected=${this.selected.has(item.id)} ?selecting=${selecting}></photo-tile>`
+          ?selected=${this.selected.has(item.id)} ?selecting=${selecting} .selectable=${this.selectable}></photo-tile>`
       })}
     </div>`
   }

@@ -44,6 +44,8 @@ export class PhotoTile extends LitElement {
   @property({ attribute: false }) item?: ItemView
   /** Whether the item is part of the current selection. */
   @property({ type: Boolean, reflect: true }) selected = false
+  /** Whether the tile offers its selection circle (a no-download public link's do not). */
+  @property({ type: Boolean }) selectable = true
   /** Whether a selection is in progress (clicks then toggle instead of opening). */
   @property({ type: Boolean, reflect: true }) selecting = false
 
@@ -95,7 +97,7 @@ export class PhotoTile extends LitElement {
 
   /** Space selects, like a checkbox; Enter opens (the button's click). */
   private key (event: KeyboardEvent): void {
-    if (event.key !== ' ') return
+    if (event.key !== ' ' || !this.selectable) return
     event.preventDefault()
     this.pick(event)
   }
@@ -130,7 +132,7 @@ export class PhotoTile extends LitElement {
       ${item.favorite ? html`<span class="badge fav">${icon('heart', true)}</span>` : nothing}
       ${item.addedBy != null ? html`<span class="badge by" title=${`Added by ${item.addedBy}`}>${item.addedBy}</span>` : nothing}
       ${item.trashedAt != null ? this.daysLeft(item.trashedAt) : nothing}
-      <button class="pick" tabindex="-1" aria-label=${this.selected ? 'Unselect' : 'Select'} @click=${this.pick}>${this.selected ? icon('check') : nothing}</button>
+      ${this.selectable ? html`<button class="pick" tabindex="-1" aria-label=${this.selected ? 'Unselect' : 'Select'} @click=${this.pick}>${this.selected ? icon('check') : nothing}</button>` : nothing}
     `
   }
 }

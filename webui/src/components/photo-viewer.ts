@@ -48,7 +48,8 @@ const SHORTCUTS: Array<[string, string]> = [
 
 async function loadShown (itemId: string, wantOriginal: boolean, signal?: AbortSignal): Promise<Shown> {
   const details = await store.worker.call('details', [itemId], signal)
-  const part = details.kind === 'video' || (wantOriginal && showsOriginal(details.mime)) || !details.parts.includes('preview') ? 'original' : 'preview'
+  // A no-download public link lists no original: its preview is what there is to show.
+  const part = details.parts.includes('original') && (details.kind === 'video' || (wantOriginal && showsOriginal(details.mime)) || !details.parts.includes('preview')) ? 'original' : 'preview'
   return { details, url: await partUrl(itemId, part, signal), part }
 }
 
@@ -60,6 +61,8 @@ export class PhotoViewer extends LitElement {
   @property() itemId = ''
   /** The items one can move through, in order. */
   @property({ attribute: false }) ids: string[] = []
+  /** Whether originals may be saved (false on a no-download public link). */
+  @property({ type: Boolean }) downloadable = true
 
   private readonly store = new StoreController(this)
   @state() private info = false
@@ -273,7 +276,7 @@ export class PhotoViewer extends LitElement {
       ${details.kind === 'live' && this.motion
         ? html`<video class="motion" style=${transform} src=${`/_media/${details.id}/motion`} autoplay muted playsinline @ended=${() => { this.motion = false }}></video>`
         : nothing}
-      ${part === 'preview' && !this.original && showsOriginal(details.mime) ? html`<button class="load-original" @click=${() => { this.original = true }}>Load original</button>` : nothing}
+      ${part === 'preview' && !this.original && details.parts.includes('original') && showsOriginal(details.mime) ? html`<button class="load-original" @click=${() => { this.original = true }}>Load original</button>` : nothing}
     `
   }
 
@@ -299,7 +302,7 @@ export class PhotoViewer extends LitElement {
     // While the original replaces the preview, the preview stays.
     const previous = this.media.value?.details.id === this.itemId ? this.media.value : undefined
     return html`<div class="viewer" role="dialog" aria-modal="true" aria-label=${item?.name ?? 'Viewer'}>
-      <viewer-toolbar .item=${item} .owned=${store.items.has(this.itemId)} .info=${this.info} @toggle-info=${() => { this.info = !this.info }} @close=${this.close}></viewer-toolbar>
+      <viewer-toolbar .item=${item} .owned=${store.items.has(this.itemId)} .downloadable=${this.downloadable} .info=${this.info} @toggle-info=${() => { this.info = !this.info }} @close=${this.close}></viewer-toolbar>
       <div class="body">
         <div class="stage" tabindex="-1" @pointerdown=${this.pointerDown} @pointermove=${this.pointerMove} @pointerup=${this.pointerUp}
           @pointercancel=${this.pointerUp} @wheel=${this.wheel} @dblclick=${this.dblclick}

@@ -41,6 +41,8 @@ export class ViewerToolbar extends LitElement {
   @property({ attribute: false }) item?: ItemView
   /** Whether the item is in the user's own library (else it is only in an album shared with them). */
   @property({ type: Boolean }) owned = true
+  /** Whether the original may be saved (a no-download public link's may not). */
+  @property({ type: Boolean }) downloadable = true
   /** Whether the details panel is open. */
   @property({ type: Boolean }) info = false
   /** Whether the phone's "More options" menu is open. */
@@ -114,7 +116,7 @@ export class ViewerToolbar extends LitElement {
   /** What the toolbar offers besides favorite and details: inline on wide screens, in the menu on phones. */
   private actions (item: ItemView): Array<{ label: string, icon: string, run: () => void }> {
     const download = { label: 'Download original', icon: 'download', run: () => { void this.run(downloadOriginal(item.id, item.name)) } }
-    if (!this.owned) return [download]
+    if (!this.owned) return this.downloadable ? [download] : []
     return [
       download,
       { label: 'Add to album', icon: 'album', run: () => { void this.addToAlbum(item) } },

@@ -8,7 +8,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
-import { addPhotos } from '../state/actions.ts'
+import { addPhotos, downloadCollection } from '../state/actions.ts'
 import { navigate } from '../state/router.ts'
 import { describe } from '../state/messages.ts'
 import { toast } from '../state/toast.ts'
@@ -86,6 +86,7 @@ export class CollectionPage extends LitElement {
         ${c.kind === 'folder' ? html`<button slot="actions" class="icon" aria-label="New folder inside" title="New folder inside" @click=${() => { void this.subfolder(c) }}>${icon('plus')}</button>` : nothing}
         ${c.kind === 'album' ? html`<button slot="actions" @click=${() => { void import('../components/share-dialog.ts'); this.sharing = true }}>Share</button>
           <button slot="actions" @click=${() => { void import('../components/link-dialog.ts'); this.linking = true }}>Public link</button>` : nothing}
+        ${items.length > 0 ? html`<button slot="actions" class="icon" aria-label=${`Download ${c.kind}`} title=${`Download ${c.kind} as a zip`} @click=${() => { void downloadCollection(c.id) }}>${icon('download')}</button>` : nothing}
         <button slot="actions" class="icon" aria-label=${`Rename ${c.kind}`} title="Rename" @click=${() => { void this.rename(c) }}>${icon('edit')}</button>
         <button slot="actions" class="icon" aria-label=${`Delete ${c.kind}`} title="Delete" @click=${() => { void this.deleteCollection(c) }}>${icon('trash')}</button>
         <empty-state slot="empty" icon=${c.kind} heading=${c.kind === 'album' ? 'This album is empty' : 'This folder is empty'}

@@ -1,18 +1,26 @@
 /**
  * The page a public link opens, for viewers without an account: /s/<token>#<key>. The whole URL
  * goes to the crypto worker, which opens the link (the key stays in the fragment, which browsers
- * never send), asks for the password when the link has one, and decrypts the album's thumbnails
- * and photos (a HEIC by its preview, which an <img> can show). Expired and revoked links say so;
- * a no-download link offers no original, any other saves it; an allow-upload link takes new photos.
+ * never send), asks for the password when the link has one, and decrypts the album. The page is
+ * the app's gallery: the same date-grouped justified grid and the same viewer (videos stream,
+ * Live Photos move, arrow keys and Escape), whose calls the worker answers from the link. A link
+ * that allows downloads saves everything, or a selection, as one zip (worker/zip.ts); a
+ * no-download link shows previews only and offers no download. An allow-upload link takes new
+ * photos. Expired, revoked and used-up (device limit) links, and wrong passwords, each say so.
+ *
+ * The link does not say who shared it (its record carries no owner's name), so neither does the page.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
-import { saveBlob } from '../state/media.ts'
+import { downloadItems } from '../state/media.ts'
 import { describe, errorCode } from '../state/messages.ts'
 import { shared } from '../components/styles.ts'
-import { plural } from '../state/format.ts'
+import { icon } from '../components/icons.ts'
+import { formatDay, plural } from '../state/format.ts'
 import type { LinkAlbumView } from '../worker/protocol.ts'
+import '../components/photo-grid.ts'
+import '../components/photo-viewer.ts'
 
 const DEVICE_KEY = 'obscura-link-device'
 
@@ -26,42 +34,62 @@ function deviceId (): string {
   return id
 }
 
-const GONE: Record<string, string> = {
-  LINK_EXPIRED: 'This link has expired. Ask the person who shared it for a new one.',
-  LINK_REVOKED: 'This link was revoked by its owner. Ask the person who shared it for a new one.',
-  INVALID_LINK: 'This link is incomplete or damaged. Copy the whole link, including the part after “#”.',
-  NOT_FOUND: 'This link does not exist.'
+/** Why a link does not open, by error code: a heading and what to do. */
+const GONE: Record<string, [string, string]> = {
+  LINK_EXPIRED: ['This link has expired', 'Ask the person who shared it for a new one.'],
+  LINK_REVOKED: ['This link was revoked', 'Its owner turned it off. Ask the person who shared it for a new one.'],
+  DEVICE_LIMIT: ['This link was opened on too many devices', 'Its owner allowed it on a limited number of devices, and that many have opened it. Ask the person who shared it for a new link.'],
+  INVALID_LINK: ['This link is incomplete', 'Copy the whole link, including the part after “#”.'],
+  NOT_FOUND: ['This link does not exist', 'Check that it was copied whole, or ask for a new one.']
 }
-
-interface Shown { id: string, blob: Blob, url: string, name: string, original: boolean }
 
 @customElement('link-page')
 export class LinkPage extends LitElement {
   static override styles = [shared, css`
-    :host { display: block; overflow: auto; padding: 1.5rem; }
-    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 4px; }
-    .tile { aspect-ratio: 1; background: var(--bg-soft); border: 0; padding: 0; cursor: pointer; }
-    .tile img { width: 100%; height: 100%; object-fit: cover; display: block; }
-    form, .message { max-width: 24rem; margin: 4rem auto; display: grid; gap: .8rem; text-align: center; }
-    .viewer { position: fixed; inset: 0; background: #000d; display: flex; flex-direction: column; z-index: 30; }
-    .viewer img { flex: 1; min-height: 0; object-fit: contain; width: 100%; }
-    .bar { display: flex; gap: .5rem; justify-content: flex-end; padding: .6rem; }
+    :host { display: flex; flex-direction: column; height: 100%; min-height: 0; }
+    header { display: flex; flex-wrap: wrap; align-items: center; gap: .6rem 1rem; padding: 1rem 1rem .6rem; }
+    header .title { flex: 1; min-width: 12rem; }
+    h1 { margin: 0; font-size: 1.6rem; font-weight: 650; color: var(--fg); line-height: 1.2; }
+    .sub { margin: .2rem 0 0; color: var(--fg-soft); font-size: .92rem; }
+    .actions { display: flex; gap: .5rem; flex-wrap: wrap; }
+    .brand { display: flex; align-items: center; gap: .4rem; padding: .7rem 1rem 0; font-size: .85rem; color: var(--fg-soft); }
+    .brand strong { color: var(--fg); }
+    photo-grid { flex: 1; min-height: 0; }
+    .selection { display: flex; align-items: center; gap: .6rem; padding: .5rem 1.5rem; background: var(--accent-soft); }
+    .selection strong { flex: 1; }
+    .error { color: var(--danger); padding: 0 1.5rem; }
+    .state { max-width: 26rem; margin: 12vh auto 0; padding: 0 1.5rem; display: grid; gap: .9rem; text-align: center; justify-items: center; }
+    .state h1 { font-size: 1.35rem; }
+    .state .badge { width: 3.2rem; height: 3.2rem; border-radius: 50%; display: grid; place-items: center; background: var(--bg-soft); color: var(--fg-soft); }
+    .state form { display: grid; gap: .8rem; width: 100%; text-align: left; }
+    .state .error { padding: 0; }
+    .empty { text-align: center; color: var(--fg-soft); padding: 4rem 1.5rem; }
   `]
 
   @state() private album?: LinkAlbumView
   @state() private needsPassword = false
+  @state() private wrongPassword = false
   @state() private error?: string
-  @state() private gone?: string
-  @state() private thumbs = new Map<string, string>()
-  /** The item in the viewer; `original` when the picture shown is the original itself. */
-  @state() private shown?: Shown
-  @state() private saving = false
+  @state() private gone?: [string, string]
   @state() private uploading = false
-  private busy = false
+  @state() private busy = false
+  @state() private selected = new Set<string>()
+  @state() private viewer?: { id: string, ids: string[] }
 
   override connectedCallback (): void {
     super.connectedCallback()
+    window.addEventListener('keydown', this.onKey)
     void this.open(undefined)
+  }
+
+  override disconnectedCallback (): void {
+    super.disconnectedCallback()
+    window.removeEventListener('keydown', this.onKey)
+  }
+
+  /** Escape clears a selection (the viewer, when open, takes Escape itself). */
+  private readonly onKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.viewer == null && this.selected.size > 0) this.selected = new Set()
   }
 
   private async open (password: string | undefined): Promise<void> {
@@ -69,45 +97,26 @@ export class LinkPage extends LitElement {
     this.busy = true
     this.error = undefined
     try {
-      this.album = await store.worker.call('openLink', [location.href, password, deviceId()])
+      this.show(await store.worker.call('openLink', [location.href, password, deviceId()]))
       this.needsPassword = false
-      for (const item of this.album.items) void this.loadThumb(item.id)
     } catch (err) {
       const code = errorCode(err)
       if (code === 'LINK_PASSWORD') {
-        if (this.needsPassword) this.error = 'Wrong password.'
+        this.wrongPassword = password != null
         this.needsPassword = true
-      } else if (GONE[code] != null) this.gone = GONE[code]
-      else this.error = describe(err)
+      } else if (GONE[code] != null) {
+        this.gone = GONE[code]
+        this.needsPassword = false
+      } else this.error = describe(err)
     } finally {
       this.busy = false
     }
   }
 
-  private async loadThumb (id: string): Promise<void> {
-    const blob = await store.worker.call('linkThumbnail', [id]).catch(() => null)
-    if (blob != null) this.thumbs = new Map(this.thumbs).set(id, URL.createObjectURL(blob))
-  }
-
-  private async show (id: string, name: string): Promise<void> {
-    try {
-      const { blob, original } = await store.worker.call('linkPicture', [id])
-      this.shown = { id, name, original, blob, url: URL.createObjectURL(blob) }
-    } catch (err) {
-      this.error = describe(err)
-    }
-  }
-
-  /** Saves the original: the picture shown when it is the original, else fetched (a HEIC shows its preview). */
-  private async download (shown: Shown): Promise<void> {
-    this.saving = true
-    try {
-      saveBlob(shown.original ? shown.blob : await store.worker.call('linkOriginal', [shown.id]), shown.name)
-    } catch (err) {
-      this.error = describe(err)
-    } finally {
-      this.saving = false
-    }
+  private show (album: LinkAlbumView): void {
+    this.album = album
+    store.showLink(album.items)
+    document.title = `${album.name} · Obscura`
   }
 
   private async onPicked (event: Event): Promise<void> {
@@ -117,8 +126,7 @@ export class LinkPage extends LitElement {
     if (files.length === 0) return
     this.uploading = true
     try {
-      this.album = await store.worker.call('linkUpload', [files])
-      for (const item of this.album.items) if (!this.thumbs.has(item.id)) void this.loadThumb(item.id)
+      this.show(await store.worker.call('linkUpload', [files]))
     } catch (err) {
       this.error = describe(err)
     } finally {
@@ -126,9 +134,13 @@ export class LinkPage extends LitElement {
     }
   }
 
-  private close (): void {
-    if (this.shown != null) URL.revokeObjectURL(this.shown.url)
-    this.shown = undefined
+  private async download (ids: string[]): Promise<void> {
+    if (this.album == null) return
+    try {
+      await downloadItems(ids, this.album.name, { from: 'link' })
+    } catch (err) {
+      this.error = describe(err)
+    }
   }
 
   private onPassword (event: SubmitEvent): void {
@@ -137,37 +149,52 @@ export class LinkPage extends LitElement {
     void this.open(input.value)
   }
 
+  private renderState (badge: string, heading: string, text: string) {
+    return html`<div class="state" role="alert"><span class="badge">${icon(badge)}</span><h1>${heading}</h1><p class="muted">${text}</p></div>`
+  }
+
   override render () {
-    if (this.gone != null) return html`<div class="message" role="alert"><h1>Link unavailable</h1><p>${this.gone}</p></div>`
+    if (this.gone != null) return this.renderState('info', this.gone[0], this.gone[1])
     if (this.needsPassword) {
-      return html`<form @submit=${this.onPassword}>
-        <h1>This album is protected</h1>
-        <label>Password <input name="password" type="password" autocomplete="off" required></label>
-        ${this.error != null ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        <button class="primary" type="submit">Open</button>
-      </form>`
+      return html`<div class="state"><span class="badge">${icon('lock')}</span>
+        <h1>This album is protected</h1><p class="muted">Enter the password you were given with the link.</p>
+        <form @submit=${this.onPassword}>
+          <label>Password <input name="password" type="password" autocomplete="off" required aria-invalid=${String(this.wrongPassword)}></label>
+          ${this.wrongPassword ? html`<p class="error" role="alert">Wrong password. Check it and try again.</p>` : nothing}
+          ${this.error != null ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+          <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Opening…' : 'Open'}</button>
+        </form></div>`
     }
-    if (this.album == null) return html`<div class="message" role="status">${this.error ?? 'Opening the shared album…'}</div>`
+    if (this.album == null) {
+      return this.error != null ? this.renderState('info', 'This link could not be opened', this.error) : html`<div class="state" role="status"><p class="muted">Opening the shared album…</p></div>`
+    }
     const album = this.album
+    const ids = album.items.map((i) => i.id)
+    const facts = [plural(album.items.length, 'item'), album.expiresAt != null ? `link open until ${formatDay(album.expiresAt)}` : undefined, album.noDownload ? 'view only' : undefined]
     return html`
-      <h1>${album.name}</h1>
-      <p class="muted">${plural(album.items.length, 'item')} shared with you${album.expiresAt != null ? html` · until ${new Date(album.expiresAt).toLocaleString()}` : nothing}</p>
-      ${album.allowUpload ? html`<p><label class="button">${this.uploading ? 'Adding…' : 'Add photos'}
-        <input type="file" multiple accept="image/*,video/*" hidden ?disabled=${this.uploading} @change=${(e: Event) => { void this.onPicked(e) }}></label></p>` : nothing}
-      ${this.error != null ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      <div class="grid">${album.items.map((item) => html`
-        <button class="tile" aria-label=${item.name} @click=${() => { void this.show(item.id, item.name) }}>
-          ${this.thumbs.has(item.id) ? html`<img alt="" src=${this.thumbs.get(item.id) as string}>` : nothing}
-        </button>`)}</div>
-      ${this.shown != null ? html`<div class="viewer" role="dialog" aria-label=${this.shown.name}>
-        <div class="bar">
-          ${album.noDownload ? nothing : html`<button ?disabled=${this.saving} @click=${() => { if (this.shown != null) void this.download(this.shown) }}>Download original</button>`}
-          <button @click=${this.close}>Close</button>
+      <div class="brand">${icon('lock')}<span><strong>Obscura</strong> · end-to-end encrypted album, shared by link</span></div>
+      <header>
+        <div class="title"><h1>${album.name}</h1><p class="sub">${facts.filter((f) => f != null).join(' · ')}</p></div>
+        <div class="actions">
+          ${album.allowUpload ? html`<label class="button">${icon('upload')} ${this.uploading ? 'Adding…' : 'Add photos'}
+            <input type="file" multiple accept="image/*,video/*" hidden ?disabled=${this.uploading} @change=${(e: Event) => { void this.onPicked(e) }}></label>` : nothing}
+          ${!album.noDownload && ids.length > 0 ? html`<button class="primary" @click=${() => { void this.download(ids) }}>${icon('download')} Download all</button>` : nothing}
         </div>
-        ${this.shown.blob.type.startsWith('image/')
-          ? html`<img alt=${this.shown.name} src=${this.shown.url}>`
-          : html`<p class="message">${this.shown.name}: this file can’t be shown here.</p>`}
+      </header>
+      ${this.selected.size > 0 ? html`<div class="selection" role="toolbar" aria-label="Selection">
+        <strong>${this.selected.size} selected</strong>
+        <button @click=${() => { void this.download(ids.filter((id) => this.selected.has(id))); this.selected = new Set() }}>${icon('download')} Download</button>
+        <button class="icon" aria-label="Clear selection" @click=${() => { this.selected = new Set() }}>${icon('close')}</button>
       </div>` : nothing}
+      ${this.error != null ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${ids.length === 0
+        ? html`<p class="empty">Nothing in this album yet.</p>`
+        : html`<photo-grid .items=${album.items} grouping="day" .selected=${this.selected} .selectable=${!album.noDownload}
+            @selection-change=${(e: CustomEvent<{ selected: Set<string> }>) => { this.selected = e.detail.selected }}
+            @item-open=${(e: CustomEvent<{ id: string, ids: string[] }>) => { e.stopPropagation(); this.viewer = e.detail }}></photo-grid>`}
+      ${this.viewer != null ? html`<photo-viewer .itemId=${this.viewer.id} .ids=${this.viewer.ids} .downloadable=${!album.noDownload}
+        @viewer-close=${() => { this.viewer = undefined }}
+        @viewer-move=${(e: CustomEvent<{ id: string }>) => { if (this.viewer != null) this.viewer = { ...this.viewer, id: e.detail.id } }}></photo-viewer>` : nothing}
     `
   }
 }

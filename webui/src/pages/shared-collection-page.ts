@@ -9,7 +9,8 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
 import { navigate } from '../state/router.ts'
-import { leaveShared } from '../state/actions.ts'
+import { downloadCollection, leaveShared } from '../state/actions.ts'
+import { icon } from '../components/icons.ts'
 import { shared } from '../components/styles.ts'
 import { plural } from '../state/format.ts'
 import type { SharedView } from '../worker/protocol.ts'
@@ -39,6 +40,7 @@ export class SharedCollectionPage extends LitElement {
     return html`
       <item-browser .heading=${s.name} .subtitle=${subtitle} .items=${items} .collection=${s.id} grouping="month" .actions=${['save', 'download']}>
         ${collaborator ? html`<upload-buttons slot="actions"></upload-buttons>` : nothing}
+        ${items.length > 0 ? html`<button slot="actions" class="icon" aria-label=${`Download ${s.kind}`} title=${`Download ${s.kind} as a zip`} @click=${() => { void downloadCollection(s.id) }}>${icon('download')}</button>` : nothing}
         <button slot="actions" @click=${() => { void this.leave(s) }}>Leave</button>
         <empty-state slot="empty" icon=${s.kind} heading="Nothing here yet"
           text=${collaborator ? `Photos you upload here are added to ${s.owner}’s album.` : `Photos ${s.owner} adds will appear here.`}>

@@ -7,7 +7,7 @@
 import { store } from './store.ts'
 import { describe } from './messages.ts'
 import { toast } from './toast.ts'
-import { downloadOriginals } from './media.ts'
+import { downloadItems } from './media.ts'
 import { pickCollection } from '../components/collection-picker.ts'
 import { pickPhotos } from '../components/photo-picker.ts'
 import { confirmAction } from '../components/text-dialog.ts'
@@ -36,6 +36,19 @@ async function attempt (work: () => Promise<unknown>, done: string, undo?: () =>
   return true
 }
 
+/** What a zip of a selection is called: its album's or folder's name, else the day it is saved. */
+function zipTitle (collection?: string): string {
+  const name = collection != null ? store.collections.get(collection)?.name ?? store.shared.get(collection)?.name : undefined
+  return name ?? `Photos ${new Date().toISOString().slice(0, 10)}`
+}
+
+/** Saves every item of an album or folder as one zip named after it. */
+export async function downloadCollection (id: string): Promise<void> {
+  const ids = store.itemsOf(id).map((i) => i.id)
+  if (ids.length === 0) return
+  await attempt(async () => { await downloadItems(ids, zipTitle(id), { zip: true }) }, `Saving ${plural(ids.length, 'item')} as one zip`)
+}
+
 /** Runs an action on `ids`; `collection` is the album or folder the page shows, if any. True when it happened. */
 export async function runAction (name: ActionName, ids: string[], collection?: string): Promise<boolean> {
   const w = store.worker
@@ -56,7 +69,7 @@ export async function runAction (name: ActionName, ids: string[], collection?: s
       return await attempt(async () => { await w.call('setFlag', [ids, 'favorite', value]) }, value ? 'Added to favorites' : 'Removed from favorites',
         async () => { await w.call('setFlag', [changed, 'favorite', !value]) })
     }
-    case 'download': return await attempt(async () => { await downloadOriginals(ids) }, `Downloading ${plural(n, 'original')}`)
+    case 'download': return await attempt(async () => { await downloadItems(ids, zipTitle(collection)) }, n === 1 ? 'Downloading the original' : `Saving ${plural(n, 'item')} as one zip`)
     case 'archive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', true]) }, `${plural(n, 'item')} archived`,
       async () => { await w.call('setFlag', [ids, 'archived', false]) })
     case 'unarchive': return await attempt(async () => { await w.call('setFlag', [ids, 'archived', false]) }, `${plural(n, 'item')} back in Photos`,

@@ -11,9 +11,11 @@ import { store } from './store.ts'
 export async function registerMediaWorker (): Promise<void> {
   if (!('serviceWorker' in navigator)) return
   navigator.serviceWorker.addEventListener('message', (event: MessageEvent) => {
-    const data = event.data as { type?: string, range?: Parameters<typeof store.worker.relayRange>[0] }
+    const data = event.data as { type?: string, range?: Parameters<typeof store.worker.relayRange>[0], zip?: Parameters<typeof store.worker.relayZip>[0] }
     const port = event.ports[0]
-    if (data.type === 'obscura:range' && data.range != null && port != null) store.worker.relayRange(data.range, port)
+    if (port == null) return
+    if (data.type === 'obscura:range' && data.range != null) store.worker.relayRange(data.range, port)
+    if (data.type === 'obscura:zip' && data.zip != null) store.worker.relayZip(data.zip, port)
   })
   try {
     await navigator.serviceWorker.register('/sw.js', { scope: '/', type: 'module' })
@@ -66,7 +68,33 @@ export function saveBlob (blob: Blob, name: string): void {
   setTimeout(() => { URL.revokeObjectURL(url) }, 60_000)
 }
 
-/** Saves the originals of several items, one after the other, each under its own name. */
-export async function downloadOriginals (itemIds: string[]): Promise<void> {
-  for (const id of itemIds) await downloadOriginal(id, store.item(id)?.name ?? id)
+/**
+ * Saves several items as one zip named `name` (worker/zip.ts); one item as its original unless
+ * `zip` (an album of one is still an album), or `from` a public link (whose album is a zip). Through
+ * the Service Worker the zip streams to disk as the worker makes it (`/_zip/<job>`, a navigation
+ * of a hidden frame like a single original's); without it, it is made whole in memory first.
+ * Progress and cancel are the zip panel's (components/zip-panel.ts).
+ */
+export async function downloadItems (itemIds: string[], name: string, options: { from?: 'library' | 'link', zip?: boolean } = {}): Promise<void> {
+  const from = options.from ?? 'library'
+  if (itemIds.length === 1 && from === 'library' && options.zip !== true) {
+    const id = itemIds[0] as string
+    await downloadOriginal(id, store.item(id)?.name ?? id)
+    return
+  }
+  const file = `${zipName(name)}.zip`
+  const id = await store.worker.call('zipStart', [itemIds, file, from])
+  if (canStream()) {
+    const frame = Object.assign(document.createElement('iframe'), { hidden: true, src: `/_zip/${id}?name=${encodeURIComponent(file)}` })
+    document.body.append(frame)
+    // The frame only starts the download; removing it later does not stop the stream.
+    setTimeout(() => { frame.remove() }, 120_000)
+    return
+  }
+  saveBlob(await store.worker.call('zipBlob', [id]), file)
+}
+
+/** A file name from an album's name: no path separators or characters file systems refuse. */
+function zipName (name: string): string {
+  return name.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').trim().slice(0, 120) || 'Photos'
 }

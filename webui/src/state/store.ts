@@ -29,6 +29,8 @@ export class AppStore extends EventTarget {
   items = new Map<string, ItemView>()
   /** Items seen only in albums others share with the user (never in the timeline). */
   sharedItems = new Map<string, ItemView>()
+  /** Items of the album a public link page shows (the page's grid and viewer find them here). */
+  linkItems = new Map<string, ItemView>()
   collections = new Map<string, CollectionView>()
   /** Albums and folders others share with the user. */
   shared = new Map<string, SharedView>()
@@ -70,9 +72,15 @@ export class AppStore extends EventTarget {
     this.changed()
   }
 
-  /** Any item the user can see: of their library or of an album shared with them. */
+  /** Any item the user can see: of their library, of an album shared with them, or of the public link open. */
   item (id: string): ItemView | undefined {
-    return this.items.get(id) ?? this.sharedItems.get(id)
+    return this.items.get(id) ?? this.sharedItems.get(id) ?? this.linkItems.get(id)
+  }
+
+  /** The items of the public link open in this tab. */
+  showLink (items: ItemView[]): void {
+    this.linkItems = new Map(items.map((i) => [i.id, i]))
+    this.changed()
   }
 
   /** Items of a collection (the user's own or one shared with them) in display order. */

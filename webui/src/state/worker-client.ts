@@ -3,7 +3,7 @@
  * AbortSignal, which tells the worker to stop), and the worker's pushed events re-dispatched
  * as DOM events. One worker per page; it is the only holder of keys (see worker/protocol.ts).
  */
-import type { CallMessage, EventMessage, MethodName, PosterReply, RangeRequest, ReplyMessage, WorkerMethods } from '../worker/protocol.ts'
+import type { CallMessage, EventMessage, MethodName, PosterReply, RangeRequest, ReplyMessage, WorkerMethods, ZipPull } from '../worker/protocol.ts'
 
 /** An error from the worker, with the stable code the UI words its message from. */
 export class WorkerError extends Error {
@@ -66,5 +66,10 @@ export class WorkerClient extends EventTarget {
   /** Hands a Service Worker's range request to the crypto worker, which answers on `port`. */
   relayRange (range: RangeRequest, port: MessagePort): void {
     this.worker.postMessage({ range }, [port])
+  }
+
+  /** Hands a Service Worker's pull of a zip's next piece to the crypto worker, which answers on `port`. */
+  relayZip (zip: ZipPull, port: MessagePort): void {
+    this.worker.postMessage({ zip }, [port])
   }
 }

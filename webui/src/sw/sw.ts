@@ -5,7 +5,9 @@
  * which fetches and decrypts only the chunks that cover it and replies on a MessagePort. So a
  * video starts playing after its first chunk and seeks by fetching the chunks where it lands.
  * With `?download=1` the whole part streams as an attachment, so saving a large original never
- * holds it in memory. It knows no key, and imports only the allowlist of media types (which the
+ * holds it in memory. `/_zip/<job>` streams a zip the crypto worker is making (worker/zip.ts), pulled
+ * a piece at a time as the browser writes it, so a download of an album never holds it in memory
+ * either; cancelling it in the browser cancels the job. It knows no key, and imports only the allowlist of media types (which the
  * build puts in a chunk it shares with the page: the worker is registered as a module).
  *
  * [Note: media responses are inert] What it serves is on the app's own origin, and a typed or
@@ -31,6 +33,8 @@ interface ScopeLike {
 }
 const scope = self as unknown as ScopeLike
 const PATH = /^\/_media\/([0-9a-f]{32})\/(original|motion|preview)$/
+const ZIP_PATH = /^\/_zip\/([0-9a-f]{32})$/
+interface ZipReply { ok: true, bytes: ArrayBuffer, done: boolean }
 
 /** See [Note: media responses are inert]. */
 const INERT = { 'x-content-type-options': 'nosniff', 'content-security-policy': "sandbox; default-src 'none'" }
@@ -55,7 +59,7 @@ function failure (status: number, message: string, headers: Record<string, strin
 scope.addEventListener('install', (event) => { event.waitUntil(scope.skipWaiting()) })
 scope.addEventListener('activate', (event) => { event.waitUntil(scope.clients.claim()) })
 
-const isApp = (client: ClientLike): boolean => !new URL(client.url).pathname.startsWith('/_media/')
+const isApp = (client: ClientLike): boolean => !/^\/_(media|zip)\//.test(new URL(client.url).pathname)
 
 /**
  * The page that asked; for a download (a frame's navigation, which has no client yet) or a
@@ -77,6 +81,32 @@ async function ask (client: ClientLike, itemId: string, part: string, start: num
   channel.port1.close()
   if (!answer.ok) throw new Error(answer.error.message)
   return answer
+}
+
+async function askZip (client: ClientLike, id: string, cancel: boolean): Promise<ZipReply> {
+  const channel = new MessageChannel()
+  const reply = new Promise<ZipReply | RangeFailure>((resolve) => { channel.port1.onmessage = (e) => { resolve(e.data as ZipReply | RangeFailure) } })
+  client.postMessage({ type: 'obscura:zip', zip: { id, ...(cancel ? { cancel } : {}) } }, [channel.port2])
+  const answer = await reply
+  channel.port1.close()
+  if (!answer.ok) throw new Error(answer.error.message)
+  return answer
+}
+
+/** A zip as a download: each pull asks for the next piece; a failed piece fails the download (the browser says so). */
+async function serveZip (event: FetchEventLike, id: string): Promise<Response> {
+  const client = await clientFor(event.clientId)
+  if (client == null) return failure(503, 'no page to decrypt with')
+  const name = new URL(event.request.url).searchParams.get('name') ?? 'Photos.zip'
+  const body = new ReadableStream<Uint8Array>({
+    async pull (controller) {
+      const piece = await askZip(client, id, false)
+      if (piece.bytes.byteLength > 0) controller.enqueue(new Uint8Array(piece.bytes))
+      if (piece.done) controller.close()
+    },
+    cancel () { askZip(client, id, true).catch(() => {}) }
+  }, { highWaterMark: 0 })
+  return new Response(body, { status: 200, headers: { ...typeHeaders(OPAQUE_MIME, name, true), 'cache-control': 'no-store' } })
 }
 
 function parseRange (header: string | null): { start: number, end?: number } | undefined {
@@ -123,6 +153,11 @@ scope.addEventListener('fetch', (e) => {
   const event = e as unknown as FetchEventLike
   const url = new URL(event.request.url)
   if (url.origin !== scope.location.origin) return
+  const zip = ZIP_PATH.exec(url.pathname)
+  if (zip != null) {
+    event.respondWith(serveZip(event, zip[1] as string))
+    return
+  }
   const found = PATH.exec(url.pathname)
   if (found == null) return
   event.respondWith(serve(event, found[1] as string, found[2] as string))

@@ -14,7 +14,8 @@ import { leave, links, makeLink, members, revoke, share, unshare } from './shari
 import { describeError } from './errors.ts'
 import { answerPoster } from './posters.ts'
 import { sendBytesAsBlobs } from './fetch-blobs.ts'
-import type { CallMessage, EventMessage, PosterReply, RangeRequest, WorkerMethods } from './protocol.ts'
+import { ZipJobs, filesOf } from './zip.ts'
+import type { CallMessage, EventMessage, PosterReply, RangeRequest, WorkerMethods, ZipPull } from './protocol.ts'
 
 interface WorkerScope {
   postMessage: (message: unknown, transfer?: Transferable[]) => void
@@ -28,10 +29,20 @@ interface Logged { session: WorkerSession, thumbnails: Thumbnails, uploads: Uplo
 let current: Logged | undefined
 const calls = new Map<number, AbortController>()
 let publicLink: PublicLink | undefined
+const zips = new ZipJobs((progress) => { post({ event: 'zip', progress }) })
 
 function opened (): PublicLink {
   if (publicLink == null) throw Object.assign(new Error('no link is open'), { code: 'INVALID_LINK' })
   return publicLink
+}
+
+/**
+ * The open public link, when `itemId` is one of its album's items. The link page uses the app's
+ * grid and viewer, which ask for thumbnails, details, parts and ranges by item id: those of a
+ * link's items answer from the link, even in a tab where someone is also logged in.
+ */
+function linked (itemId: string): PublicLink | undefined {
+  return publicLink?.has(itemId) === true ? publicLink : undefined
 }
 
 function start (session: WorkerSession): void {
@@ -66,6 +77,7 @@ const handlers: Handlers = {
     const ending = current
     current = undefined
     ending?.uploads.cancel()
+    zips.cancel()
     await ending?.session.logout()
   },
   async changePassword (_signal, currentPassword, next) {
@@ -74,10 +86,10 @@ const handlers: Handlers = {
     return { saved: logged().session.saved() }
   },
   async refresh () { await logged().session.refresh() },
-  async thumbnail (signal, itemId) { return await logged().thumbnails.get(itemId, signal) },
+  async thumbnail (signal, itemId) { return linked(itemId) != null ? await opened().thumbnail(itemId, signal) : await logged().thumbnails.get(itemId, signal) },
   async cancel (_signal, callId) { calls.get(callId)?.abort(new DOMException('cancelled', 'AbortError')) },
-  async details (_signal, itemId) { return await logged().media.details(itemId) },
-  async partBlob (signal, itemId, part) { return await logged().media.partBlob(itemId, part, signal) },
+  async details (_signal, itemId) { return await (linked(itemId)?.details(itemId) ?? logged().media.details(itemId)) },
+  async partBlob (signal, itemId, part) { return await (linked(itemId)?.partBlob(itemId, part, signal) ?? logged().media.partBlob(itemId, part, signal)) },
   async upload (_signal, files, target) { logged().uploads.enqueue(files, target) },
   async cancelUpload (_signal, key) { logged().uploads.cancel(key) },
   async pendingUploads () { return await logged().session.cache.getJson('pending', 'uploads') ?? [] },
@@ -119,10 +131,17 @@ const handlers: Handlers = {
     publicLink = await PublicLink.open(url, password, device)
     return publicLink.view()
   },
-  async linkThumbnail (signal, itemId) { return await opened().thumbnail(itemId, signal) },
   async linkUpload (signal, files) { return await opened().upload(files, signal) },
-  async linkPicture (signal, itemId) { return await opened().picture(itemId, signal) },
-  async linkOriginal (signal, itemId) { return await opened().original(itemId, signal) },
+  async zipStart (_signal, itemIds, name, from) {
+    if (from === 'link') {
+      const link = opened()
+      return zips.start(name, itemIds, async (id) => await link.files(id))
+    }
+    const { session } = logged()
+    return zips.start(name, itemIds, async (id) => filesOf(session.account.api, await session.open(id)))
+  },
+  async zipCancel (_signal, id) { zips.cancel(id) },
+  async zipBlob (_signal, id) { return await zips.blob(id) },
   async members (_signal, id) { return await members(logged().session, id) },
   async share (_signal, id, username, role) { return await share(logged().session, id, username, role) },
   async unshare (_signal, id, username) { return await unshare(logged().session, id, username) },
@@ -139,15 +158,37 @@ const handlers: Handlers = {
 
 async function answerRange (request: RangeRequest, port: MessagePort): Promise<void> {
   try {
-    const reply = await logged().media.range(request)
+    const reply = await (linked(request.itemId)?.range(request) ?? logged().media.range(request))
     port.postMessage({ ok: true, ...reply }, [reply.bytes])
   } catch (err) {
     port.postMessage({ ok: false, error: describeError(err) })
   }
 }
 
+/** Answers a Service Worker's pull of a zip's next piece (see zip.ts) on `port`. */
+async function answerZip (pull: ZipPull, port: MessagePort): Promise<void> {
+  try {
+    const job = zips.get(pull.id)
+    if (pull.cancel === true) {
+      job.cancel()
+      port.postMessage({ ok: true, bytes: new ArrayBuffer(0), done: true })
+      return
+    }
+    const { bytes, done } = await job.pull()
+    const buffer = bytes.buffer as ArrayBuffer
+    port.postMessage({ ok: true, bytes: buffer, done }, [buffer])
+  } catch (err) {
+    port.postMessage({ ok: false, error: describeError(err) })
+  }
+}
+
 scope.addEventListener('message', (event: MessageEvent) => {
-  const data = event.data as CallMessage | { range: RangeRequest } | PosterReply
+  const data = event.data as CallMessage | { range: RangeRequest } | { zip: ZipPull } | PosterReply
+  if ('zip' in data) {
+    const port = event.ports[0]
+    if (port != null) void answerZip(data.zip, port)
+    return
+  }
   if ('posterReply' in data) {
     answerPoster(data)
     return

@@ -181,10 +181,18 @@ export interface LinkAlbumView {
   expiresAt?: number
 }
 
-/** What the link page shows of an item, and whether it is the original (then it can be saved as is). */
-export interface LinkPicture {
-  blob: Blob
-  original: boolean
+/** A zip being saved (worker/zip.ts): how far it got. */
+export interface ZipProgress {
+  /** The job, as in the `/_zip/<id>` URL the Service Worker streams. */
+  id: string
+  /** The zip's file name. */
+  name: string
+  items: number
+  doneItems: number
+  /** Bytes of originals written into the zip so far. */
+  bytes: number
+  state: 'running' | 'done' | 'failed' | 'cancelled'
+  error?: string
 }
 
 export interface WorkerMethods {
@@ -196,6 +204,7 @@ export interface WorkerMethods {
   logout: () => Promise<void>
   changePassword: (current: string, next: string) => Promise<{ saved: SavedSession }>
   refresh: () => Promise<void>
+  /** Thumbnails, details, parts and ranges answer for an item of the open public link too (worker/public-link.ts). */
   thumbnail: (itemId: string) => Promise<Blob | null>
   cancel: (callId: number) => Promise<void>
   details: (itemId: string) => Promise<ItemDetails>
@@ -227,13 +236,14 @@ export interface WorkerMethods {
   revokeInvite: (id: string) => Promise<void>
   /** Opens a public link URL (its key is in the fragment); LINK_PASSWORD when a password is needed or wrong. */
   openLink: (url: string, password: string | undefined, device: string) => Promise<LinkAlbumView>
-  linkThumbnail: (itemId: string) => Promise<Blob | null>
   /** Adds files through an allow-upload link; answers the album as it is now. */
   linkUpload: (files: File[]) => Promise<LinkAlbumView>
-  /** The picture to show: the original when an <img> can show it and the link allows downloads, else a preview. */
-  linkPicture: (itemId: string) => Promise<LinkPicture>
-  /** The original, to save; refused (LINK_NO_DOWNLOAD) when the link is no-download. */
-  linkOriginal: (itemId: string) => Promise<Blob>
+  /** Starts a zip of items of the library (or, with `link`, of the open public link's album); answers its job id. */
+  zipStart: (itemIds: string[], name: string, from: 'library' | 'link') => Promise<string>
+  /** Stops a zip being saved (every one without an id). */
+  zipCancel: (id?: string) => Promise<void>
+  /** The whole zip as a Blob, for a page without the Service Worker (held in memory). */
+  zipBlob: (id: string) => Promise<Blob>
   members: (collectionId: string) => Promise<MemberView[]>
   /** Shares an album with a user of this node, or changes their role; answers the members. */
   share: (collectionId: string, username: string, role: 'viewer' | 'collaborator') => Promise<MemberView[]>
@@ -263,6 +273,8 @@ export type EventMessage =
   | { event: 'transfer-note', note: string }
   /** The worker asks the page for a video's poster frame (workers have no <video>); see PosterReply. */
   | { event: 'poster', requestId: number, file: File }
+  /** A zip being saved moved on, finished, failed or was cancelled. */
+  | { event: 'zip', progress: ZipProgress }
 
 export interface PosterReply { posterReply: number, blob?: Blob }
 
@@ -274,4 +286,7 @@ export interface RangeRequest {
   /** Exclusive; clamped to the part's size. */
   end: number
 }
+/** A Service Worker's pull of the next piece of a zip (or, with `cancel`, its end), relayed like a range. */
+export interface ZipPull { id: string, cancel?: boolean }
+export interface ZipPiece { bytes: ArrayBuffer, done: boolean }
 export interface RangeReply { size: number, mime: string, name: string, start: number, bytes: ArrayBuffer }

@@ -7,13 +7,15 @@
  * decode it) while its original stays downloadable. A link that allows it takes new photos too.
  */
 import { openLink, syncLink, uploadToLink, type OpenedLink } from '../../../src/client/links.ts'
-import { openItem, readPart, type OpenedItem } from '../../../src/client/download.ts'
+import { openItem, readPart, readRange, type OpenedItem } from '../../../src/client/download.ts'
 import { LinkNoDownloadError, NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { isHeif } from './canvas.ts'
 import { partType } from './media.ts'
 import { collect, downscale } from './thumbnails.ts'
 import { sourceOf } from './uploads.ts'
-import type { ItemView, LinkAlbumView, LinkPicture } from './protocol.ts'
+import { filesOf, type ZipFile } from './zip.ts'
+import { CHUNK_SIZE } from '../../../src/crypto/stream.ts'
+import type { ItemDetails, ItemView, LinkAlbumView, RangeReply, RangeRequest } from './protocol.ts'
 
 /** Shorter side of a picture drawn for the viewer when the item has no preview part. */
 const PREVIEW_SIDE = 1600
@@ -71,27 +73,65 @@ export class PublicLink {
     return null
   }
 
-  /**
-   * The largest picture to show that the link allows: the original, unless the link is
-   * no-download or the original is a HEIC, which an <img> cannot show; then the preview, or for
-   * an item stored without one a picture drawn from the original here. `original` says which,
-   * so that the page saves what it shows rather than fetching the original twice.
-   */
-  async picture (itemId: string, signal: AbortSignal): Promise<LinkPicture> {
-    const opened = await this.open(itemId)
-    const { parts, mime } = opened.manifest
-    const read = async (part: 'preview' | 'original'): Promise<Blob> => await collect(readPart(this.link.api, opened, part, { signal }), partType(mime, part))
-    // An original not typed as an image (a raw photo, a video, a refused type) is shown by its preview when it has one.
-    const image = partType(mime, 'original').startsWith('image/')
-    if (!this.link.noDownload && !isHeif(mime) && (image || parts.preview == null)) return { blob: await read('original'), original: true }
-    if (parts.preview != null) return { blob: await read('preview'), original: false }
-    return { blob: await downscale(await read('original'), PREVIEW_SIDE), original: false }
+  /** Whether `itemId` is an item of this link's album (the worker's calls then answer from the link, not a library). */
+  has (itemId: string): boolean {
+    return this.link.collection.items.has(itemId)
   }
 
-  /** The original, to save; refused when the owner made the link no-download. */
-  async original (itemId: string, signal: AbortSignal): Promise<Blob> {
-    if (this.link.noDownload) throw new LinkNoDownloadError()
+  /**
+   * What the viewer needs, as the library's Media gives it. A no-download link lists no original
+   * (the viewer then shows the preview); an image an <img> cannot show (a HEIC) stored without a
+   * preview lists one, which `partBlob` draws from the original here.
+   */
+  async details (itemId: string): Promise<ItemDetails> {
+    const { manifest } = await this.open(itemId)
+    const parts = (['original', 'motion', 'thumbnail', 'preview'] as const).filter((p) => manifest.parts[p] != null)
+    const drawn = manifest.parts.preview == null && (manifest.kind === 'photo' || manifest.kind === 'live') && (this.link.noDownload || isHeif(manifest.mime))
+    return {
+      id: itemId,
+      name: manifest.name,
+      mime: manifest.mime,
+      kind: manifest.kind,
+      size: manifest.size,
+      takenAt: manifest.takenAt?.utcMs ?? manifest.mtime ?? 0,
+      width: manifest.width,
+      height: manifest.height,
+      durationMs: manifest.durationMs,
+      parts: [...parts.filter((p) => !(p === 'original' && this.link.noDownload)), ...(drawn ? ['preview' as const] : [])]
+    }
+  }
+
+  /** A whole part; the original is refused on a no-download link, a missing preview is drawn from the original. */
+  async partBlob (itemId: string, part: 'original' | 'preview' | 'motion', signal: AbortSignal): Promise<Blob> {
     const opened = await this.open(itemId)
-    return await collect(readPart(this.link.api, opened, 'original', { signal }), partType(opened.manifest.mime, 'original'))
+    const read = async (which: 'original' | 'preview' | 'motion'): Promise<Blob> => await collect(readPart(this.link.api, opened, which, { signal }), partType(opened.manifest.mime, which))
+    if (part === 'preview' && opened.manifest.parts.preview == null) return await downscale(await read('original'), PREVIEW_SIDE)
+    if (part === 'original' && this.link.noDownload) throw new LinkNoDownloadError()
+    return await read(part)
+  }
+
+  /** The files an item gives to a zip; refused when the owner made the link no-download. */
+  async files (itemId: string): Promise<ZipFile[]> {
+    if (this.link.noDownload) throw new LinkNoDownloadError()
+    return filesOf(this.link.api, await this.open(itemId))
+  }
+
+  /**
+   * Bytes of a video or a Live Photo's motion for the Service Worker, as the library's Media
+   * answers them. A no-download link streams no original (its videos show their preview).
+   */
+  async range (request: RangeRequest): Promise<RangeReply> {
+    if (this.link.noDownload && request.part === 'original') throw new LinkNoDownloadError()
+    const opened = await this.open(request.itemId)
+    if (request.part === 'preview' && opened.manifest.parts.preview == null) {
+      // A preview drawn here (see `details`) is small: drawn once, answered whole.
+      const drawn = await this.partBlob(request.itemId, 'preview', new AbortController().signal)
+      return { size: drawn.size, mime: drawn.type, name: opened.manifest.name, start: 0, bytes: await drawn.arrayBuffer() }
+    }
+    const size = opened.manifest.parts[request.part]?.size ?? 0
+    const start = Math.min(request.start, size)
+    const end = Math.min(request.end, size, Math.floor(start / CHUNK_SIZE) * CHUNK_SIZE + 2 * CHUNK_SIZE)
+    const bytes = await readRange(this.link.api, opened, request.part, start, end)
+    return { size, mime: partType(opened.manifest.mime, request.part), name: opened.manifest.name, start, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
   }
 }
