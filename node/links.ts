@@ -53,6 +53,11 @@ export interface LinkDescription {
   id: string
   collection: string
   ownerKey: string
+  /**
+   * The owner's username on this node, for the page's "shared by": only in a session (after the
+   * password, for a password link), as an album's members see it.
+   */
+  ownerName?: string
   expiresAt?: number
   noDownload: boolean
   allowUpload: boolean
@@ -185,7 +190,7 @@ export class Links {
     return {
       token: sessionToken,
       expiresAt,
-      link: { ...await this.describeLink(link), epoch: link.epoch, keyBox: link.keyBox, ...(link.uploadKey != null ? { uploadKey: link.uploadKey } : {}) }
+      link: { ...await this.describeLink(link, true), epoch: link.epoch, keyBox: link.keyBox, ...(link.uploadKey != null ? { uploadKey: link.uploadKey } : {}) }
     }
   }
 
@@ -194,7 +199,7 @@ export class Links {
     const link = grant.linkId != null ? await this.load(grant.linkId) : undefined
     if (link == null) throw new UnauthenticatedError('Open a link first')
     checkUsable(link)
-    return { ...await this.describeLink(link), epoch: link.epoch, keyBox: link.keyBox, ...(link.uploadKey != null ? { uploadKey: link.uploadKey } : {}) }
+    return { ...await this.describeLink(link, true), epoch: link.epoch, keyBox: link.keyBox, ...(link.uploadKey != null ? { uploadKey: link.uploadKey } : {}) }
   }
 
   /** The grant a link session carries, checked against the link as it is now. */
@@ -251,13 +256,15 @@ export class Links {
     this.cache.set(link.id, link)
   }
 
-  private async describeLink (link: LinkRecord): Promise<LinkDescription> {
+  private async describeLink (link: LinkRecord, withOwner = false): Promise<LinkDescription> {
     const collection = await this.db.collections.get(link.collection)
     if (collection == null) throw new NotFoundError('No such link')
+    const owner = withOwner ? await this.db.users.get(collection.ownerId) : undefined
     return {
       id: link.id,
       collection: link.collection,
       ownerKey: collection.ownerKey,
+      ...(owner != null ? { ownerName: owner.username } : {}),
       ...(link.expiresAt != null ? { expiresAt: link.expiresAt } : {}),
       noDownload: link.noDownload,
       allowUpload: link.allowUpload,

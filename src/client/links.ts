@@ -169,6 +169,8 @@ export interface OpenedLink {
   api: NodeApi
   collection: CollectionState
   linkId: string
+  /** The owner's username as the node names it (not signed: the page shows it as the node's word). */
+  ownerName?: string
   expiresAt?: number
   /** The owner asked clients to show thumbnails and previews only. */
   noDownload: boolean
@@ -213,7 +215,9 @@ export async function openLink (url: string, options: OpenLinkOptions = {}): Pro
   const key = unwrapLinkCollectionKey(keys.wrapKey, link.collection, link.epoch, fromBase64(link.keyBox))
   const collection = emptyCollection(link.collection, key, fromBase64(link.ownerKey), link.epoch)
   const opened: OpenedLink = {
-    api, collection, linkId: link.id, noDownload: link.noDownload, allowUpload: link.allowUpload, keys, ...(link.expiresAt != null ? { expiresAt: link.expiresAt } : {})
+    api, collection, linkId: link.id, noDownload: link.noDownload, allowUpload: link.allowUpload, keys,
+    ...(link.expiresAt != null ? { expiresAt: link.expiresAt } : {}),
+    ...(link.ownerName != null ? { ownerName: link.ownerName } : {})
   }
   await syncLink(opened, options.signal)
   return opened

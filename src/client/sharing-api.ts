@@ -61,6 +61,7 @@ const LinkDescriptionSchema = z.object({
   id: z.string().regex(/^[0-9a-f]{32}$/),
   collection: z.string().regex(/^[0-9a-f]{32}$/),
   ownerKey: b64,
+  ownerName: z.string().max(32).optional(),
   expiresAt: z.number().optional(),
   noDownload: z.boolean(),
   allowUpload: z.boolean(),

@@ -98,6 +98,17 @@ describe('sharing: public links', function () {
     expect(listed.find((l) => l.id === link.id)?.revokedAt).to.be.a('number')
   })
 
+  it('names the owner to a session on the link (the page’s "shared by"), not to the token alone or before the password', async function () {
+    const plain = await createLink(owner, album)
+    const described = await call(node.url, 'GET', `/api/v1/links/${linkToken(plain.url)}`)
+    expect(described.status).to.equal(200)
+    expect(described.json.ownerName).to.equal(undefined)
+    expect((await openLink(plain.url)).ownerName).to.equal('alice')
+    const locked = await createLink(owner, album, { password: 'sesame street' })
+    expect((await call(node.url, 'GET', `/api/v1/links/${linkToken(locked.url)}`)).json.ownerName).to.equal(undefined)
+    expect((await openLink(locked.url, { password: 'sesame street' })).ownerName).to.equal('alice')
+  })
+
   it('needs the password before any album data, and refuses a wrong one', async function () {
     const link = await createLink(owner, album, { password: 'open sesame' })
     let missing: unknown

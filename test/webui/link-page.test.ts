@@ -59,8 +59,8 @@ describe('web UI: the public link page', function () {
     expect(problems).to.deep.equal([])
   })
 
-  it('shows the album as the app’s date-grouped grid under a title that reads', async function () {
-    await page.getByText(/^4 items/).waitFor()
+  it('shows the album as the app’s date-grouped grid under a title that reads, and who shared it', async function () {
+    await page.getByText(/^4 items · shared by odette/).waitFor()
     // Day labels of the justified grid, as in the timeline.
     expect(await page.locator('link-page photo-grid .day').count()).to.be.greaterThan(1)
     const colours = await page.getByRole('heading', { name: 'Seaside Weekend' }).evaluate((h) => {

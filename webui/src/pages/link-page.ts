@@ -7,8 +7,7 @@
  * that allows downloads saves everything, or a selection, as one zip (worker/zip.ts); a
  * no-download link shows previews only and offers no download. An allow-upload link takes new
  * photos. Expired, revoked and used-up (device limit) links, and wrong passwords, each say so.
- *
- * The link does not say who shared it (its record carries no owner's name), so neither does the page.
+ * The page says who shared the album by the username the node gives with the session.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
@@ -170,7 +169,7 @@ export class LinkPage extends LitElement {
     }
     const album = this.album
     const ids = album.items.map((i) => i.id)
-    const facts = [plural(album.items.length, 'item'), album.expiresAt != null ? `link open until ${formatDay(album.expiresAt)}` : undefined, album.noDownload ? 'view only' : undefined]
+    const facts = [plural(album.items.length, 'item'), album.sharedBy != null ? `shared by ${album.sharedBy}` : undefined, album.expiresAt != null ? `link open until ${formatDay(album.expiresAt)}` : undefined, album.noDownload ? 'view only' : undefined]
     return html`
       <div class="brand">${icon('lock')}<span><strong>Obscura</strong> · end-to-end encrypted album, shared by link</span></div>
       <header>

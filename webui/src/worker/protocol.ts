@@ -179,6 +179,8 @@ export interface LinkAlbumView {
   noDownload: boolean
   allowUpload: boolean
   expiresAt?: number
+  /** The username of who shared it, as the node says. */
+  sharedBy?: string
 }
 
 /** A zip being saved (worker/zip.ts): how far it got. */

@@ -41,7 +41,7 @@ export class PublicLink {
         ...(item.width != null && item.height != null ? { width: item.width, height: item.height } : {})
       }))
       .sort((a, b) => b.takenAt - a.takenAt)
-    return { name: this.link.collection.name ?? 'Shared album', items, noDownload: this.link.noDownload, allowUpload: this.link.allowUpload, ...(this.link.expiresAt != null ? { expiresAt: this.link.expiresAt } : {}) }
+    return { name: this.link.collection.name ?? 'Shared album', items, noDownload: this.link.noDownload, allowUpload: this.link.allowUpload, ...(this.link.expiresAt != null ? { expiresAt: this.link.expiresAt } : {}), ...(this.link.ownerName != null ? { sharedBy: this.link.ownerName } : {}) }
   }
 
   /** Adds files to the album, when the link allows it (charged to the owner), and answers the new view. */
