@@ -3,11 +3,12 @@
  * binary the tests run on (so no re-exec launcher sits between the test and the CLI and a kill
  * reaches the CLI itself), with its own $OBSCURA_HOME, $OBSCURA_NODE and $OBSCURA_PASSWORD.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { restoreAccount, type Account } from '../../src/client/session.ts'
 
 export const OBSCURA_BIN = fileURLToPath(new URL('../../bin/obscura.mjs', import.meta.url))
@@ -39,7 +40,7 @@ let bundled: Promise<void> | undefined
  * one file after an edit), every command would run from source, a few hundred milliseconds more
  * each ([Note: CLI start-up] in bin/build-cli.mjs). Same check as bin/obscura.mjs.
  */
-async function ensureCliBundle (): Promise<void> {
+export async function ensureCliBundle (): Promise<void> {
   bundled ??= (async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url))
     try {
@@ -51,8 +52,7 @@ async function ensureCliBundle (): Promise<void> {
       }
       if (fresh) return
     } catch {}
-    const { buildCli } = await import('../../bin/build-cli.mjs') as { buildCli: () => Promise<void> }
-    await buildCli()
+    await promisify(execFile)(process.execPath, [join(root, 'bin/build-cli.mjs')], { cwd: root })
   })()
   await bundled
 }
