@@ -165,7 +165,7 @@ class ChallengeStore {
 }
 
 export interface AccountsOptions {
-  /** The clock of challenge expiry; tests move it. */
+  /** The clock of challenges, sessions and invites (when they were made, when they expire); tests move it. */
   now?: () => number
   /** Login challenges held in memory at once (default 10 000). */
   maxChallenges?: number
@@ -184,12 +184,14 @@ export class Accounts {
   private readonly users = new RecordCache<UserRecord>(CACHED_RECORDS)
   private readonly sessions = new RecordCache<SessionRecord>(CACHED_RECORDS)
   private readonly challenges: ChallengeStore
+  private readonly now: () => number
   private nodeSecret?: Buffer
 
   constructor (db: NodeDatabase, config: NodeConfig['accounts'], options: AccountsOptions = {}) {
     this.db = db
     this.config = config
-    this.challenges = new ChallengeStore(options.maxChallenges ?? MAX_CHALLENGES, options.now ?? Date.now)
+    this.now = options.now ?? Date.now
+    this.challenges = new ChallengeStore(options.maxChallenges ?? MAX_CHALLENGES, this.now)
   }
 
   /**
@@ -220,7 +222,7 @@ export class Accounts {
         id: randomUUID(),
         username: input.username,
         admin: first,
-        createdAt: Date.now(),
+        createdAt: this.now(),
         quotaBytes: this.config.defaultQuotaBytes,
         usedBytes: 0,
         authPublicKey: b64(input.authPublicKey),
@@ -234,7 +236,7 @@ export class Accounts {
       await this.db.batch([
         putOp(this.db.users, user.id, user),
         putOp(this.db.usernames, user.username, user.id),
-        ...(invite != null ? [putOp(this.db.invites, invite.key, { ...withoutCode(invite.record), usedBy: user.username, usedAt: Date.now() })] : [])
+        ...(invite != null ? [putOp(this.db.invites, invite.key, { ...withoutCode(invite.record), usedBy: user.username, usedAt: this.now() })] : [])
       ])
       return this.users.set(user.id, user)
     })
@@ -304,8 +306,9 @@ export class Accounts {
   /** A new session for a user who just proved who they are (login) or just signed up. */
   async createSession (user: UserRecord): Promise<Session> {
     const token = randomBytes(32).toString('base64url')
-    const expiresAt = Date.now() + this.config.sessionTtlSeconds * 1000
-    const session: SessionRecord = { userId: user.id, expiresAt, createdAt: Date.now() }
+    const now = this.now()
+    const expiresAt = now + this.config.sessionTtlSeconds * 1000
+    const session: SessionRecord = { userId: user.id, expiresAt, createdAt: now }
     await this.db.sessions.put(sha256Hex(token), session)
     this.sessions.set(sha256Hex(token), session)
     await this.db.userSessions.put(`${user.id}!${sha256Hex(token)}`, expiresAt)
@@ -321,7 +324,7 @@ export class Accounts {
       if (stored == null) throw new UnauthenticatedError()
       session = this.sessions.set(hash, stored)
     }
-    if (session.expiresAt < Date.now()) {
+    if (session.expiresAt < this.now()) {
       this.sessions.delete(hash)
       await this.db.sessions.del(hash)
       throw new UnauthenticatedError('Your session expired: log in again')
@@ -370,15 +373,15 @@ export class Accounts {
     // line, where one starting with "-" would read as an option (1 base64url code in 32 did), and
     // is read aloud or copied by hand.
     const code = base58btc.baseEncode(randomBytes(18))
-    const expiresAt = Date.now() + INVITE_TTL_MS
-    await this.db.invites.put(sha256Hex(code), { createdBy: admin.id, createdAt: Date.now(), expiresAt, code })
+    const expiresAt = this.now() + INVITE_TTL_MS
+    await this.db.invites.put(sha256Hex(code), { createdBy: admin.id, createdAt: this.now(), expiresAt, code })
     return { code, expiresAt }
   }
 
   /** Every invite of the node, newest first; forgets those used or expired over INVITE_KEEP_MS ago. */
   async listInvites (admin: UserRecord): Promise<InviteView[]> {
     this.requireAdmin(admin)
-    const now = Date.now()
+    const now = this.now()
     const views: InviteView[] = []
     const stale: BatchOperation[] = []
     for await (const [id, invite] of this.db.invites.iterator()) {
@@ -464,7 +467,7 @@ export class Accounts {
     if (code == null || code === '') throw new InviteRequiredError()
     const key = sha256Hex(code)
     const record = await this.db.invites.get(key)
-    if (record == null || record.usedAt != null || record.expiresAt < Date.now()) throw new InviteRequiredError('This invite is unknown, used or expired')
+    if (record == null || record.usedAt != null || record.expiresAt < this.now()) throw new InviteRequiredError('This invite is unknown, used or expired')
     return { key, record }
   }
 

@@ -80,9 +80,12 @@ export class Links {
   private readonly cache = new Map<string, LinkRecord>()
   private readonly challenges = new Map<string, { linkId: string, challenge: Uint8Array, expiresAt: number }>()
   private lastSessionSweep = 0
+  /** The clock of expiry (links, their sessions and password challenges); tests move it. */
+  private readonly now: () => number
 
-  constructor (db: NodeDatabase) {
+  constructor (db: NodeDatabase, options: { now?: () => number } = {}) {
     this.db = db
+    this.now = options.now ?? Date.now
   }
 
   async create (owner: UserRecord, collectionId: string, input: CreateLinkInput): Promise<LinkRecord> {
@@ -92,7 +95,7 @@ export class Links {
     if (collection.id === owner.rootCollection) throw new InvalidRequestError('Your root collection cannot be shared')
     if (Buffer.from(input.token, 'base64url').byteLength < 16) throw new InvalidRequestError('A link token needs at least 16 random bytes')
     if (input.allowUpload !== (input.uploadKey != null)) throw new InvalidRequestError('An upload key is required exactly when uploads are allowed')
-    if (input.expiresAt != null && input.expiresAt <= Date.now()) throw new InvalidRequestError('The expiry date is in the past')
+    if (input.expiresAt != null && input.expiresAt <= this.now()) throw new InvalidRequestError('The expiry date is in the past')
     return this.lock.run(`link:${input.id}`, async () => {
       if (await this.db.publicLinks.get(input.id) != null) throw new InvalidRequestError('A link with this id exists')
       const tokenHash = sha256Hex(input.token)
@@ -101,7 +104,7 @@ export class Links {
         id: input.id,
         collection: collectionId,
         ownerId: owner.id,
-        createdAt: Date.now(),
+        createdAt: this.now(),
         ...(input.expiresAt != null ? { expiresAt: input.expiresAt } : {}),
         ...(input.deviceLimit != null ? { deviceLimit: input.deviceLimit } : {}),
         devices: [],
@@ -138,7 +141,7 @@ export class Links {
   async revoke (owner: UserRecord, ref: { id?: string, token?: string }): Promise<LinkRecord> {
     const id = ref.id ?? (ref.token != null ? await this.db.linkTokens.get(sha256Hex(ref.token)) : undefined)
     if (id == null) throw new NotFoundError('No such link')
-    return this.change(owner, id, (link) => ({ ...link, revokedAt: link.revokedAt ?? Date.now() }))
+    return this.change(owner, id, (link) => ({ ...link, revokedAt: link.revokedAt ?? this.now() }))
   }
 
   /** The link a token names, if it may still be used (404, or 410 LINK_EXPIRED / LINK_REVOKED). */
@@ -153,7 +156,7 @@ export class Links {
     this.sweepChallenges()
     const challengeId = randomBytes(16).toString('hex')
     const challenge = new Uint8Array(randomBytes(32))
-    this.challenges.set(challengeId, { linkId: link.id, challenge, expiresAt: Date.now() + CHALLENGE_TTL_MS })
+    this.challenges.set(challengeId, { linkId: link.id, challenge, expiresAt: this.now() + CHALLENGE_TTL_MS })
     return { challengeId, challenge }
   }
 
@@ -168,7 +171,7 @@ export class Links {
       if (input.challengeId == null || input.signature == null) throw new LinkPasswordError()
       const entry = this.challenges.get(input.challengeId)
       this.challenges.delete(input.challengeId)
-      if (entry == null || entry.linkId !== found.id || entry.expiresAt < Date.now()) throw new LinkPasswordError('The password challenge expired: ask for a new one')
+      if (entry == null || entry.linkId !== found.id || entry.expiresAt < this.now()) throw new LinkPasswordError('The password challenge expired: ask for a new one')
       const ok = await verifyDetached(Buffer.from(found.password.authPublicKey, 'base64'), LABELS.linkLogin, linkProofMessage(entry.challenge, found.id), input.signature)
       if (!ok) throw new LinkPasswordError('Wrong link password')
     }
@@ -185,7 +188,7 @@ export class Links {
     })
     await this.sweepSessions()
     const sessionToken = LINK_SESSION_PREFIX + randomBytes(32).toString('base64url')
-    const expiresAt = Math.min(Date.now() + SESSION_TTL_MS, link.expiresAt ?? Infinity)
+    const expiresAt = Math.min(this.now() + SESSION_TTL_MS, link.expiresAt ?? Infinity)
     await this.db.linkSessions.put(sha256Hex(sessionToken), { linkId: link.id, device, expiresAt })
     return {
       token: sessionToken,
@@ -198,7 +201,7 @@ export class Links {
   async current (grant: CollectionGrant): Promise<LinkSession['link']> {
     const link = grant.linkId != null ? await this.load(grant.linkId) : undefined
     if (link == null) throw new UnauthenticatedError('Open a link first')
-    checkUsable(link)
+    checkUsable(link, this.now())
     return { ...await this.describeLink(link, true), epoch: link.epoch, keyBox: link.keyBox, ...(link.uploadKey != null ? { uploadKey: link.uploadKey } : {}) }
   }
 
@@ -208,8 +211,8 @@ export class Links {
     if (session == null) throw new UnauthenticatedError('This link session is unknown: open the link again')
     const link = await this.load(session.linkId)
     if (link == null) throw new UnauthenticatedError('This link session is unknown: open the link again')
-    checkUsable(link)
-    if (session.expiresAt < Date.now()) {
+    checkUsable(link, this.now())
+    if (session.expiresAt < this.now()) {
       await this.db.linkSessions.del(sha256Hex(sessionToken))
       throw new UnauthenticatedError('This link session expired: open the link again')
     }
@@ -228,7 +231,7 @@ export class Links {
     const id = await this.db.linkTokens.get(sha256Hex(token))
     const link = id == null ? undefined : await this.load(id)
     if (link == null) throw new NotFoundError('No such link')
-    checkUsable(link)
+    checkUsable(link, this.now())
     return link
   }
 
@@ -274,7 +277,7 @@ export class Links {
 
   /** Deletes expired link sessions, at most every ten minutes (anyone with a link can open sessions). */
   private async sweepSessions (): Promise<void> {
-    const now = Date.now()
+    const now = this.now()
     if (now - this.lastSessionSweep < SESSION_SWEEP_MS) return
     this.lastSessionSweep = now
     for await (const [key, session] of this.db.linkSessions.iterator()) {
@@ -284,13 +287,13 @@ export class Links {
 
   /** Drops expired challenges; anyone holding a token can ask for them, so their number is capped. */
   private sweepChallenges (): void {
-    const now = Date.now()
+    const now = this.now()
     for (const [id, entry] of this.challenges) if (entry.expiresAt < now) this.challenges.delete(id)
     if (this.challenges.size >= MAX_CHALLENGES) this.challenges.clear()
   }
 }
 
-function checkUsable (link: LinkRecord): void {
+function checkUsable (link: LinkRecord, now: number): void {
   if (link.revokedAt != null) throw new LinkRevokedError()
-  if (link.expiresAt != null && link.expiresAt <= Date.now()) throw new LinkExpiredError()
+  if (link.expiresAt != null && link.expiresAt <= now) throw new LinkExpiredError()
 }

@@ -54,6 +54,11 @@ export interface StartNodeOptions {
   log?: (line: string) => void
   /** The clock of grace periods (block collection); tests move it. */
   now?: () => number
+  /**
+   * The clock of expiry: login challenges, sessions, invites, links and their sessions. Tests move
+   * it rather than sleep until something expires. (Apart from `now`, which moves by days.)
+   */
+  expiryNow?: () => number
 }
 
 /**
@@ -114,7 +119,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   })
   await p2pServer.start(helia.libp2p)
   const p2p = { server: p2pServer, client: new PeerClient(helia.libp2p) }
-  const accounts = new Accounts(db, config.accounts)
+  const accounts = new Accounts(db, config.accounts, { now: options.expiryNow })
   await accounts.start()
   const blocks = new Blocks(db, blockstore, accounts)
   const collections = new Collections(db, blocks)
@@ -172,7 +177,7 @@ export async function startNode (config: NodeConfig, options: StartNodeOptions =
   const collector = new BlockCollector({
     db, blocks, graceMs: config.blocks.unlinkedGraceSeconds * 1000, sweepEveryMs: config.blocks.sweepSeconds * 1000, now: options.now
   })
-  const links = new Links(db)
+  const links = new Links(db, { now: options.expiryNow })
   const direct = s3 != null && config.storage.type === 's3'
     ? new DirectS3({
       mode: config.storage.direct,

@@ -9,7 +9,7 @@ import { wipe } from '../crypto/bytes.ts'
 import { WrongRecoveryKeyError } from '../crypto/errors.ts'
 import {
   createAccountKeys, decodeKeyBundle, decodeRecoveryKey, derivePasswordKeys, deriveRecoveryKeys, encodeKeyBundle, recoverAccountKeys,
-  rewrapAccountKeys, unlockWithKek, unlockWithMasterKey, type AccountKeys, type KdfParams
+  rewrapAccountKeys, unlockWithKek, unlockWithMasterKey, type AccountKeys, type CreatedAccount, type KdfParams
 } from '../crypto/keys.ts'
 import { signDetached } from '../crypto/sign.ts'
 import { LABELS } from '../crypto/labels.ts'
@@ -30,6 +30,12 @@ export interface Account {
 export interface SignupOptions {
   invite?: string
   signal?: AbortSignal
+  /**
+   * Keys made beforehand by `createAccountKeys(password)` for this password; by default they are
+   * made here. (The tests make them once per user and password and sign up on many nodes with
+   * them, paying Argon2id once; the node checks the KDF parameters either way.)
+   */
+  keys?: CreatedAccount
 }
 
 const toApiKdf = (kdf: KdfParams): ApiKdf => ({ ...kdf, salt: toBase64(kdf.salt) })
@@ -37,7 +43,7 @@ const fromApiKdf = (kdf: ApiKdf): KdfParams => ({ ...kdf, salt: fromBase64(kdf.s
 
 /** Creates the account and its library; returns the logged-in account and the recovery key to show once. */
 export async function signup (nodeUrl: string, username: string, password: string, options: SignupOptions = {}): Promise<{ account: Account, recoveryKey: string }> {
-  const created = await createAccountKeys(password)
+  const created = options.keys ?? await createAccountKeys(password)
   const api = new NodeApi(nodeUrl)
   const { token, user } = await api.signup({
     username,

@@ -14,6 +14,7 @@ import { call } from '../helpers/http.ts'
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 
 describe('cli accounts', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

@@ -19,6 +19,7 @@ interface AlbumRow { id: string, kind: string, name: string, items: number }
 const ROUNDS = 5
 
 describe('cli collections made by name', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let phone: CliUser
   let laptop: CliUser

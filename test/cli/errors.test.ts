@@ -21,6 +21,7 @@ async function closedPort (): Promise<number> {
 }
 
 describe('cli errors', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

@@ -17,6 +17,7 @@ import { blockPath } from '../helpers/store.ts'
 import type { CID } from 'multiformats/cid'
 
 describe('cli download integrity', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

@@ -45,6 +45,7 @@ function textForms (marker: string): Array<{ how: string, bytes: Buffer }> {
 }
 
 describe('cli: photos, videos and Live Photos', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

@@ -35,6 +35,7 @@ async function startNodeCommand (dataDir: string, how: (args: string[]) => Child
 }
 
 describe('obscura node', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let dataDir: string
 
   before(async function () { dataDir = await mkdtemp(join(tmpdir(), 'obscura-node-cmd-')) })

@@ -15,6 +15,7 @@ import { startTestNode, type TestNode } from '../helpers/node.ts'
 import { blockBytes, blockFiles } from '../helpers/store.ts'
 
 describe('cli quota', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let admin: CliUser
   let bob: CliUser

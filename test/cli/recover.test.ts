@@ -16,6 +16,7 @@ import { startTestNode, type TestNode } from '../helpers/node.ts'
 const RECOVERY_KEY = /\n {2}((?:[0-9A-Z]{4}-){13}[0-9A-Z]{4})\n/
 
 describe('cli recover', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let aliceKey: string

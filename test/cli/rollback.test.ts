@@ -12,6 +12,7 @@ import { assertOneLineError, cliJson, cliOk, newCliUser, runCli, type CliUser } 
 import { startTestNode, type TestNode } from '../helpers/node.ts'
 
 describe('cli rollback detection', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

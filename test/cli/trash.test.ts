@@ -14,6 +14,7 @@ import { startTestNode, type TestNode } from '../helpers/node.ts'
 import { blockFiles } from '../helpers/store.ts'
 
 describe('cli trash', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

@@ -31,6 +31,7 @@ async function runWithClosedStdout (user: CliUser | undefined, args: string[]): 
 }
 
 describe('cli: a well-made Unix tool', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

@@ -14,6 +14,7 @@ import type { CollectionState, ItemEntry } from '../../src/client/collection.ts'
 const CACHE_BYTES = 500_000
 
 describe("federation: the member's node's cache", function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let a: TestNode
   let b: TestNode
 

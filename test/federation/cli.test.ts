@@ -15,6 +15,7 @@ import { startTestNode, type TestNode } from '../helpers/node.ts'
 interface AlbumRow { name: string, shared: boolean, role: string, owner?: string, items: number, node?: { peerId: string, state: string } }
 
 describe('federation: the CLI', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let a: TestNode
   let b: TestNode
   let alice: CliUser

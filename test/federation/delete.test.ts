@@ -21,6 +21,7 @@ import type { Account } from '../../src/client/session.ts'
 const named = (state: CollectionState, name: string): ItemEntry | undefined => [...state.items.values()].find((i) => i.name === name)
 
 describe('federation: a collaborator of another node deletes for good', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let a: TestNode
   let b: TestNode
   let c: TestNode

@@ -39,6 +39,7 @@ async function runNode (dataDir: string, flags: string[], check: (output: string
 }
 
 describe('obscura node: libp2p flags', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let dataDir: string
 
   beforeEach(async function () { dataDir = await mkdtemp(join(tmpdir(), 'obscura-node-flags-')) })

@@ -33,6 +33,7 @@ async function readAnswer (stream: Stream): Promise<RawAnswer> {
 }
 
 describe('federation: HTTP over libp2p, large and bad requests', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let a: TestNode
   let b: TestNode
   let grant: string

@@ -16,6 +16,7 @@ import { s3StorageConfig, startTestS3, type TestS3 } from '../s3/helpers.ts'
 import { account, library, sharedAlbum, uploadOne } from '../sharing/helpers.ts'
 
 describe('federation: copies of a mirrored block', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let s3: TestS3
   let a: TestNode
   let b: TestNode

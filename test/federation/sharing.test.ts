@@ -25,6 +25,7 @@ const grantHeader = async (member: Account, node: string, collection: string): P
 })
 
 describe('federation: albums shared across nodes', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let a: TestNode
   let b: TestNode
   let c: TestNode

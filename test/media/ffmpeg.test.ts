@@ -38,6 +38,7 @@ async function nodeBanner (dataDir: string, path: string): Promise<string> {
 }
 
 describe('video posters without a system ffmpeg', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let work: string
   /** A PATH with no ffmpeg, ffprobe or anything else in it. */
   let emptyPath: string

@@ -7,7 +7,8 @@ import { expect } from 'chai'
 import { Accounts } from '../../node/accounts.ts'
 import type { LoginFailedError } from '../../node/errors.ts'
 import { ApiError } from '../../src/client/errors.ts'
-import { changePassword, login, signup, type Account } from '../../src/client/session.ts'
+import { changePassword, login, type Account } from '../../src/client/session.ts'
+import { signup } from '../helpers/signup.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
 import { createAccountKeys, derivePasswordKeys, encodeKeyBundle } from '../../src/crypto/keys.ts'
 import { LABELS } from '../../src/crypto/labels.ts'
@@ -311,12 +312,13 @@ describe('node accounts', function () {
     })
 
     it('refuses a session the node has cached once it expires, and forgets it', async function () {
-      const shortLived = await startTestNode({ accounts: { sessionTtlSeconds: 1 } })
+      let clock = Date.now()
+      const shortLived = await startTestNode({ accounts: { sessionTtlSeconds: 1 } }, { expiryNow: () => clock })
       try {
         const { account } = await signup(shortLived.url, 'dora', 'dora-battery-staple')
         const token = account.api.token as string
         expect((await call(shortLived.url, 'GET', '/api/v1/me', { token })).status).to.equal(200)
-        await new Promise((resolve) => setTimeout(resolve, 1100))
+        clock += 1100
         const res = await call(shortLived.url, 'GET', '/api/v1/me', { token })
         expect(res.status).to.equal(401)
         expect(errorCode(res)).to.equal('UNAUTHENTICATED')

@@ -18,6 +18,7 @@ import { faults, type FaultStep } from '../../node/faults.ts'
 import { openFsBlockstore } from '../../node/storage/fs.ts'
 
 describe('crash inside a commit', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

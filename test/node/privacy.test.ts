@@ -54,6 +54,7 @@ function decodedBase64Runs (text: string): Buffer[] {
 }
 
 describe('node privacy: marker scan', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

@@ -14,6 +14,7 @@ import { startTestNode, type TestNode } from '../helpers/node.ts'
 const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex')
 
 describe('node restart', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let work: string

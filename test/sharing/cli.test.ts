@@ -14,6 +14,7 @@ import { startTestNode, type TestNode } from '../helpers/node.ts'
 interface AlbumRow { name: string, shared: boolean, role: string, owner: string, items: number }
 
 describe('sharing: the CLI', function () {
+  this.timeout(90_000) // each test runs several obscura processes or nodes that reach one another; the global timeout is 30 s
   let node: TestNode
   let alice: CliUser
   let bob: CliUser

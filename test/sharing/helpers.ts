@@ -1,10 +1,11 @@
 /**
  * What the sharing tests share: a node with open signup, accounts made through the real client
- * (Argon2id once each), libraries opened fresh, and uploads of random bytes.
+ * (Argon2id once per user and test process: test/helpers/signup.ts), libraries opened fresh, and uploads of random bytes.
  */
 import { randomBytes } from 'node:crypto'
 import { Library } from '../../src/client/library.ts'
-import { signup, type Account } from '../../src/client/session.ts'
+import { type Account } from '../../src/client/session.ts'
+import { signup } from '../helpers/signup.ts'
 import { uploadFiles } from '../../src/client/upload.ts'
 import { bytesSource } from '../helpers/client.ts'
 import type { CollectionState, ItemEntry } from '../../src/client/collection.ts'

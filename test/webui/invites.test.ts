@@ -6,7 +6,7 @@
 import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import { listMembers, shareCollection } from '../../src/client/sharing.ts'
-import { signup } from '../../src/client/session.ts'
+import { signup } from '../helpers/signup.ts'
 import { account, library } from '../sharing/helpers.ts'
 import { ensureBuilt, launchChromium, logIn, screenshot, startWebNode, type WebNode } from './helpers.ts'
 import type { Library } from '../../src/client/library.ts'

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
-import { signup } from '../../src/client/session.ts'
+import { signup } from '../helpers/signup.ts'
 import { makePng, makeRefusedFiles, type RefusedFixture } from '../helpers/media.ts'
 import { ensureBuilt, launchChromium, logIn, screenshot, startWebNode, waitForDecodedTiles, type WebNode } from './helpers.ts'
 
