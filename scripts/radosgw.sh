@@ -19,7 +19,14 @@ ACCESS_KEY=${RADOSGW_ACCESS_KEY:-obscura}
 SECRET_KEY=${RADOSGW_SECRET_KEY:-obscura-secret}
 CONF=$DIR/ceph.conf
 
-fail () { echo "radosgw.sh: $*" >&2; stop; exit 1; }
+fail () {
+  echo "radosgw.sh: $*" >&2
+  # The daemons' own last words, before stop deletes the folder they are in.
+  for log in "$DIR"/log/daemons.log "$DIR"/log/*osd*.log "$DIR"/log/*mon*.log; do
+    if [ -s "$log" ]; then echo "radosgw.sh: --- last lines of $log" >&2; tail -8 "$log" >&2; fi
+  done
+  stop; exit 1
+}
 
 # Every daemon writes its pid file into $DIR/run (pid_file below).
 stop () {
