@@ -12,7 +12,26 @@ import { servedMime } from '../../../src/client/mime.ts'
 import { CHUNK_SIZE } from '../../../src/crypto/stream.ts'
 import { collect } from './thumbnails.ts'
 import type { Post, WorkerSession } from './session.ts'
+import type { Manifest } from '../../../src/format/manifest.ts'
 import type { ItemDetails, RangeReply, RangeRequest } from './protocol.ts'
+
+/** The parts an item may have, in the order the viewer lists them. */
+export const ITEM_PARTS = ['original', 'motion', 'thumbnail', 'preview'] as const
+
+/** What every viewer shows of an item, from its manifest; the caller adds its parts and, in the app, place and camera. */
+export function basicDetails (itemId: string, manifest: Manifest): Omit<ItemDetails, 'parts'> {
+  return {
+    id: itemId,
+    name: manifest.name,
+    mime: manifest.mime,
+    kind: manifest.kind,
+    size: manifest.size,
+    takenAt: manifest.takenAt?.utcMs ?? manifest.mtime ?? 0,
+    width: manifest.width,
+    height: manifest.height,
+    durationMs: manifest.durationMs
+  }
+}
 
 /** Most bytes one range answer carries: video elements ask for `bytes=N-` and come back for more. */
 const MAX_RANGE = 2 * CHUNK_SIZE
@@ -49,19 +68,11 @@ export class Media {
     if (cached != null) return cached
     const { manifest } = await this.session.open(itemId)
     const details: ItemDetails = {
-      id: itemId,
-      name: manifest.name,
-      mime: manifest.mime,
-      kind: manifest.kind,
-      size: manifest.size,
-      takenAt: manifest.takenAt?.utcMs ?? manifest.mtime ?? 0,
-      width: manifest.width,
-      height: manifest.height,
-      durationMs: manifest.durationMs,
+      ...basicDetails(itemId, manifest),
       gps: manifest.gps,
       camera: manifest.camera,
       exposure: manifest.exposure,
-      parts: (['original', 'motion', 'thumbnail', 'preview'] as const).filter((p) => manifest.parts[p] != null)
+      parts: ITEM_PARTS.filter((p) => manifest.parts[p] != null)
     }
     await this.session.cache.putJson('meta', itemId, details)
     return details

@@ -10,7 +10,7 @@ import { openLink, syncLink, uploadToLink, type OpenedLink } from '../../../src/
 import { openItem, readPart, readRange, type OpenedItem } from '../../../src/client/download.ts'
 import { LinkNoDownloadError, NotFoundInLibraryError } from '../../../src/client/errors.ts'
 import { isHeif } from './canvas.ts'
-import { partType } from './media.ts'
+import { basicDetails, ITEM_PARTS, partType } from './media.ts'
 import { collect, downscale } from './thumbnails.ts'
 import { sourceOf } from './uploads.ts'
 import { filesOf, type ZipFile } from './zip.ts'
@@ -85,18 +85,10 @@ export class PublicLink {
    */
   async details (itemId: string): Promise<ItemDetails> {
     const { manifest } = await this.open(itemId)
-    const parts = (['original', 'motion', 'thumbnail', 'preview'] as const).filter((p) => manifest.parts[p] != null)
+    const parts = ITEM_PARTS.filter((p) => manifest.parts[p] != null)
     const drawn = manifest.parts.preview == null && (manifest.kind === 'photo' || manifest.kind === 'live') && (this.link.noDownload || isHeif(manifest.mime))
     return {
-      id: itemId,
-      name: manifest.name,
-      mime: manifest.mime,
-      kind: manifest.kind,
-      size: manifest.size,
-      takenAt: manifest.takenAt?.utcMs ?? manifest.mtime ?? 0,
-      width: manifest.width,
-      height: manifest.height,
-      durationMs: manifest.durationMs,
+      ...basicDetails(itemId, manifest),
       parts: [...parts.filter((p) => !(p === 'original' && this.link.noDownload)), ...(drawn ? ['preview' as const] : [])]
     }
   }
