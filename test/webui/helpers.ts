@@ -173,9 +173,7 @@ export async function playVideo (page: Page, name: string): Promise<Locator> {
     if (element.readyState < 2) await new Promise((resolve) => { element.addEventListener('loadeddata', resolve, { once: true }) })
     await element.play()
   })
-  await page.waitForFunction(() => {
-    const v = document.querySelector('obscura-app')?.shadowRoot?.querySelector('photo-viewer')?.shadowRoot?.querySelector('video')
-    return v != null && v.currentTime > 0.2
-  }, undefined, { timeout: 20_000 })
+  // The element itself, not a path from obscura-app: the link page shows the same viewer.
+  await page.waitForFunction((el) => (el as HTMLVideoElement).currentTime > 0.2, await video.elementHandle(), { timeout: 20_000 })
   return video
 }

@@ -15,7 +15,7 @@ import { createNodeMediaProcessor } from '../../node/media/processor.ts'
 import { FIXTURES, fixturePath, makeFixtures } from '../fixtures/make-fixtures.ts'
 import { unzip } from '../helpers/unzip.ts'
 import { account, library } from '../sharing/helpers.ts'
-import { ensureBuilt, launchChromium, screenshot, startWebNode, waitForDecodedTiles, type WebNode } from './helpers.ts'
+import { ensureBuilt, launchChromium, playVideo, screenshot, startWebNode, waitForDecodedTiles, type WebNode } from './helpers.ts'
 import type { Library } from '../../src/client/library.ts'
 import type { CollectionState } from '../../src/client/collection.ts'
 
@@ -89,16 +89,8 @@ describe('web UI: the public link page', function () {
     // The grid's order (newest first), as the viewer moves through it.
     const order = await page.locator('link-page photo-tile button.main').evaluateAll((buttons) => buttons.map((b) => (b.getAttribute('aria-label') ?? '').replace(/^(Video|Live photo|Photo) /, '')))
     const before = order[order.indexOf(FIXTURES.mov.file) - 1] as string
-    await page.getByRole('button', { name: `Video ${FIXTURES.mov.file}` }).click()
-    const viewer = page.getByRole('dialog', { name: FIXTURES.mov.file })
-    const video = viewer.locator('video')
-    await video.waitFor()
-    await video.evaluate(async (element: HTMLVideoElement) => {
-      element.muted = true
-      if (element.readyState < 2) await new Promise((resolve) => { element.addEventListener('loadeddata', resolve, { once: true }) })
-      await element.play()
-    })
-    await page.waitForFunction((el) => (el as HTMLVideoElement).currentTime > 0.2, await video.elementHandle(), { timeout: 20_000 })
+    await playVideo(page, FIXTURES.mov.file)
+    await page.getByRole('dialog', { name: FIXTURES.mov.file }).waitFor()
     await screenshot(page, 'link-page-video')
     await page.keyboard.press('ArrowLeft')
     await page.getByRole('dialog', { name: before }).locator('img.picture').waitFor()
