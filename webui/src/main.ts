@@ -3,6 +3,6 @@
  * that streams decrypted media.
  */
 import './obscura-app.ts'
-import { registerMediaWorker } from './state/media.ts'
+import { registerMediaWorker } from './worker-client/media.ts'
 
 void registerMediaWorker()

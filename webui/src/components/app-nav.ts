@@ -7,7 +7,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
-import { bytes } from '../state/format.ts'
+import { bytes } from '../display/text.ts'
 import { icon } from './icons.ts'
 
 const LINKS = [

@@ -6,9 +6,9 @@
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import { loadThumb } from '../state/thumbs.ts'
+import { loadThumb } from '../worker-client/thumbs.ts'
 import { icon } from './icons.ts'
-import { plural } from '../state/format.ts'
+import { plural } from '../display/text.ts'
 import type { CollectionView, SharedView } from '../worker/protocol.ts'
 
 const ROLE_LABELS: Record<SharedView['role'], string> = { viewer: 'Viewer', collaborator: 'Collaborator' }

@@ -10,7 +10,7 @@ import { shared } from './styles.ts'
 import { icon } from './icons.ts'
 import { store } from '../state/store.ts'
 import { askText } from './text-dialog.ts'
-import { describe } from '../state/messages.ts'
+import { describe } from '../display/messages.ts'
 import { toast } from '../state/toast.ts'
 
 @customElement('collection-picker')

@@ -8,7 +8,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import type { Mark } from '../state/grid-layout.ts'
+import type { Mark } from './grid-layout.ts'
 
 @customElement('date-scrubber')
 export class DateScrubber extends LitElement {

@@ -9,9 +9,9 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
-import { describe } from '../state/messages.ts'
+import { describe } from '../display/messages.ts'
 import { shared } from './styles.ts'
-import { formatDay, formatFull, plural } from '../state/format.ts'
+import { formatDay, formatFull, plural } from '../display/text.ts'
 import type { LinkView, NewLink } from '../worker/protocol.ts'
 
 const DAY = 24 * 60 * 60 * 1000

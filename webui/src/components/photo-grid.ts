@@ -1,5 +1,5 @@
 /**
- * The virtual-scrolled grid of items in justified rows (state/grid-layout.ts), grouped by day or
+ * The virtual-scrolled grid of items in justified rows (components/grid-layout.ts), grouped by day or
  * month, with a thumbnail-size control and, in a column of its own beside the tiles, a date
  * scrubber. The layout is computed once per width, size or items change; only the rows on
  * screen (plus one screen above and below) exist in the DOM, so 100 000 items scroll as
@@ -14,7 +14,7 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import { firstRowAt, layoutGrid, rowIndexOfItem, rowOfItem, tileBoxes, HEADER, LABEL, type Grouping, type Layout, type Row } from '../state/grid-layout.ts'
+import { firstRowAt, layoutGrid, rowIndexOfItem, rowOfItem, tileBoxes, HEADER, LABEL, type Grouping, type Layout, type Row } from './grid-layout.ts'
 import { dayRange, allSelected, toggledGroup, withRange } from '../state/selection.ts'
 import { icon } from './icons.ts'
 import type { ItemView } from '../worker/protocol.ts'

@@ -9,7 +9,7 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
-import { plural } from '../state/format.ts'
+import { plural } from '../display/text.ts'
 import { shared } from './styles.ts'
 import { icon } from './icons.ts'
 import './photo-grid.ts'

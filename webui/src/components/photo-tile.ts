@@ -9,7 +9,7 @@
  */
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import { cachedThumb, loadThumb } from '../state/thumbs.ts'
+import { cachedThumb, loadThumb } from '../worker-client/thumbs.ts'
 import { trashDaysLeft } from '../../../src/client/trash.ts'
 import { icon } from './icons.ts'
 import type { ItemView } from '../worker/protocol.ts'

@@ -8,7 +8,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
-import { describe } from '../state/messages.ts'
+import { describe } from '../display/messages.ts'
 import { shared } from './styles.ts'
 import type { MemberView } from '../worker/protocol.ts'
 

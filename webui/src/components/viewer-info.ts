@@ -1,15 +1,15 @@
 /**
  * The viewer's side panel: what the decrypted manifest says about the item — file name, date,
  * camera, lens, exposure, size, and where it was taken: a place name from the gazetteer bundled
- * with the app (state/places.ts; the coordinates never leave the browser), the coordinates, and
+ * with the app (places/places.ts; the coordinates never leave the browser), the coordinates, and
  * a dot on a plain world map.
  */
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { Task } from '@lit/task'
-import { bytes, formatFull } from '../state/format.ts'
-import { cameraName, exposureLine } from '../state/camera.ts'
-import { placeAt } from '../state/places.ts'
+import { bytes, formatFull } from '../display/text.ts'
+import { cameraName, exposureLine } from '../display/camera.ts'
+import { placeAt } from '../places/places.ts'
 import type { ItemDetails } from '../worker/protocol.ts'
 import './world-map.ts'
 

@@ -1,8 +1,8 @@
 /**
  * A world map drawn in the browser from data shipped with the app — no tile server, see
- * [Note: no place leaves the browser] in state/map-atlas.ts — with the given places as markers
+ * [Note: no place leaves the browser] in map/atlas.ts — with the given places as markers
  * that show their newest photo and, for a cluster, how many it holds. The ground is a canvas
- * (state/map-atlas.ts); markers are buttons over it (state/map-clusters.ts), so they can be
+ * (map/atlas.ts); markers are buttons over it (map/clusters.ts), so they can be
  * focused and read out. The map's code and data load when a map is first shown, not with the
  * app. When `interactive`, the map pans and zooms by hand (components/map-gestures.ts) and by
  * its buttons, and clicking a cluster zooms in until it splits; a cluster whose photos are too
@@ -14,10 +14,10 @@
 import { LitElement, css, html, nothing, svg } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
-import { cachedThumb, loadThumb } from '../state/thumbs.ts'
-import { MAX_ZOOM, clampView, fitPoints, panBy, toScreen, unproject, worldSize, zoomAbout, type Size, type View } from '../state/map-view.ts'
-import type { Clusters, MapPoint, Marker } from '../state/map-clusters.ts'
-import type { Atlas, Colours } from '../state/map-atlas.ts'
+import { cachedThumb, loadThumb } from '../worker-client/thumbs.ts'
+import { MAX_ZOOM, clampView, fitPoints, panBy, toScreen, unproject, worldSize, zoomAbout, type Size, type View } from '../map/view.ts'
+import type { Clusters, MapPoint, Marker } from '../map/clusters.ts'
+import type { Atlas, Colours } from '../map/atlas.ts'
 import { MapGestures } from './map-gestures.ts'
 
 export type { MapPoint }
@@ -28,7 +28,7 @@ const PADDING = 70
 const STILL_ZOOM = 3.5
 const ANIMATION_MS = 280
 
-const loadEngine = async () => await Promise.all([import('../state/map-atlas.ts'), import('../state/map-clusters.ts')])
+const loadEngine = async () => await Promise.all([import('../map/atlas.ts'), import('../map/clusters.ts')])
 type Engine = Awaited<ReturnType<typeof loadEngine>>
 
 const ICONS = {
@@ -94,7 +94,7 @@ export class WorldMap extends LitElement {
   /** Aborted when the map leaves the page: its data and thumbnail requests stop. */
   private life = new AbortController()
   private fineAsked = false
-  /** Covers whose thumbnails were asked for (they arrive in state/thumbs.ts's cache). */
+  /** Covers whose thumbnails were asked for (they arrive in worker-client/thumbs.ts's cache). */
   private readonly asked = new Set<string>()
   private readonly resize = new ResizeObserver(() => { this.size = { width: this.clientWidth, height: this.clientHeight } })
   private readonly scheme = matchMedia('(prefers-color-scheme: dark)')

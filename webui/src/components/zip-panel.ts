@@ -7,7 +7,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { store } from '../state/store.ts'
-import { bytes, plural } from '../state/format.ts'
+import { bytes, plural } from '../display/text.ts'
 import { shared } from './styles.ts'
 import { icon } from './icons.ts'
 import type { EventMessage, ZipProgress } from '../worker/protocol.ts'

@@ -5,7 +5,7 @@
 import { LitElement, css, html } from 'lit'
 import { customElement } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
-import { plural } from '../state/format.ts'
+import { plural } from '../display/text.ts'
 import '../components/item-browser.ts'
 import '../components/empty-state.ts'
 import '../components/upload-buttons.ts'

@@ -6,7 +6,7 @@
 import { LitElement, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { StoreController, store } from '../state/store.ts'
-import { describe } from '../state/messages.ts'
+import { describe } from '../display/messages.ts'
 import { shared } from '../components/styles.ts'
 import { authStyles } from './auth-styles.ts'
 import { USERNAME_HTML_PATTERN } from '../../../src/format/names.ts'

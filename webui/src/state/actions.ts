@@ -5,13 +5,13 @@
  * trash, add to or remove from an album, move) offers Undo, which runs the inverse action.
  */
 import { store } from './store.ts'
-import { describe } from './messages.ts'
+import { describe } from '../display/messages.ts'
 import { toast } from './toast.ts'
-import { downloadItems } from './media.ts'
+import { downloadItems } from '../worker-client/media.ts'
 import { pickCollection } from '../components/collection-picker.ts'
 import { pickPhotos } from '../components/photo-picker.ts'
 import { confirmAction } from '../components/text-dialog.ts'
-import { plural } from './format.ts'
+import { plural } from '../display/text.ts'
 import type { SharedView } from '../worker/protocol.ts'
 
 export type ActionName = 'album' | 'favorite' | 'download' | 'archive' | 'unarchive' | 'trash' | 'remove' | 'move' | 'restore' | 'delete' | 'save'

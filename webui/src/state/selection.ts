@@ -3,7 +3,7 @@
  * the last one clicked (the anchor) to this one, as in Google Photos and Immich; a day's (or a
  * month's) check selects all its items, or clears them when all were selected already.
  */
-import { dayKey } from './format.ts'
+import { dayKey } from '../display/text.ts'
 import type { ItemView } from '../worker/protocol.ts'
 
 /** The selection with every item between `anchor` and `index` (both included) added. */

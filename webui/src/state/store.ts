@@ -10,8 +10,8 @@
  * every reload; the gateway serves no third-party script and sends `no-referrer`.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { WorkerClient } from './worker-client.ts'
-import { answerPosters } from './posters.ts'
+import { WorkerClient } from '../worker-client/client.ts'
+import { answerPosters } from '../worker-client/posters.ts'
 import { toast } from './toast.ts'
 import type { CollectionView, EventMessage, ItemView, LibraryView, SavedSession, SessionPhase, SharedView, UploadProgress } from '../worker/protocol.ts'
 

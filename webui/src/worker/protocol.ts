@@ -17,7 +17,7 @@ export interface ItemView {
   size: number
   /** Capture time (or file time), ms since the epoch: orders the timeline. */
   takenAt: number
-  /** The capture's UTC offset when the file said it: dates show and group in it (see state/format.ts). */
+  /** The capture's UTC offset when the file said it: dates show and group in it (see display/text.ts). */
   takenOffsetMinutes?: number
   /** Width and height as shown, when the item's record says them: the timeline's aspect ratio. */
   width?: number

@@ -6,7 +6,7 @@
  * types] in src/client/mime.ts), and what is saved is always `application/octet-stream`.
  */
 import { OPAQUE_MIME } from '../../../src/client/mime.ts'
-import { store } from './store.ts'
+import { store } from '../state/store.ts'
 
 export async function registerMediaWorker (): Promise<void> {
   if (!('serviceWorker' in navigator)) return

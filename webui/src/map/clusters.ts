@@ -7,7 +7,7 @@
  */
 import Supercluster, { type ClusterProperties } from 'supercluster'
 import type { Feature, Point } from 'geojson'
-import { MAX_ZOOM, TILE, project, toUnit, unproject, type Size, type View } from './map-view.ts'
+import { MAX_ZOOM, TILE, project, toUnit, unproject, type Size, type View } from './view.ts'
 
 export interface MapPoint {
   id: string

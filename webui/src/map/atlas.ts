@@ -20,7 +20,7 @@ import type { Feature, FeatureCollection, Geometry, MultiLineString, MultiPolygo
 import type { GeometryCollection, Topology } from 'topojson-specification'
 import coarseUrl from 'world-atlas/countries-110m.json?url'
 import fineUrl from 'world-atlas/countries-50m.json?url'
-import { project, worldSize, type Size, type View } from './map-view.ts'
+import { project, worldSize, type Size, type View } from './view.ts'
 
 export type Detail = 'coarse' | 'fine'
 

@@ -2,7 +2,7 @@
  * Words for errors: each stable code from the worker (the node's API codes, the client's and the
  * format's) becomes a sentence that tells a person what happened and what to do.
  */
-import { WorkerError } from './worker-client.ts'
+import { WorkerError } from '../worker-client/client.ts'
 
 const MESSAGES: Record<string, string> = {
   LOGIN_FAILED: 'Wrong username or password.',

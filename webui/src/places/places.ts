@@ -1,6 +1,6 @@
 /**
  * Place names for coordinates, looked up on this device in a gazetteer bundled with the app
- * (GeoNames' places of at least 15 000 inhabitants, state/places-data.ts): no request with a
+ * (GeoNames' places of at least 15 000 inhabitants, places/data.ts): no request with a
  * location ever leaves the browser (DESIGN.md, web UI). The table (about 300 kB gzipped) is a
  * chunk of its own, loaded the first time a place is asked for, and parsed once.
  */

@@ -9,7 +9,7 @@
  * change, so the grid finds the rows on screen by binary search and renders only those,
  * whatever the number of items (100 000 items lay out in a few milliseconds).
  */
-import { dayKey, formatDay, formatShortDay, formatMonth, formatShortMonth, monthKey } from './format.ts'
+import { dayKey, formatDay, formatShortDay, formatMonth, formatShortMonth, monthKey } from '../display/text.ts'
 import type { ItemView } from '../worker/protocol.ts'
 
 export type Grouping = 'day' | 'month' | 'none'

@@ -3,9 +3,9 @@
  * The nearest centre alone names the wrong place beside a large city (the Eiffel Tower's
  * nearest centre of 15 000 people is Issy-les-Moulineaux, not Paris), so distances are divided
  * by the fourth root of the population: a city's reach grows with its size, but a town at 3 km
- * still wins over a metropolis at 50 km. Imported lazily (state/places.ts): it carries the table.
+ * still wins over a metropolis at 50 km. Imported lazily (places/places.ts): it carries the table.
  */
-import { PLACES } from './places-data.ts'
+import { PLACES } from './data.ts'
 
 export interface Place {
   /** The place's name, as GeoNames spells it. */

@@ -3,7 +3,7 @@
  * object URL, kept for the most recently used few hundred items and revoked after. A tile that
  * scrolls away aborts its request, which stops the worker's work on it.
  */
-import { store } from './store.ts'
+import { store } from '../state/store.ts'
 
 const KEEP = 1500
 
