@@ -32,6 +32,12 @@ const tasks = {
   mocha: (...extra) => run(node, [bin('mocha'), ...extra, ...rest]),
   bench: () => run(node, ['--import', 'tsx', '--expose-gc', 'bench/run.ts', ...rest]),
   soak: () => run(node, ['--import', 'tsx', 'bench/soak.ts', ...rest]),
+  // Line and branch coverage of src/, node/, gateway/ and webui/src/ over the whole mocha run
+  // (its workers and the node and CLI processes tests spawn inherit NODE_V8_COVERAGE); the
+  // browser's own execution is not counted. Report in coverage/ (text summary on stdout).
+  coverage: () => run(node, [bin('c8'), '--reporter=text-summary', '--reporter=json-summary', '--reports-dir=coverage',
+    '--include=src/**', '--include=node/**', '--include=gateway/**', '--include=webui/src/**', '--include=bin/**',
+    '--exclude=webui/src/places/data.ts', node, bin('mocha'), ...rest]),
   async test () {
     for (const step of ['typecheck', 'build']) {
       const code = await tasks[step]()

@@ -96,7 +96,7 @@ describe('web UI: sharing', function () {
     await context.close()
   })
 
-  it('shows a HEIC by its preview and downloads its original, also for a HEIC stored without a preview', async function () {
+  it('shows a HEIC by its preview and downloads its original, also for a HEIC stored without a preview, on the link page and in the owner\'s app', async function () {
     await makeFixtures()
     const heic = fixturePath(FIXTURES.heic.file)
     // Another copy (a new model name makes new bytes), uploaded by a client with no media back end.
@@ -123,6 +123,20 @@ describe('web UI: sharing', function () {
       await viewer.getByRole('button', { name: 'Back' }).click()
     }
     await context.close()
+    // The owner's own viewer in the app draws the missing preview the same way.
+    const owning = await loggedIn('ottoline')
+    await owning.page.getByRole('link', { name: 'Albums' }).click()
+    await owning.page.getByRole('link', { name: /Autumn Leaves/ }).click()
+    for (const name of [FIXTURES.heic.file, 'bare.heic']) {
+      await owning.page.getByRole('button', { name: `Photo ${name}`, exact: true }).click()
+      const viewer = owning.page.getByRole('dialog', { name })
+      const shown = await imageHalves(owning.page, await viewer.locator('img.picture').elementHandle())
+      expect([shown.width, shown.height], `${name} in the app`).to.deep.equal([FIXTURES.heic.width, FIXTURES.heic.height])
+      expectRedThenBlue(shown)
+      if (name === 'bare.heic') await screenshot(owning.page, 'app-viewer-heic-without-preview')
+      await viewer.getByRole('button', { name: 'Back' }).click()
+    }
+    await owning.context.close()
   })
 
   it('asks for the password of a password link, refuses a wrong one, and hides downloads of a no-download link', async function () {

@@ -7,18 +7,13 @@
  * decode it) while its original stays downloadable. A link that allows it takes new photos too.
  */
 import { openLink, syncLink, uploadToLink, type OpenedLink } from '../../../src/client/links.ts'
-import { openItem, readPart, readRange, type OpenedItem } from '../../../src/client/download.ts'
+import { openItem, readPart, type OpenedItem } from '../../../src/client/download.ts'
 import { LinkNoDownloadError, NotFoundInLibraryError } from '../../../src/client/errors.ts'
-import { isHeif } from './canvas.ts'
-import { basicDetails, ITEM_PARTS, partType } from './media.ts'
+import { basicDetails, partBlobOf, partType, rangeOf, viewerParts } from './media.ts'
 import { collect, downscale } from './thumbnails.ts'
 import { sourceOf } from './uploads.ts'
 import { filesOf, type ZipFile } from './zip.ts'
-import { CHUNK_SIZE } from '../../../src/crypto/stream.ts'
 import type { ItemDetails, ItemView, LinkAlbumView, RangeReply, RangeRequest } from './protocol.ts'
-
-/** Shorter side of a picture drawn for the viewer when the item has no preview part. */
-const PREVIEW_SIDE = 1600
 
 export class PublicLink {
   private readonly link: OpenedLink
@@ -80,26 +75,18 @@ export class PublicLink {
 
   /**
    * What the viewer needs, as the library's Media gives it. A no-download link lists no original
-   * (the viewer then shows the preview); an image an <img> cannot show (a HEIC) stored without a
-   * preview lists one, which `partBlob` draws from the original here.
+   * (the viewer then shows the preview, drawn from the original when the item has none: [Note:
+   * previews drawn on the device] in media.ts).
    */
   async details (itemId: string): Promise<ItemDetails> {
     const { manifest } = await this.open(itemId)
-    const parts = ITEM_PARTS.filter((p) => manifest.parts[p] != null)
-    const drawn = manifest.parts.preview == null && (manifest.kind === 'photo' || manifest.kind === 'live') && (this.link.noDownload || isHeif(manifest.mime))
-    return {
-      ...basicDetails(itemId, manifest),
-      parts: [...parts.filter((p) => !(p === 'original' && this.link.noDownload)), ...(drawn ? ['preview' as const] : [])]
-    }
+    return { ...basicDetails(itemId, manifest), parts: viewerParts(manifest, this.link.noDownload) }
   }
 
   /** A whole part; the original is refused on a no-download link, a missing preview is drawn from the original. */
   async partBlob (itemId: string, part: 'original' | 'preview' | 'motion', signal: AbortSignal): Promise<Blob> {
-    const opened = await this.open(itemId)
-    const read = async (which: 'original' | 'preview' | 'motion'): Promise<Blob> => await collect(readPart(this.link.api, opened, which, { signal }), partType(opened.manifest.mime, which))
-    if (part === 'preview' && opened.manifest.parts.preview == null) return await downscale(await read('original'), PREVIEW_SIDE)
     if (part === 'original' && this.link.noDownload) throw new LinkNoDownloadError()
-    return await read(part)
+    return await partBlobOf(this.link.api, await this.open(itemId), part, signal)
   }
 
   /** The files an item gives to a zip; refused when the owner made the link no-download. */
@@ -114,16 +101,6 @@ export class PublicLink {
    */
   async range (request: RangeRequest): Promise<RangeReply> {
     if (this.link.noDownload && request.part === 'original') throw new LinkNoDownloadError()
-    const opened = await this.open(request.itemId)
-    if (request.part === 'preview' && opened.manifest.parts.preview == null) {
-      // A preview drawn here (see `details`) is small: drawn once, answered whole.
-      const drawn = await this.partBlob(request.itemId, 'preview', new AbortController().signal)
-      return { size: drawn.size, mime: drawn.type, name: opened.manifest.name, start: 0, bytes: await drawn.arrayBuffer() }
-    }
-    const size = opened.manifest.parts[request.part]?.size ?? 0
-    const start = Math.min(request.start, size)
-    const end = Math.min(request.end, size, Math.floor(start / CHUNK_SIZE) * CHUNK_SIZE + 2 * CHUNK_SIZE)
-    const bytes = await readRange(this.link.api, opened, request.part, start, end)
-    return { size, mime: partType(opened.manifest.mime, request.part), name: opened.manifest.name, start, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }
+    return await rangeOf(this.link.api, await this.open(request.itemId), request)
   }
 }
